@@ -1,0 +1,82 @@
+/**
+ * Offline preview of the shipped stacks: for each stacks/Pulumi.<env>.yaml, the real program runs
+ * under Pulumi's mock runtime (no credentials, no Pulumi CLI) and what it would create is listed.
+ * Exit 0 when every stack is valid, 2 when a stack's config is not (the message names file:line:col).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { CONFIG_NAMESPACE, loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/config";
+import { defineEnvironment } from "../../stacks/program";
+import { runUnderMocks, type RecordedResource } from "./mockRuntime";
+
+/** The stacks that have a Pulumi.<stack>.yaml in `dir`. */
+export function stackNames(dir: string): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
+
+/** A stack file's config as the Pulumi engine hands it to the program: structured values as JSON. */
+export function stackConfig(file: string): Record<string, string> {
+    const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    return Object.fromEntries(
+        Object.entries(doc.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
+}
+
+export interface StackPlan {
+    readonly stack: string;
+    readonly summary: string;
+    readonly resources: RecordedResource[];
+}
+
+export async function planStack(stack: string, dir: string = STACK_CONFIG_DIR): Promise<StackPlan> {
+    let summary = "";
+    const { resources } = await runUnderMocks(
+        () => {
+            const spec = loadStackEnvironment(stack, new pulumi.Config(CONFIG_NAMESPACE), dir);
+            const tags = Object.entries(spec.targetTags).map(([k, v]) => `${k}=${v}`);
+            summary =
+                `${spec.region} / ${spec.accountId}: ${spec.schedule} ${spec.scheduleTimezone}, ` +
+                `${spec.durationHours} h window (cutoff ${spec.cutoffHours} h), engine ${spec.engine}, targets ${tags.join(" ")}`;
+            return defineEnvironment(spec, "vss-fleet");
+        },
+        { project: "vss-fleet", stack, config: stackConfig(path.join(dir, `Pulumi.${stack}.yaml`)) },
+    );
+    return { stack, summary, resources };
+}
+
+export function formatPlan(plan: StackPlan): string {
+    const counts = new Map<string, number>();
+    for (const resource of plan.resources.filter((r) => r.custom)) {
+        counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+    }
+    const lines = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `  + ${type}${n > 1 ? ` x${n}` : ""}`);
+    return [`${plan.stack}  ${plan.summary}`, ...lines].join("\n");
+}
+
+async function main(): Promise<number> {
+    const stacks = stackNames(STACK_CONFIG_DIR);
+    console.log(`vss-fleet offline preview of ${stacks.length} stack(s) in stacks/ (mock runtime: no credentials, no Pulumi CLI)\n`);
+    let failed = false;
+    for (const stack of stacks) {
+        try {
+            console.log(formatPlan(await planStack(stack)) + "\n");
+        } catch (error) {
+            if (!pulumi.RunError.isInstance(error)) {
+                throw error;
+            }
+            console.error(error.message + "\n");
+            failed = true;
+        }
+    }
+    return failed ? 2 : 0;
+}
+
+if (require.main === module) {
+    main().then((code) => process.exit(code));
+}

@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf, type EnvironmentSpec } from "../spec";
+import { BackupWindow } from "./backupWindow";
+import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
+import { childName, resourceTags } from "./naming";
+import { SnapshotInstanceRole } from "./snapshotInstanceRole";
+import { VssSnapshotDocument } from "./vssSnapshotDocument";
+
+export interface BackupEnvironmentArgs {
+    /** The validated environment (parseEnvironment); its name names the resources. */
+    readonly spec: EnvironmentSpec;
+    /** The fleet the environment belongs to, written on every snapshot; default "vss-fleet". */
+    readonly fleet?: string;
+    /** Attach the snapshot policy to this existing instance role instead of creating a role and profile. */
+    readonly existingInstanceRoleName?: pulumi.Input<string>;
+}
+
+/** Everything one environment needs for daily VSS-consistent snapshots of its Windows instances. */
+export class BackupEnvironment extends pulumi.ComponentResource {
+    public readonly instanceRole: SnapshotInstanceRole;
+    public readonly taskRole: MaintenanceWindowTaskRole;
+    public readonly document: VssSnapshotDocument;
+    public readonly window: BackupWindow;
+    public readonly windowId: pulumi.Output<string>;
+    public readonly documentName: pulumi.Output<string>;
+    public readonly instanceRoleName: pulumi.Output<string>;
+    public readonly instanceProfileName: pulumi.Output<string | undefined>;
+    public readonly taskRoleArn: pulumi.Output<string>;
+    public readonly targetTags: Readonly<Record<string, string>>;
+
+    constructor(name: string, args: BackupEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("vss-fleet:backup:BackupEnvironment", name, {}, opts);
+        const { spec } = args;
+        const fleet = args.fleet ?? "vss-fleet";
+        const scope = { partition: partitionOf(spec.region), region: spec.region, accountId: spec.accountId };
+        const tags = resourceTags(spec.name, fleet);
+        const child = { parent: this };
+
+        this.document = new VssSnapshotDocument(
+            childName(name, "snapshot"),
+            {
+                context: { environment: spec.name, fleet, engine: spec.engine, vss: spec.vss, snapshotTags: spec.snapshotTags },
+                tags,
+            },
+            child,
+        );
+        this.instanceRole = new SnapshotInstanceRole(
+            childName(name, "instance"),
+            {
+                scope,
+                environment: spec.name,
+                engine: spec.engine,
+                logging: spec.logging,
+                existingRoleName: args.existingInstanceRoleName,
+                tags,
+            },
+            child,
+        );
+        this.taskRole = new MaintenanceWindowTaskRole(
+            childName(name, "task"),
+            {
+                scope,
+                documentName: this.document.document.name,
+                targetTags: spec.targetTags,
+                notificationTopicArn: spec.notifications?.snsTopicArn,
+                tags,
+            },
+            child,
+        );
+        const notificationRole = this.taskRole.notificationRole;
+        this.window = new BackupWindow(
+            childName(name, "backup"),
+            {
+                description: `vss-fleet ${spec.name}: daily VSS snapshots (${spec.engine}).`,
+                schedule: spec.schedule,
+                scheduleTimezone: spec.scheduleTimezone,
+                scheduleOffset: spec.scheduleOffset,
+                durationHours: spec.durationHours,
+                cutoffHours: spec.cutoffHours,
+                targetTags: spec.targetTags,
+                documentName: this.document.document.name,
+                documentVersion: this.document.latestVersion,
+                taskRoleArn: this.taskRole.role.arn,
+                maxConcurrency: spec.maxConcurrency,
+                maxErrors: spec.maxErrors,
+                logging: spec.logging,
+                notifications:
+                    spec.notifications && notificationRole
+                        ? { snsTopicArn: spec.notifications.snsTopicArn, events: spec.notifications.events, roleArn: notificationRole.arn }
+                        : undefined,
+                tags,
+            },
+            child,
+        );
+
+        this.windowId = this.window.window.id;
+        this.documentName = this.document.document.name;
+        this.instanceRoleName = this.instanceRole.roleName;
+        this.instanceProfileName = this.instanceRole.instanceProfile?.name ?? pulumi.output(undefined);
+        this.taskRoleArn = this.taskRole.role.arn;
+        this.targetTags = spec.targetTags;
+        this.registerOutputs({
+            windowId: this.windowId,
+            documentName: this.documentName,
+            instanceRoleName: this.instanceRoleName,
+            instanceProfileName: this.instanceProfileName,
+            taskRoleArn: this.taskRoleArn,
+            targetTags: this.targetTags,
+        });
+    }
+}

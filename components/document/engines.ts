@@ -1,0 +1,29 @@
+/** The engine registry: `engine` in an EnvironmentSpec picks the builder that writes the document. */
+import type { Engine } from "../../spec";
+import { awsVssDocument } from "./awsVss";
+import { MAX_DOCUMENT_BYTES, type CommandDocument, type DocumentContext, type EngineBuilder } from "./types";
+
+const builders = new Map<Engine, EngineBuilder>([["aws-vss", awsVssDocument]]);
+
+/** Registers (or replaces) the builder for an engine. */
+export function registerEngine(engine: Engine, builder: EngineBuilder): void {
+    builders.set(engine, builder);
+}
+
+export function buildDocument(context: DocumentContext): CommandDocument {
+    const builder = builders.get(context.engine);
+    if (!builder) {
+        throw new Error(`engine '${context.engine}' has no document builder yet (known: ${[...builders.keys()].join(", ")})`);
+    }
+    return builder(context);
+}
+
+/** The document as SSM stores it; refuses content over SSM's 64 KB limit instead of failing at deploy. */
+export function renderDocument(context: DocumentContext): string {
+    const content = JSON.stringify(buildDocument(context), null, 2);
+    const bytes = Buffer.byteLength(content, "utf8");
+    if (bytes > MAX_DOCUMENT_BYTES) {
+        throw new Error(`the ${context.engine} document is ${bytes} bytes; SSM allows ${MAX_DOCUMENT_BYTES}`);
+    }
+    return content;
+}

@@ -1,0 +1,4 @@
+export * from "./awsVss";
+export * from "./engines";
+export * from "./snapshotTags";
+export * from "./types";

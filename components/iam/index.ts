@@ -1,0 +1,4 @@
+export * from "./instancePolicy";
+export * from "./policyDocument";
+export * from "./taskPolicy";
+export * from "./trust";

@@ -1,0 +1,148 @@
+/**
+ * What an enrolled instance may do: snapshot ITSELF and nothing else. Modelled on AWS's
+ * AWSEC2VssSnapshotPolicy, pinned to one partition/account/region, and narrowed to snapshots that
+ * carry this environment's tag so a compromised instance cannot tag or snapshot on anyone's behalf.
+ */
+import type { Engine } from "../../spec";
+import { AWS_VSS_RESERVED_TAG_KEYS, ENVIRONMENT_TAG_KEY } from "../../spec";
+import {
+    arn,
+    instanceArns,
+    type ConditionBlock,
+    policyDocument,
+    snapshotArns,
+    type ArnScope,
+    type PolicyDocument,
+    type Statement,
+} from "./policyDocument";
+
+export interface InstancePolicyInput extends ArnScope {
+    readonly environment: string;
+    readonly engine: Engine;
+    readonly logging?: {
+        readonly s3BucketName?: string;
+        readonly s3KeyPrefix?: string;
+        readonly cloudWatchLogGroupName?: string;
+    };
+}
+
+/**
+ * ec2:SourceInstanceARN is the instance whose role credentials signed the request; ${ec2:InstanceId}
+ * is the instance the request acts on. They match only when an instance acts on itself.
+ */
+function selfOnly(scope: ArnScope): Statement["Condition"] {
+    return { ArnEquals: { "ec2:SourceInstanceARN": arn(scope, "ec2", "instance/${ec2:InstanceId}") } };
+}
+
+export function instanceSnapshotPolicy(input: InstancePolicyInput): PolicyDocument {
+    const ownTag = { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: input.environment };
+    // The AWS VSS provider always sends AwsVssConfig in the CreateSnapshots call; requiring it keeps
+    // that engine's snapshots distinguishable from anything else the role could create.
+    const snapshotCondition: ConditionBlock =
+        input.engine === "aws-vss"
+            ? { StringEquals: ownTag, StringLike: { "aws:RequestTag/AwsVssConfig": "*" } }
+            : { StringEquals: ownTag };
+    const statements: Statement[] = [
+        {
+            Sid: "DescribeOwnInstanceAttribute",
+            Effect: "Allow",
+            Action: "ec2:DescribeInstanceAttribute",
+            Resource: instanceArns(input),
+            Condition: selfOnly(input),
+        },
+        {
+            Sid: "CreateSnapshotsOfOwnInstance",
+            Effect: "Allow",
+            Action: "ec2:CreateSnapshots",
+            Resource: instanceArns(input),
+            Condition: selfOnly(input),
+        },
+        {
+            // CreateSnapshots authorises each attached volume too; volumes carry no link to the
+            // caller, so the instance statement above is what confines the call to its own disks.
+            Sid: "CreateSnapshotsOfAttachedVolumes",
+            Effect: "Allow",
+            Action: "ec2:CreateSnapshots",
+            Resource: arn(input, "ec2", "volume/*"),
+        },
+        {
+            Sid: "CreateEnvironmentTaggedSnapshots",
+            Effect: "Allow",
+            Action: "ec2:CreateSnapshots",
+            Resource: snapshotArns(input),
+            Condition: snapshotCondition,
+        },
+        {
+            Sid: "TagSnapshotsOnlyWhileCreatingThem",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(input),
+            Condition: { StringEquals: { "ec2:CreateAction": "CreateSnapshots" } },
+        },
+    ];
+    if (input.engine === "aws-vss") {
+        statements.push({
+            // The provider marks success (AppConsistent) and the device name after the freeze ends.
+            Sid: "MarkOwnVssSnapshotsAfterCreation",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(input),
+            Condition: {
+                StringLike: { "ec2:ResourceTag/AwsVssConfig": "*" },
+                StringEquals: { [`ec2:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: input.environment },
+                "ForAllValues:StringEquals": { "aws:TagKeys": ["AppConsistent", "Device"] },
+            },
+        });
+    }
+    statements.push({
+        // Describe calls do not support resource-level permissions; they are read-only.
+        Sid: "ReadOnlyDescribe",
+        Effect: "Allow",
+        Action:
+            input.engine === "aws-vss"
+                ? ["ec2:DescribeImages", "ec2:DescribeSnapshots"]
+                : ["ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeSnapshots"],
+        Resource: "*",
+    });
+    statements.push(...outputLoggingStatements(input));
+    return policyDocument(statements);
+}
+
+/** Run Command writes command output with the INSTANCE's credentials, so the grant lives here. */
+function outputLoggingStatements(input: InstancePolicyInput): Statement[] {
+    const out: Statement[] = [];
+    const { s3BucketName, s3KeyPrefix, cloudWatchLogGroupName } = input.logging ?? {};
+    if (s3BucketName) {
+        const prefix = s3KeyPrefix ? `${s3KeyPrefix.replace(/\/+$/, "")}/` : "";
+        out.push(
+            {
+                Sid: "WriteCommandOutputToS3",
+                Effect: "Allow",
+                Action: "s3:PutObject",
+                Resource: `arn:${input.partition}:s3:::${s3BucketName}/${prefix}*`,
+            },
+            {
+                // The agent checks the bucket's encryption before it uploads.
+                Sid: "ReadOutputBucketEncryption",
+                Effect: "Allow",
+                Action: "s3:GetEncryptionConfiguration",
+                Resource: `arn:${input.partition}:s3:::${s3BucketName}`,
+            },
+        );
+    }
+    if (cloudWatchLogGroupName) {
+        out.push({
+            Sid: "WriteCommandOutputToCloudWatch",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            Resource: [
+                arn(input, "logs", `log-group:${cloudWatchLogGroupName}`),
+                arn(input, "logs", `log-group:${cloudWatchLogGroupName}:log-stream:*`),
+            ],
+        });
+    }
+    return out;
+}
+
+/** The tag keys the AWS VSS provider writes itself; re-exported for policies that check them. */
+export const AWS_VSS_TAG_KEYS = AWS_VSS_RESERVED_TAG_KEYS;

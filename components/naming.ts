@@ -1,0 +1,17 @@
+/** Names and tags for the resources an environment owns, built the same way everywhere. */
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../spec";
+
+/** A child's logical name: the parent's name and the child's part ("prod-backup-task-role"). */
+export function childName(parent: string, part: string): string {
+    return `${parent}-${part}`;
+}
+
+/** Tags on every AWS resource an environment creates, so operators can find what vss-fleet owns. */
+export function resourceTags(environment: string, fleet: string): Record<string, string> {
+    return { [ENVIRONMENT_TAG_KEY]: environment, [FLEET_TAG_KEY]: fleet, "managed-by": "vss-fleet" };
+}
+
+/** Maintenance-window targets that select instances by tag: one `tag:<key>` entry per tag (ANDed). */
+export function tagTargets(targetTags: Readonly<Record<string, string>>): { key: string; values: string[] }[] {
+    return Object.entries(targetTags).map(([key, value]) => ({ key: `tag:${key}`, values: [value] }));
+}

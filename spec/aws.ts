@@ -1,0 +1,48 @@
+/** Formats of AWS identifiers that an environment names, and the partition a region lives in. */
+
+export const ACCOUNT_ID = /^[0-9]{12}$/;
+/** Commercial, China, GovCloud and ISO regions: us-east-1, cn-north-1, us-gov-west-1, us-isob-east-1. */
+export const REGION = /^[a-z]{2}(-[a-z]+){1,2}-[1-9][0-9]?$/;
+export const SNS_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */
+export const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const LOG_GROUP = /^[\w\-/.#]{1,512}$/;
+/** botocore's MaxConcurrency and MaxErrors patterns for maintenance-window tasks. */
+export const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
+export const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
+
+/** The ARN partition of a region: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) {
+        return "aws-cn";
+    }
+    if (region.startsWith("us-gov-")) {
+        return "aws-us-gov";
+    }
+    if (region.startsWith("us-isob-")) {
+        return "aws-iso-b";
+    }
+    if (region.startsWith("us-iso-")) {
+        return "aws-iso";
+    }
+    return "aws";
+}
+
+/** The DNS suffix of a partition's service principals (ec2.amazonaws.com and friends). */
+export function servicePrincipal(service: string): string {
+    return `${service}.amazonaws.com`;
+}
+
+/** True when `zone` is an IANA time zone name this runtime knows (SSM takes IANA names only). */
+export function isIanaTimeZone(zone: string): boolean {
+    // Intl also accepts offsets such as "+01:00", which SSM does not, so require a name shape first.
+    if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) {
+        return false;
+    }
+    try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return true;
+    } catch {
+        return false;
+    }
+}

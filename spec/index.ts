@@ -1,0 +1,6 @@
+export * from "./aws";
+export * from "./environment";
+export * from "./schedule";
+export * from "./tags";
+export * from "./validate";
+export * from "./yamlSource";

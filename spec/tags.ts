@@ -1,0 +1,52 @@
+/**
+ * Tag rules shared by target tags (which select instances) and snapshot tags (written on snapshots).
+ *
+ * AWS tagging limits: keys 1-128 characters, values 0-256, the `aws:` prefix is reserved, and the
+ * characters that every tagging service accepts are letters, digits, spaces and `_ . : / = + - @`.
+ * EC2 alone is more permissive, but the same keys appear in SSM targets (`tag:<key>`) and IAM
+ * condition keys, so we hold them to the common set.
+ */
+
+export const TAG_KEY_MAX = 128;
+export const TAG_VALUE_MAX = 256;
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Keys our snapshot documents write themselves; users may not set them through snapshotTags. */
+export const ENVIRONMENT_TAG_KEY = "vss-fleet:environment";
+export const FLEET_TAG_KEY = "vss-fleet:fleet";
+export const ENGINE_TAG_KEY = "vss-fleet:engine";
+
+/** Keys that AWS's VSS provider reserves: passing any of them makes AWSEC2-CreateVssSnapshot fail. */
+export const AWS_VSS_RESERVED_TAG_KEYS = ["Device", "AppConsistent", "AwsVssConfig"] as const;
+
+export const RESERVED_SNAPSHOT_TAG_KEYS: readonly string[] = [
+    ...AWS_VSS_RESERVED_TAG_KEYS,
+    ENVIRONMENT_TAG_KEY,
+    FLEET_TAG_KEY,
+    ENGINE_TAG_KEY,
+];
+
+/** Why `key` cannot be a tag key, or undefined. */
+export function tagKeyProblem(key: string): string | undefined {
+    if (key.length < 1 || key.length > TAG_KEY_MAX) {
+        return `tag key must be 1-${TAG_KEY_MAX} characters`;
+    }
+    if (key.toLowerCase().startsWith("aws:")) {
+        return "tag keys starting with 'aws:' are reserved by AWS";
+    }
+    if (!TAG_CHARACTERS.test(key)) {
+        return "tag key may contain only letters, digits, spaces and _ . : / = + - @";
+    }
+    return undefined;
+}
+
+/** Why `value` cannot be a tag value, or undefined. */
+export function tagValueProblem(value: string): string | undefined {
+    if (value.length > TAG_VALUE_MAX) {
+        return `tag value must be at most ${TAG_VALUE_MAX} characters`;
+    }
+    if (!TAG_CHARACTERS.test(value)) {
+        return "tag value may contain only letters, digits, spaces and _ . : / = + - @";
+    }
+    return undefined;
+}

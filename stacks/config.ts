@@ -1,0 +1,69 @@
+/**
+ * Reading an environment from stack config (`vss-fleet:environment`, set with
+ * `pulumi config set --path`). Bad config stops the program with one message that names the file,
+ * line, column and key of every problem: no stack trace, nothing deployed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { formatPath, parseEnvironment, YamlSource, type EnvironmentSpec, type SpecIssue } from "../spec";
+
+export const CONFIG_NAMESPACE = "vss-fleet";
+export const CONFIG_KEY = "environment";
+const FULL_KEY = `${CONFIG_NAMESPACE}:${CONFIG_KEY}`;
+
+/** Where the stack files live (Pulumi.yaml's stackConfigDir). */
+export const STACK_CONFIG_DIR = __dirname;
+
+/** The stack file of `stack`, if it is there to point errors at. */
+function stackFile(stack: string, dir: string): YamlSource | undefined {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        return undefined;
+    }
+    return new YamlSource(path.relative(process.cwd(), file) || file, fs.readFileSync(file, "utf8"));
+}
+
+/** One line per issue: `stacks/Pulumi.prod.yaml:4:5: vss-fleet:environment.schedule: ...`. */
+export function describeConfigIssues(issues: readonly SpecIssue[], source?: YamlSource): string {
+    return issues
+        .map((issue) => {
+            const key = issue.path.length > 0 ? `${FULL_KEY}.${formatPath(issue.path)}` : FULL_KEY;
+            const where = source ? `${source.where(["config", FULL_KEY, ...issue.path])}: ` : "";
+            return `${where}${key}: ${issue.message}`;
+        })
+        .join("\n");
+}
+
+/**
+ * The stack's environment, validated. The environment's name is the stack's name, so
+ * `pulumi up -s prod` deploys the environment `prod`.
+ */
+export function loadStackEnvironment(
+    stack: string = pulumi.getStack(),
+    config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE),
+    dir: string = STACK_CONFIG_DIR,
+): EnvironmentSpec {
+    let raw: unknown;
+    try {
+        raw = config.getObject<unknown>(CONFIG_KEY);
+    } catch {
+        throw new pulumi.RunError(`${FULL_KEY} is not valid JSON or YAML structure; set it with 'pulumi config set --path'.`);
+    }
+    if (raw === undefined) {
+        throw new pulumi.RunError(
+            `${FULL_KEY} is not set for stack '${stack}'. Set at least:\n` +
+                `  pulumi config set --path ${FULL_KEY}.region us-east-1\n` +
+                `  pulumi config set --path ${FULL_KEY}.accountId "'111111111111'"`,
+        );
+    }
+    const result = parseEnvironment(stack, raw);
+    if (!result.ok) {
+        const count = result.issues.length;
+        throw new pulumi.RunError(
+            `stack '${stack}' has ${count} invalid setting${count === 1 ? "" : "s"}:\n` +
+                describeConfigIssues(result.issues, stackFile(stack, dir)),
+        );
+    }
+    return result.spec;
+}

@@ -1,0 +1,19 @@
+/**
+ * The Pulumi program: one stack per environment. The stack's name is the environment's name and its
+ * `vss-fleet:environment` config is the EnvironmentSpec (see stacks/Pulumi.dev.yaml).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackEnvironment } from "./config";
+import { defineEnvironment } from "./program";
+
+const outputs = defineEnvironment(loadStackEnvironment(), pulumi.getProject());
+
+export const environment = outputs.environment;
+export const region = outputs.region;
+export const accountId = outputs.accountId;
+export const windowId = outputs.windowId;
+export const documentName = outputs.documentName;
+export const instanceRoleName = outputs.instanceRoleName;
+export const instanceProfileName = outputs.instanceProfileName;
+export const taskRoleArn = outputs.taskRoleArn;
+export const targetTags = outputs.targetTags;

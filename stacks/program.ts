@@ -1,0 +1,38 @@
+/** The stack program as a function, so `pulumi up`, the offline engine and tests run the same code. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BackupEnvironment } from "../components";
+import type { EnvironmentSpec } from "../spec";
+
+export interface StackOutputs {
+    readonly environment: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly windowId: pulumi.Output<string>;
+    readonly documentName: pulumi.Output<string>;
+    readonly instanceRoleName: pulumi.Output<string>;
+    readonly instanceProfileName: pulumi.Output<string | undefined>;
+    readonly taskRoleArn: pulumi.Output<string>;
+    readonly targetTags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds one environment. Its own AWS provider takes the region from the EnvironmentSpec and refuses
+ * to touch any account but the spec's (allowedAccountIds), so a stack can never deploy into the
+ * wrong account whatever credentials are in the shell.
+ */
+export function defineEnvironment(spec: EnvironmentSpec, fleet: string): StackOutputs {
+    const provider = new aws.Provider(`${spec.name}-aws`, { region: spec.region, allowedAccountIds: [spec.accountId] });
+    const env = new BackupEnvironment(spec.name, { spec, fleet }, { providers: [provider] });
+    return {
+        environment: spec.name,
+        region: spec.region,
+        accountId: spec.accountId,
+        windowId: env.windowId,
+        documentName: env.documentName,
+        instanceRoleName: env.instanceRoleName,
+        instanceProfileName: env.instanceProfileName,
+        taskRoleArn: env.taskRoleArn,
+        targetTags: env.targetTags,
+    };
+}
