@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Engine } from "../spec";
-import { ec2TrustPolicy, instanceSnapshotPolicy, managedPolicyArn, type ArnScope } from "./iam";
+import { ec2TrustPolicy, instanceSnapshotPolicy, managedPolicyArn, type ArnScope, type InstancePolicyInput } from "./iam";
 import { childName } from "./naming";
 
 export interface SnapshotInstanceRoleArgs {
@@ -12,11 +12,7 @@ export interface SnapshotInstanceRoleArgs {
     /** The snapshot engine; aws-vss adds the AWS VSS provider's after-create tagging. */
     readonly engine: Engine;
     /** Where Run Command output goes; it is written with the instance's credentials. */
-    readonly logging?: {
-        readonly s3BucketName?: string;
-        readonly s3KeyPrefix?: string;
-        readonly cloudWatchLogGroupName?: string;
-    };
+    readonly logging?: InstancePolicyInput["logging"];
     /**
      * Attach the snapshot policy to this existing role instead of creating a role and an instance
      * profile (instances that already have a profile). That role must also carry

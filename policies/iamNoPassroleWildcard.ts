@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { policyDocuments, IAM_POLICY_TYPES } from "./iamPolicySources";
-import { actionCovers, allowStatements, conditionKeys } from "./lib/iamStatements";
+import { iamAllowStatements } from "./iamPolicySources";
+import { actionCovers, conditionKeys } from "./lib/iamStatements";
 
 /** cfn_nag F38/F39, Trivy AVD-AWS-0342: PassRole on "*" or without iam:PassedToService. */
 export const iamNoPassroleWildcard: ResourceValidationPolicy = {
@@ -8,25 +8,20 @@ export const iamNoPassroleWildcard: ResourceValidationPolicy = {
     description: "iam:PassRole must name the roles it passes and the service it passes them to.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (!IAM_POLICY_TYPES.includes(args.type)) {
-            return;
-        }
-        for (const document of policyDocuments(args)) {
-            for (const statement of allowStatements(document)) {
-                if (!statement.actions.some((pattern) => actionCovers(pattern, "iam:PassRole"))) {
-                    continue;
-                }
-                if (statement.resources.some((r) => r === "*" || /:role\/\*$/.test(r))) {
-                    reportViolation(
-                        `Statement ${statement.sid} allows iam:PassRole on any role. Name the role ARN it may pass, ` +
-                            "or anyone with this policy can hand an administrator role to a service.",
-                    );
-                } else if (!conditionKeys(statement).includes("iam:passedtoservice")) {
-                    reportViolation(
-                        `Statement ${statement.sid} allows iam:PassRole without an iam:PassedToService condition. ` +
-                            "Add one naming the service that receives the role (for example ssm.amazonaws.com).",
-                    );
-                }
+        for (const statement of iamAllowStatements(args)) {
+            if (!statement.actions.some((pattern) => actionCovers(pattern, "iam:PassRole"))) {
+                continue;
+            }
+            if (statement.resources.some((r) => r === "*" || /:role\/\*$/.test(r))) {
+                reportViolation(
+                    `Statement ${statement.sid} allows iam:PassRole on any role. Name the role ARN it may pass, ` +
+                        "or anyone with this policy can hand an administrator role to a service.",
+                );
+            } else if (!conditionKeys(statement).includes("iam:passedtoservice")) {
+                reportViolation(
+                    `Statement ${statement.sid} allows iam:PassRole without an iam:PassedToService condition. ` +
+                        "Add one naming the service that receives the role (for example ssm.amazonaws.com).",
+                );
             }
         }
     },

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { policyDocuments, IAM_POLICY_TYPES } from "./iamPolicySources";
-import { actionCovers, allowStatements } from "./lib/iamStatements";
+import { iamAllowStatements } from "./iamPolicySources";
+import { actionCovers } from "./lib/iamStatements";
 
 /** Actions that create, tag, share or delete snapshots: never on every resource without a condition. */
 const SNAPSHOT_ACTIONS = [
@@ -17,19 +17,14 @@ export const iamNoUnscopedSnapshotPermissions: ResourceValidationPolicy = {
     description: "IAM policies must not allow snapshot or tag writes on every resource without a condition.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (!IAM_POLICY_TYPES.includes(args.type)) {
-            return;
-        }
-        for (const document of policyDocuments(args)) {
-            for (const statement of allowStatements(document)) {
-                const granted = SNAPSHOT_ACTIONS.filter((action) => statement.actions.some((pattern) => actionCovers(pattern, action)));
-                if (granted.length > 0 && statement.resources.includes("*") && Object.keys(statement.conditions).length === 0) {
-                    reportViolation(
-                        `Statement ${statement.sid} allows ${granted.join(", ")} on every resource without a condition. ` +
-                            "Scope snapshot creation to the calling instance (ec2:SourceInstanceARN) and tag writes to " +
-                            "ec2:CreateAction or required tags, as AWSEC2VssSnapshotPolicy does.",
-                    );
-                }
+        for (const statement of iamAllowStatements(args)) {
+            const granted = SNAPSHOT_ACTIONS.filter((action) => statement.actions.some((pattern) => actionCovers(pattern, action)));
+            if (granted.length > 0 && statement.resources.includes("*") && Object.keys(statement.conditions).length === 0) {
+                reportViolation(
+                    `Statement ${statement.sid} allows ${granted.join(", ")} on every resource without a condition. ` +
+                        "Scope snapshot creation to the calling instance (ec2:SourceInstanceARN) and tag writes to " +
+                        "ec2:CreateAction or required tags, as AWSEC2VssSnapshotPolicy does.",
+                );
             }
         }
     },

@@ -1,5 +1,6 @@
 /** Where IAM policy JSON appears on a resource, for the policies that read it. */
 import type { ResourceValidationArgs } from "@pulumi/policy";
+import { allowStatements, type AllowStatement } from "./lib/iamStatements";
 import { known, UNKNOWN } from "./lib/props";
 
 export const IAM_POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/role:Role"];
@@ -19,4 +20,9 @@ export function policyDocuments(args: ResourceValidationArgs): unknown[] {
         return inline.map((p) => known(() => p.policy)).filter((p) => p !== UNKNOWN && p !== undefined);
     }
     return [];
+}
+
+/** Every Allow statement in the IAM documents of an IAM resource (none for other types). */
+export function iamAllowStatements(args: ResourceValidationArgs): AllowStatement[] {
+    return IAM_POLICY_TYPES.includes(args.type) ? policyDocuments(args).flatMap((document) => allowStatements(document)) : [];
 }

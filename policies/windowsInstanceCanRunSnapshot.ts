@@ -4,7 +4,7 @@ import { actionCovers, allowStatements } from "./lib/iamStatements";
 import { isSet, known } from "./lib/props";
 import { windowsInstances } from "./lib/stackInstances";
 import { TagSetIndex } from "./lib/tagIndex";
-import { stackTargetTagSets } from "./lib/windowTargets";
+import { enrollmentTagSets } from "./lib/windowTargets";
 import type { EnrollmentDependencies } from "./windowsInstanceEnrolled";
 
 const SSM_CORE = /:iam::aws:policy\/AmazonSSMManagedInstanceCore$/;
@@ -41,10 +41,7 @@ export function windowsInstanceCanRunSnapshot(deps: EnrollmentDependencies = {})
         configSchema: enrollmentConfigSchema,
         validateStack: async (args, reportViolation) => {
             const config = args.getConfig<EnrollmentConfig>();
-            const index = new TagSetIndex([
-                ...config.environments.map((env) => ({ owner: env.name, tags: env.targetTags })),
-                ...stackTargetTagSets(args.resources),
-            ]);
+            const index = new TagSetIndex(enrollmentTagSets(config.environments, args.resources));
             for (const instance of await windowsInstances(args.resources, config, deps.resolveAmis)) {
                 if (!index.match(instance.tags()) || instance.resource.type !== "aws:ec2/instance:Instance") {
                     continue; // unenrolled ones are windows-instance-enrolled's business

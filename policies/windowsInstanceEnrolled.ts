@@ -3,7 +3,7 @@ import { enrollmentConfigSchema, type EnrollmentConfig } from "./config";
 import { exemptionProblem, findExemption } from "./lib/exemptions";
 import { windowsInstances } from "./lib/stackInstances";
 import { formatTags, TagSetIndex, type NamedTagSet } from "./lib/tagIndex";
-import { stackTargetTagSets } from "./lib/windowTargets";
+import { enrollmentTagSets } from "./lib/windowTargets";
 import type { AmiResolver } from "./lib/windows";
 
 export interface EnrollmentDependencies {
@@ -28,10 +28,7 @@ export function windowsInstanceEnrolled(deps: EnrollmentDependencies = {}): Stac
                     reportViolation(problem);
                 }
             }
-            const sets: NamedTagSet[] = [
-                ...config.environments.map((env) => ({ owner: `environment ${env.name}`, tags: env.targetTags })),
-                ...stackTargetTagSets(args.resources),
-            ];
+            const sets: NamedTagSet[] = enrollmentTagSets(config.environments, args.resources);
             const index = new TagSetIndex(sets);
             for (const instance of await windowsInstances(args.resources, config, deps.resolveAmis)) {
                 const { urn, name } = instance.resource;

@@ -3,6 +3,12 @@ import type { PolicyResource } from "@pulumi/policy";
 import { known, UNKNOWN } from "./props";
 import type { NamedTagSet } from "./tagIndex";
 
+/** Environments from policy config, as tag sets. */
+export interface ConfiguredEnvironment {
+    readonly name: string;
+    readonly targetTags: Readonly<Record<string, string>>;
+}
+
 const TARGET = "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget";
 
 /** One tag set per combination of values: SSM ANDs the keys and ORs each key's values. */
@@ -28,4 +34,9 @@ export function stackTargetTagSets(resources: readonly PolicyResource[]): NamedT
         out.push(...combinations.map((tags) => ({ owner: `window target ${resource.name}`, tags })));
     }
     return out;
+}
+
+/** What counts as enrolled: the configured environments' target tags, then the stack's own window targets. */
+export function enrollmentTagSets(environments: readonly ConfiguredEnvironment[], resources: readonly PolicyResource[]): NamedTagSet[] {
+    return [...environments.map((env) => ({ owner: `environment ${env.name}`, tags: env.targetTags })), ...stackTargetTagSets(resources)];
 }
