@@ -134,7 +134,8 @@ function reporter(policy: Policy, level: EnforcementLevel, out: Evaluation) {
             policy: policy.name,
             enforcementLevel: level,
             message: message ? `${policy.description}\n${message}` : policy.description,
-            urn,
+            // The server leaves urn out when a stack policy reports without one.
+            ...(urn ? { urn } : {}),
         });
     };
 }

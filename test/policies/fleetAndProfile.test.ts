@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { runUnderMocks } from "../../automation/offline/mockRuntime";
+import { UNKNOWN_VALUES } from "../../automation/offline/policyRuntime";
 import { defineEnvironment } from "../../stacks/program";
 import { specOf } from "../helpers";
 import { resource, run } from "./harness";
@@ -41,6 +42,15 @@ describe("windows-instance-can-run-snapshot", () => {
     it("blocks a profile whose role lacks SSM core", async () => {
         const stack = [role, policy, snap, profile, instance({ iamInstanceProfile: "x" }, { iamInstanceProfile: [profile] })];
         assert.match((await run(P, stack, config)).violations[0].message, /role role lacks AmazonSSMManagedInstanceCore\./);
+    });
+    it("decides from the dependency graph while the profile name is unknown in preview (stays mandatory)", async () => {
+        const pending = instance({ iamInstanceProfile: UNKNOWN_VALUES.string }, { iamInstanceProfile: [profile] });
+        assert.deepStrictEqual((await run(P, [role, policy, core, snap, profile, pending], config)).violations, []);
+        const { violations } = await run(P, [role, policy, snap, profile, pending], config);
+        assert.deepStrictEqual(
+            violations.map((v) => v.enforcementLevel),
+            ["mandatory"],
+        );
     });
     it("leaves unenrolled instances to windows-instance-enrolled", async () => {
         assert.deepStrictEqual((await run(P, [instance({ tags: {} })], config)).violations, []);
@@ -85,6 +95,18 @@ describe("fleet-windows-instances-enrolled", () => {
             [
                 "Windows instance i-0000000000000002b (file-server) in 111111111111/us-east-1 is not backed up by environment prod. Tag it Backup=prod, list it under the environment's instances, or exempt it with a reason and an expiry date.",
             ],
+        );
+    });
+    it("does not count a tag whose value is unknown in preview: enrollment must be provable", async () => {
+        const tag = resource("aws:ec2/tag:Tag", "enroll", {
+            resourceId: "i-0000000000000002b",
+            key: "Backup",
+            value: UNKNOWN_VALUES.string,
+        });
+        const { violations } = await run(P, [tag], { [P]: { environment, inventory: [inv("i-0000000000000002b")] } });
+        assert.deepStrictEqual(
+            violations.map((v) => v.enforcementLevel),
+            ["mandatory"],
         );
     });
     it("is not applicable without an environment (stacks other than backup stacks)", async () => {

@@ -60,6 +60,10 @@ describe("iam-no-passrole-wildcard", () => {
         ]);
         assert.match((await messages(P, [resource(RP, "t", { policy: doc })]))[0], /Statement Any allows iam:PassRole on any role/);
     });
+    it("judges a role's unknown inline policy at update, not in preview", async () => {
+        const role = resource("aws:iam/role:Role", "r", { inlinePolicies: [{ name: "p", policy: UNKNOWN_VALUES.string }] });
+        assert.deepStrictEqual(await messages(P, [role]), []);
+    });
     it("blocks PassRole without iam:PassedToService", async () => {
         const doc = json([{ Sid: "NoService", Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111111111111:role/n" }]);
         assert.match((await messages(P, [resource(RP, "t", { policy: doc })]))[0], /without an iam:PassedToService condition/);
@@ -106,6 +110,12 @@ describe("ssm-document-not-public", () => {
         assert.deepStrictEqual(await messages(P, [resource(DOC, "pub", { permissions: { type: "Share", accountIds: "All" } })]), [
             "mandatory: pub is shared with All accounts. Share it with named account ids, or not at all.",
         ]);
+    });
+    it("judges unknown sharing at update, not in preview", async () => {
+        assert.deepStrictEqual(
+            await messages(P, [resource(DOC, "later", { permissions: { type: "Share", accountIds: UNKNOWN_VALUES.string } })]),
+            [],
+        );
     });
     it("is not applicable to other resource types", async () => {
         const { notApplicable } = await run(P, [resource("aws:iam/role:Role", "r", {})]);
@@ -163,6 +173,10 @@ describe("maintenance-window policies", () => {
             violations.map((v) => v.enforcementLevel),
             ["advisory"],
         );
+    });
+    it("snapshot-task-logging judges unknown run-command parameters at update, not in preview", async () => {
+        const later = { ...goodTask, taskInvocationParameters: { runCommandParameters: UNKNOWN_VALUES.string } };
+        assert.deepStrictEqual(await messages("snapshot-task-logging", [resource(TASK, "t", later)]), []);
     });
     it("snapshot-task-logging advises when output goes nowhere", async () => {
         const quiet = { ...goodTask, taskInvocationParameters: { runCommandParameters: {} } };
