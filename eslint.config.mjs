@@ -4,7 +4,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "**/*.js"] },
+    { ignores: ["node_modules/", "dist/", "**/*.js"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

@@ -1,6 +1,7 @@
 export * from "./backupEnvironment";
 export * from "./backupWindow";
 export * from "./document";
+export * from "./enrolledInstances";
 export * from "./iam";
 export * from "./maintenanceWindowTaskRole";
 export * from "./naming";

@@ -1,11 +1,12 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { fleetConfigSchema, type FleetConfig, type InventoryInstance } from "./config";
-import { exemptionProblem, findExemption } from "./lib/exemptions";
+import { fleetConfigSchema, type FleetConfig } from "./config";
+import { exemptionProblem } from "./lib/exemptions";
+import { classifyFleet } from "./lib/fleetClassification";
 import { known } from "./lib/props";
-import { formatTags, TagSetIndex } from "./lib/tagIndex";
+import { formatTags } from "./lib/tagIndex";
 
 /** Tags this stack writes on existing instances with aws.ec2.Tag, by instance id. */
-function stackWrittenTags(resources: readonly PolicyResource[]): Map<string, Record<string, string>> {
+export function stackWrittenTags(resources: readonly PolicyResource[]): Map<string, Record<string, string>> {
     const out = new Map<string, Record<string, string>>();
     for (const tag of resources.filter((r) => r.type === "aws:ec2/tag:Tag")) {
         const props = tag.props as Record<string, unknown>;
@@ -15,14 +16,6 @@ function stackWrittenTags(resources: readonly PolicyResource[]): Map<string, Rec
         }
     }
     return out;
-}
-
-function inScope(instance: InventoryInstance, env: NonNullable<FleetConfig["environment"]>): boolean {
-    return (
-        instance.accountId === env.accountId &&
-        instance.region === env.region &&
-        Object.entries(env.scopeTags ?? {}).every(([k, v]) => instance.tags[k] === v)
-    );
 }
 
 /** Existing Windows instances in an environment's scope are all backed up, tagged by the stack, or exempted. */
@@ -46,15 +39,7 @@ export function fleetWindowsInstancesEnrolled(deps: { readonly today?: () => Dat
                     reportViolation(problem);
                 }
             }
-            const index = new TagSetIndex([{ owner: env.name, tags: env.targetTags }]);
-            const written = stackWrittenTags(args.resources);
-            const unenrolled = config.inventory.filter(
-                (instance) =>
-                    instance.platform?.toLowerCase() === "windows" &&
-                    inScope(instance, env) &&
-                    !index.match({ ...instance.tags, ...written.get(instance.instanceId) }) &&
-                    !findExemption(config.exemptions, { instanceId: instance.instanceId, name: instance.name }, today),
-            );
+            const { unenrolled } = classifyFleet(config.inventory, env, stackWrittenTags(args.resources), config.exemptions, today);
             for (const instance of unenrolled) {
                 const label = instance.name ? `${instance.instanceId} (${instance.name})` : instance.instanceId;
                 reportViolation(

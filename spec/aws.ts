@@ -1,6 +1,8 @@
 /** Formats of AWS identifiers that an environment names, and the partition a region lives in. */
 
 export const ACCOUNT_ID = /^[0-9]{12}$/;
+/** EC2 instance ids: i- and 8 (older) or 17 hexadecimal digits. */
+export const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** Commercial, China, GovCloud and ISO regions: us-east-1, cn-north-1, us-gov-west-1, us-isob-east-1. */
 export const REGION = /^[a-z]{2}(-[a-z]+){1,2}-[1-9][0-9]?$/;
 export const SNS_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;

@@ -16,7 +16,7 @@ export function parseEnvironment(name: string, input: unknown): SpecResult {
     const parsed = environmentSchema.safeParse(input);
     const issues: SpecIssue[] = nameProblem ? [{ path: [], message: nameProblem }] : [];
     if (!parsed.success) {
-        issues.push(...toSpecIssues(parsed.error.issues));
+        issues.push(...toSpecIssues(parsed.error.issues, environmentSchema));
     }
     issues.push(...crossFieldIssues(input));
     if (issues.length > 0 || !parsed.success) {
@@ -31,15 +31,16 @@ export function parseEnvironment(name: string, input: unknown): SpecResult {
 }
 
 /** Flattens zod issues to one SpecIssue per offending key, with messages a person can act on. */
-export function toSpecIssues(issues: readonly z.core.$ZodIssue[]): SpecIssue[] {
+export function toSpecIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): SpecIssue[] {
     const out: SpecIssue[] = [];
     for (const issue of issues) {
         const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
         if (issue.code === "invalid_key") {
             out.push({ path, message: issue.issues.map((inner) => inner.message).join("; ") });
         } else if (issue.code === "unrecognized_keys") {
+            const allowed = schema ? allowedKeysAt(schema, path) : undefined;
             for (const key of issue.keys) {
-                out.push({ path: [...path, key], message: `unknown key '${key}'` });
+                out.push({ path: [...path, key], message: unknownKeyMessage(key, allowed) });
             }
         } else {
             out.push({ path, message: issue.message.replace(/^Invalid input: /, "") });
@@ -51,4 +52,61 @@ export function toSpecIssues(issues: readonly z.core.$ZodIssue[]): SpecIssue[] {
 /** `vss.noWriters` style rendering of a key path. */
 export function formatPath(path: readonly (string | number)[]): string {
     return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+/** The keys an object schema allows at `path` (through optional, default and pipe wrappers). */
+export function allowedKeysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] | undefined {
+    let node: unknown = schema;
+    for (let depth = 0; depth <= path.length; depth++) {
+        // Unwrap optional/default/nullable/readonly (innerType) and pipes (in) down to the object.
+        for (let def = defOf(node); def && !def.shape && (def.innerType || def.in); def = defOf(node)) {
+            node = def.innerType ?? def.in;
+        }
+        const shape = defOf(node)?.shape as Record<string, unknown> | undefined;
+        if (depth === path.length) {
+            return shape ? Object.keys(shape) : undefined;
+        }
+        node = shape?.[String(path[depth])];
+        if (!node) {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+
+function defOf(node: unknown): { shape?: unknown; innerType?: unknown; in?: unknown } | undefined {
+    return (node as { _zod?: { def?: { shape?: unknown; innerType?: unknown; in?: unknown } } })?._zod?.def;
+}
+
+/** "unknown key 'schedul'; did you mean 'schedule'?", or the list of allowed keys. */
+export function unknownKeyMessage(key: string, allowed: readonly string[] | undefined): string {
+    if (!allowed || allowed.length === 0) {
+        return `unknown key '${key}'`;
+    }
+    const lower = key.toLowerCase();
+    // A truncated key ("s3Bucket") or a near miss ("schedul", "copyonly") is the likely intent.
+    const closest = allowed
+        .map((candidate) => {
+            const other = candidate.toLowerCase();
+            const prefix = lower.length >= 3 && (other.startsWith(lower) || lower.startsWith(other));
+            return { candidate, distance: prefix ? 0 : editDistance(lower, other) };
+        })
+        .sort((a, b) => a.distance - b.distance)[0];
+    if (closest.distance <= Math.max(2, Math.floor(key.length / 4))) {
+        return `unknown key '${key}'; did you mean '${closest.candidate}'?`;
+    }
+    return `unknown key '${key}'; allowed: ${allowed.join(", ")}`;
+}
+
+/** Levenshtein distance, for suggesting the key a typo meant. */
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }

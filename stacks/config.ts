@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { formatPath, parseEnvironment, YamlSource, type EnvironmentSpec, type SpecIssue } from "../spec";
+import { formatPath, INSTANCE_ID, parseEnvironment, YamlSource, type EnvironmentSpec, type SpecIssue } from "../spec";
 
 export const CONFIG_NAMESPACE = "vss-fleet";
 export const CONFIG_KEY = "environment";
@@ -66,4 +66,27 @@ export function loadStackEnvironment(
         );
     }
     return result.spec;
+}
+
+/**
+ * Existing instances the stack enrolls by tagging them (`vss-fleet:instances`, a list of instance
+ * ids; the GitOps driver writes it from the manifest's `instances`).
+ */
+export function loadStackInstances(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): string[] {
+    let raw: unknown;
+    try {
+        raw = config.getObject<unknown>("instances");
+    } catch {
+        throw new pulumi.RunError(`${CONFIG_NAMESPACE}:instances must be a list of instance ids.`);
+    }
+    if (raw === undefined) {
+        return [];
+    }
+    const bad = Array.isArray(raw) ? raw.filter((id) => typeof id !== "string" || !INSTANCE_ID.test(id)) : [raw];
+    if (bad.length > 0 || !Array.isArray(raw)) {
+        throw new pulumi.RunError(
+            `${CONFIG_NAMESPACE}:instances must be a list of instance ids such as i-0123456789abcdef0; not ${JSON.stringify(bad)}.`,
+        );
+    }
+    return raw as string[];
 }

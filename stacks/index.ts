@@ -3,10 +3,10 @@
  * `vss-fleet:environment` config is the EnvironmentSpec (see stacks/Pulumi.dev.yaml).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackEnvironment } from "./config";
+import { loadStackEnvironment, loadStackInstances } from "./config";
 import { defineEnvironment } from "./program";
 
-const outputs = defineEnvironment(loadStackEnvironment(), pulumi.getProject());
+const outputs = defineEnvironment(loadStackEnvironment(), pulumi.getProject(), loadStackInstances());
 
 export const environment = outputs.environment;
 export const region = outputs.region;
@@ -17,3 +17,4 @@ export const instanceRoleName = outputs.instanceRoleName;
 export const instanceProfileName = outputs.instanceProfileName;
 export const taskRoleArn = outputs.taskRoleArn;
 export const targetTags = outputs.targetTags;
+export const enrolledInstances = outputs.enrolledInstances;

@@ -1,7 +1,7 @@
 /** The stack program as a function, so `pulumi up`, the offline engine and tests run the same code. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupEnvironment } from "../components";
+import { BackupEnvironment, EnrolledInstances } from "../components";
 import type { EnvironmentSpec } from "../spec";
 
 export interface StackOutputs {
@@ -14,6 +14,7 @@ export interface StackOutputs {
     readonly instanceProfileName: pulumi.Output<string | undefined>;
     readonly taskRoleArn: pulumi.Output<string>;
     readonly targetTags: Readonly<Record<string, string>>;
+    readonly enrolledInstances: readonly string[];
 }
 
 /**
@@ -21,9 +22,13 @@ export interface StackOutputs {
  * to touch any account but the spec's (allowedAccountIds), so a stack can never deploy into the
  * wrong account whatever credentials are in the shell.
  */
-export function defineEnvironment(spec: EnvironmentSpec, fleet: string): StackOutputs {
+export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instances: readonly string[] = []): StackOutputs {
     const provider = new aws.Provider(`${spec.name}-aws`, { region: spec.region, allowedAccountIds: [spec.accountId] });
     const env = new BackupEnvironment(spec.name, { spec, fleet }, { providers: [provider] });
+    if (instances.length > 0) {
+        // Existing instances join the environment by carrying its target tags.
+        new EnrolledInstances(`${spec.name}-enrolled`, { instanceIds: instances, targetTags: spec.targetTags }, { providers: [provider] });
+    }
     return {
         environment: spec.name,
         region: spec.region,
@@ -34,5 +39,6 @@ export function defineEnvironment(spec: EnvironmentSpec, fleet: string): StackOu
         instanceProfileName: env.instanceProfileName,
         taskRoleArn: env.taskRoleArn,
         targetTags: env.targetTags,
+        enrolledInstances: instances,
     };
 }

@@ -128,7 +128,14 @@ describe("EnvironmentSpec", () => {
         it("a bucket name with capitals", () => rejects({ logging: { s3BucketName: "My-Bucket" } }, "logging.s3BucketName", /bucket name/));
         it("an unknown top-level key (a typo must not fall back to a default)", () =>
             rejects({ schedul: "cron(0 5 ? * * *)" }, "schedul", /unknown key 'schedul'/));
-        it("an unknown nested key", () => rejects({ vss: { copyonly: true } }, "vss.copyonly", /unknown key/));
+        it("an unknown top-level key, suggesting the key it meant", () =>
+            rejects({ schedul: "cron(0 5 ? * * *)" }, "schedul", /^unknown key 'schedul'; did you mean 'schedule'\?$/));
+        it("an unknown key unlike any, listing the allowed keys", () =>
+            rejects({ retention: 7 }, "retention", /^unknown key 'retention'; allowed: region, accountId, schedule, .*, logging$/));
+        it("an unknown nested key, suggesting from that object's keys", () =>
+            rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));
+        it("an unknown key inside logging", () =>
+            rejects({ logging: { s3Bucket: "b", cloudWatchLogGroupName: "/g" } }, "logging.s3Bucket", /did you mean 's3BucketName'\?/));
         it("an environment name with capitals", () => rejects({}, "", /environment name 'Prod'/, "Prod"));
         it("an environment name of 41 characters", () => rejects({}, "", /1-40/, "e".repeat(41)));
     });

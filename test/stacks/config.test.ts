@@ -48,7 +48,7 @@ describe("stack config", () => {
         assert.deepStrictEqual(
             lines.slice(1).sort(),
             [
-                `${file}:11:7: vss-fleet:environment.vss.copyonly: unknown key 'copyonly'`,
+                `${file}:11:7: vss-fleet:environment.vss.copyonly: unknown key 'copyonly'; did you mean 'copyOnly'?`,
                 `${file}:4:5: vss-fleet:environment.accountId: must be a 12-digit AWS account id, quoted in YAML`,
                 `${file}:5:5: vss-fleet:environment.schedule: cron needs '?' in exactly one of day-of-month and day-of-week (SSM cannot combine both)`,
                 `${file}:7:5: vss-fleet:environment.cutoffHours: cutoffHours (2) must be less than durationHours (2)`,

@@ -1,0 +1,92 @@
+/** The plan for people (terminal), for pull requests (markdown) and for pipelines (one JSON object). */
+import type { EnvironmentPlan, FleetPlan } from "../offline/engine";
+
+function countByType(plan: EnvironmentPlan): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const r of plan.resources) {
+        counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    }
+    return [...counts].sort(([a], [b]) => a.localeCompare(b));
+}
+
+const mandatory = (plan: EnvironmentPlan) => plan.violations.filter((v) => v.enforcementLevel === "mandatory");
+
+/** The JSON contract: exactly these keys, `urn` null when a violation names no resource. */
+export function toJson(plan: FleetPlan): string {
+    return JSON.stringify({
+        ok: plan.ok,
+        environments: plan.environments.map((env) => ({
+            name: env.name,
+            region: env.region,
+            accountId: env.accountId,
+            resources: env.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+            violations: env.violations.map((v) => ({
+                policy: v.policy,
+                enforcementLevel: v.enforcementLevel,
+                message: v.message,
+                urn: v.urn ?? null,
+            })),
+        })),
+    });
+}
+
+function verdict(plan: FleetPlan): string {
+    const blocked = plan.environments.filter((e) => mandatory(e).length > 0);
+    const count = blocked.reduce((n, e) => n + mandatory(e).length, 0);
+    return plan.ok
+        ? `OK: ${plan.environments.length} environment(s), no mandatory policy violations.`
+        : `BLOCKED: ${count} mandatory policy violation(s) in ${blocked.map((e) => e.name).join(", ")}.`;
+}
+
+export function toText(plan: FleetPlan, manifest: string): string {
+    const lines = [
+        `vss-fleet plan of ${manifest} (offline: the real program under Pulumi's mock runtime; no credentials, no Pulumi CLI)`,
+        "",
+    ];
+    for (const env of plan.environments) {
+        lines.push(`${env.name}  ${env.region} / ${env.accountId}`);
+        lines.push(`  ${env.resources.length} resources to create:`);
+        lines.push(...countByType(env).map(([type, n]) => `    + ${type}${n > 1 ? ` x${n}` : ""}`));
+        lines.push(
+            `  Windows instances: ${env.windows.enrolled} enrolled, ${env.windows.exempt} exempt, ${env.windows.unenrolled} unenrolled`,
+        );
+        lines.push(...env.warnings.map((w) => `  warning: ${w}`));
+        for (const v of env.violations) {
+            const [description, ...detail] = v.message.split("\n");
+            lines.push(`  ${v.enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${v.policy}: ${detail.join(" ") || description}`);
+        }
+        lines.push("");
+    }
+    lines.push(verdict(plan));
+    return lines.join("\n");
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function toMarkdown(plan: FleetPlan, manifest: string): string {
+    const lines = [
+        `### vss-fleet plan: ${plan.ok ? "OK" : "BLOCKED"}`,
+        "",
+        `Offline plan of \`${manifest}\`: the real program under Pulumi's mock runtime, with the vss-fleet policy pack.`,
+        "",
+        "| environment | account / region | resources | Windows enrolled | exempt | unenrolled | mandatory | advisory |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ...plan.environments.map(
+            (e) =>
+                `| ${e.name} | ${e.accountId} / ${e.region} | ${e.resources.length} | ${e.windows.enrolled} | ${e.windows.exempt} | ` +
+                `${e.windows.unenrolled} | ${mandatory(e).length} | ${e.violations.length - mandatory(e).length} |`,
+        ),
+    ];
+    for (const env of plan.environments.filter((e) => e.violations.length > 0 || e.warnings.length > 0)) {
+        lines.push("", `#### ${env.name}`, "");
+        lines.push(...env.warnings.map((w) => `- :warning: ${cell(w)}`));
+        for (const v of env.violations) {
+            const detail = v.message.split("\n").slice(1).join(" ") || v.message;
+            lines.push(
+                `- ${v.enforcementLevel === "mandatory" ? ":no_entry:" : ":information_source:"} **${v.policy}** (${v.enforcementLevel}): ${cell(detail)}`,
+            );
+        }
+    }
+    lines.push("", verdict(plan));
+    return lines.join("\n");
+}
