@@ -116,6 +116,11 @@ const environmentFields = z.strictObject({
         .default({}),
     notifications: notifications.optional(),
     logging: logging.optional(),
+    deployRoleArn: z
+        .string()
+        .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
+        .optional()
+        .describe("Role assumed to deploy this environment (by the stack's AWS provider and the driver's own calls)."),
 });
 
 /** The environment schema: every field's own rules and defaults (see crossFieldIssues for the rest). */
@@ -145,6 +150,14 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
         problem: (env) =>
             env.scheduleOffset !== undefined && scheduleKind(env.schedule) !== "cron"
                 ? "scheduleOffset works only with a cron(...) schedule"
+                : undefined,
+    },
+    {
+        keys: ["deployRoleArn", "accountId"],
+        path: ["deployRoleArn"],
+        problem: (env) =>
+            env.deployRoleArn && env.deployRoleArn.split(":")[4] !== env.accountId
+                ? `the deploy role must be in the environment's account ${env.accountId}`
                 : undefined,
     },
     {

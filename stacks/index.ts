@@ -2,11 +2,9 @@
  * The Pulumi program: one stack per environment. The stack's name is the environment's name and its
  * `vss-fleet:environment` config is the EnvironmentSpec (see stacks/Pulumi.dev.yaml).
  */
-import * as pulumi from "@pulumi/pulumi";
-import { loadStackEnvironment, loadStackInstances } from "./config";
-import { defineEnvironment } from "./program";
+import { defineStackFromConfig } from "./program";
 
-const outputs = defineEnvironment(loadStackEnvironment(), pulumi.getProject(), loadStackInstances());
+const outputs = defineStackFromConfig();
 
 export const environment = outputs.environment;
 export const region = outputs.region;

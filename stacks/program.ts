@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupEnvironment, EnrolledInstances } from "../components";
 import type { EnvironmentSpec } from "../spec";
+import { CONFIG_NAMESPACE, loadStackEnvironment, loadStackInstances, STACK_CONFIG_DIR } from "./config";
 
 export interface StackOutputs {
     readonly environment: string;
@@ -18,12 +19,17 @@ export interface StackOutputs {
 }
 
 /**
- * Builds one environment. Its own AWS provider takes the region from the EnvironmentSpec and refuses
+ * Builds one environment. Its own AWS provider takes the region (and deploy role) from the EnvironmentSpec and refuses
  * to touch any account but the spec's (allowedAccountIds), so a stack can never deploy into the
  * wrong account whatever credentials are in the shell.
  */
 export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instances: readonly string[] = []): StackOutputs {
-    const provider = new aws.Provider(`${spec.name}-aws`, { region: spec.region, allowedAccountIds: [spec.accountId] });
+    const provider = new aws.Provider(`${spec.name}-aws`, {
+        region: spec.region,
+        allowedAccountIds: [spec.accountId],
+        // One manifest spans accounts: each environment's provider assumes that account's deploy role.
+        assumeRoles: spec.deployRoleArn ? [{ roleArn: spec.deployRoleArn, sessionName: `vss-fleet-${spec.name}` }] : undefined,
+    });
     const env = new BackupEnvironment(spec.name, { spec, fleet }, { providers: [provider] });
     if (instances.length > 0) {
         // Existing instances join the environment by carrying its target tags.
@@ -41,4 +47,10 @@ export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instance
         targetTags: env.targetTags,
         enrolledInstances: instances,
     };
+}
+
+/** The whole program of a stack: its config read and validated, then its environment built. */
+export function defineStackFromConfig(stack: string = pulumi.getStack(), dir: string = STACK_CONFIG_DIR): StackOutputs {
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    return defineEnvironment(loadStackEnvironment(stack, config, dir), pulumi.getProject(), loadStackInstances(config));
 }

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { CONFIG_NAMESPACE, loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/config";
-import { defineEnvironment } from "../../stacks/program";
+import { defineStackFromConfig } from "../../stacks/program";
 import { runUnderMocks, type RecordedResource } from "./mockRuntime";
 
 /** The stacks that have a Pulumi.<stack>.yaml in `dir`. */
@@ -43,7 +43,7 @@ export async function planStack(stack: string, dir: string = STACK_CONFIG_DIR): 
             summary =
                 `${spec.region} / ${spec.accountId}: ${spec.schedule} ${spec.scheduleTimezone}, ` +
                 `${spec.durationHours} h window (cutoff ${spec.cutoffHours} h), engine ${spec.engine}, targets ${tags.join(" ")}`;
-            return defineEnvironment(spec, "vss-fleet");
+            return defineStackFromConfig(stack, dir);
         },
         { project: "vss-fleet", stack, config: stackConfig(path.join(dir, `Pulumi.${stack}.yaml`)) },
     );

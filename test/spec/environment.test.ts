@@ -122,6 +122,13 @@ describe("EnvironmentSpec", () => {
                 "notifications.events[0]",
                 /Failed/,
             ));
+        it("a deploy role that is not a role ARN", () => rejects({ deployRoleArn: "deployer" }, "deployRoleArn", /IAM role ARN/));
+        it("a deploy role in another account", () =>
+            rejects(
+                { deployRoleArn: "arn:aws:iam::999999999999:role/deploy" },
+                "deployRoleArn",
+                /in the environment's account 111111111111/,
+            ));
         it("logging with no destination", () => rejects({ logging: {} }, "logging", /s3BucketName, cloudWatchLogGroupName or both/));
         it("a key prefix without a bucket", () =>
             rejects({ logging: { cloudWatchLogGroupName: "/g", s3KeyPrefix: "p" } }, "logging.s3KeyPrefix", /needs s3BucketName/));
@@ -131,7 +138,7 @@ describe("EnvironmentSpec", () => {
         it("an unknown top-level key, suggesting the key it meant", () =>
             rejects({ schedul: "cron(0 5 ? * * *)" }, "schedul", /^unknown key 'schedul'; did you mean 'schedule'\?$/));
         it("an unknown key unlike any, listing the allowed keys", () =>
-            rejects({ retention: 7 }, "retention", /^unknown key 'retention'; allowed: region, accountId, schedule, .*, logging$/));
+            rejects({ retention: 7 }, "retention", /^unknown key 'retention'; allowed: region, accountId, schedule, .*, logging, deployRoleArn$/));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));
         it("an unknown key inside logging", () =>

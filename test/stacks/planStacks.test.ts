@@ -11,10 +11,11 @@ describe("offline preview of the shipped stacks (npm start)", () => {
 
     it("runs the real program for a stack and lists what it would create", async () => {
         const plan = await planStack("prod");
-        assert.match(plan.summary, /^us-east-1 \/ 111111111111: cron\(30 2 \? \* \* \*\) America\/New_York, 3 h window/);
+        assert.match(plan.summary, /^us-east-1 \/ 111111111111: cron\(30 2 \? \* \* \*\) America\/New_York, 2 h window \(cutoff 1 h\)/);
         const text = formatPlan(plan);
         assert.match(text, /\+ aws:ssm\/maintenanceWindowTask:MaintenanceWindowTask\n/);
-        assert.match(text, /\+ aws:iam\/role:Role x3/, "instance, task and notification roles");
+        assert.match(text, /\+ aws:iam\/role:Role x2/, "instance and task roles");
+        assert.match(text, /\+ aws:ec2\/tag:Tag\n/, "the listed file server is enrolled by tag");
     });
 
     it("stops a stack with bad config with the RunError that names file:line:col", async () => {

@@ -73,6 +73,15 @@ describe("the environment program under mocks", () => {
         assert.deepStrictEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["111111111111"]);
     });
 
+    it("assumes the environment's deploy role when one is set", async () => {
+        const withRole = await graphOf({ deployRoleArn: "arn:aws:iam::111111111111:role/vss-deploy" });
+        const provider = only(withRole, T.provider);
+        assert.deepStrictEqual(JSON.parse(String(provider.inputs.assumeRoles)), [
+            { roleArn: "arn:aws:iam::111111111111:role/vss-deploy", sessionName: "vss-fleet-prod" },
+        ]);
+        assert.strictEqual(only(resources, T.provider).inputs.assumeRoles, undefined);
+    });
+
     it("schedules the window from the spec", () => {
         const window = only(resources, T.window);
         assert.strictEqual(window.inputs.schedule, "cron(30 2 ? * * *)");
