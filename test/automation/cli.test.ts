@@ -18,6 +18,12 @@ describe("the vss-fleet CLI", () => {
         assert.strictEqual(out, "examples/fleet.yaml: valid, 2 environment(s): prod, dev\n");
     });
 
+    it("validate --json: the environment names, for a CI matrix", async () => {
+        const { code, out } = await run("validate", "examples/fleet.yaml", "--json");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(JSON.parse(out), { ok: true, environments: ["prod", "dev"] });
+    });
+
     it("validate: exit 2 with every problem on stderr, and no stack trace", async () => {
         const { code, out, err } = await run("validate", "test/fixtures/manifests/broken.yaml");
         assert.strictEqual(code, 2);
@@ -66,7 +72,7 @@ describe("the vss-fleet CLI", () => {
             ["plan", "examples/fleet.yaml", "--offline", "--inventory", "nope.json"],
             /^nope.json: cannot read the inventory/,
         ],
-        ["an unknown command", ["apply", "examples/fleet.yaml"], /unknown command 'apply'/],
+        ["an unknown command", ["deploy", "examples/fleet.yaml"], /unknown command 'deploy'/],
     ] as const) {
         it(`exit 2 for ${what}`, async () => {
             const { code, out, err } = await run(...argv);

@@ -17,7 +17,7 @@ const VOLUME = `arn:aws:ec2:us-east-1:${ACCOUNT}:volume/vol-0123456789abcdef0`;
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
 /** The decision for one request; a request the simulator cannot evaluate fails the test. */
-async function decide(
+export async function decide(
     policy: PolicyDocument,
     action: string,
     resource: string,

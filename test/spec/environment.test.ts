@@ -138,7 +138,11 @@ describe("EnvironmentSpec", () => {
         it("an unknown top-level key, suggesting the key it meant", () =>
             rejects({ schedul: "cron(0 5 ? * * *)" }, "schedul", /^unknown key 'schedul'; did you mean 'schedule'\?$/));
         it("an unknown key unlike any, listing the allowed keys", () =>
-            rejects({ retention: 7 }, "retention", /^unknown key 'retention'; allowed: region, accountId, schedule, .*, logging, deployRoleArn$/));
+            rejects(
+                { retention: 7 },
+                "retention",
+                /^unknown key 'retention'; allowed: region, accountId, schedule, .*, logging, deployRoleArn$/,
+            ));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));
         it("an unknown key inside logging", () =>

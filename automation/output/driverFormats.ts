@@ -1,0 +1,75 @@
+/** Summaries of a driver run: per environment its status, changes by operation, violations and duration. */
+import type { FleetRun } from "../driver/fleet";
+import type { EnvironmentRun } from "../driver/run";
+
+function changes(env: EnvironmentRun): string {
+    const parts = Object.entries(env.changes)
+        .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
+        .map(([op, n]) => `${op} ${n}`);
+    return parts.length > 0 ? parts.join(", ") : "no changes";
+}
+
+const mandatory = (env: EnvironmentRun) => env.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+const seconds = (env: EnvironmentRun) => `${(env.durationMs / 1000).toFixed(1)} s`;
+
+export function driverJson(run: FleetRun, exitCode: number): string {
+    return JSON.stringify({
+        ok: exitCode === 0,
+        operation: run.operation,
+        environments: run.environments.map((e) => ({
+            name: e.name,
+            status: e.status,
+            changes: e.changes,
+            violations: e.violations.map((v) => ({
+                policy: v.policy,
+                enforcementLevel: v.enforcementLevel,
+                message: v.message,
+                urn: v.urn ?? null,
+            })),
+            durationMs: e.durationMs,
+            attempts: e.attempts,
+            error: e.error ?? null,
+        })),
+    });
+}
+
+export function driverText(run: FleetRun): string {
+    const lines = [`vss-fleet ${run.operation}:`];
+    for (const env of run.environments) {
+        lines.push(
+            `  ${env.name.padEnd(16)} ${env.status.padEnd(10)} ${changes(env)}; ${mandatory(env)} mandatory, ` +
+                `${env.violations.length - mandatory(env)} advisory; ${seconds(env)}${env.attempts > 1 ? ` (${env.attempts} attempts)` : ""}`,
+        );
+        if (env.error) {
+            lines.push(`    ${env.error}`);
+        }
+        for (const v of env.violations) {
+            lines.push(`    ${v.enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${v.policy}: ${v.message.split("\n").pop()}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+export function driverMarkdown(run: FleetRun): string {
+    const lines = [
+        `### vss-fleet ${run.operation}`,
+        "",
+        "| environment | status | changes | mandatory | advisory | duration |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+        ...run.environments.map(
+            (e) => `| ${e.name} | ${e.status} | ${changes(e)} | ${mandatory(e)} | ${e.violations.length - mandatory(e)} | ${seconds(e)} |`,
+        ),
+    ];
+    for (const env of run.environments.filter((e) => e.error || e.violations.length > 0)) {
+        lines.push("", `#### ${env.name}`, "");
+        if (env.error) {
+            lines.push(`- ${env.error.replace(/\|/g, "\\|")}`);
+        }
+        for (const v of env.violations) {
+            lines.push(
+                `- ${v.enforcementLevel === "mandatory" ? ":no_entry:" : ":information_source:"} **${v.policy}**: ${v.message.split("\n").pop()}`,
+            );
+        }
+    }
+    return lines.join("\n");
+}

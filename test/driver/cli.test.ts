@@ -1,0 +1,184 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../automation/cli";
+import { FakePulumi } from "./fakePulumi";
+
+const MANIFEST = `version: 1
+environments:
+  a:
+    region: us-east-1
+    accountId: "111111111111"
+  b:
+    region: eu-west-1
+    accountId: "222222222222"
+`;
+
+async function run(...argv: string[]) {
+    let out = "";
+    let err = "";
+    const code = await main(argv, { out: (t) => (out += t + "\n"), err: (t) => (err += t + "\n") });
+    return { code, out, err };
+}
+
+describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
+    this.timeout(60_000);
+    let dir: string;
+    let manifest: string;
+    const originalPath = process.env.PATH;
+
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "vss-cli-"));
+        fs.copyFileSync("Pulumi.yaml", path.join(dir, "Pulumi.yaml"));
+        fs.mkdirSync(path.join(dir, "stacks"));
+        manifest = path.join(dir, "fleet.yaml");
+        fs.writeFileSync(manifest, MANIFEST);
+    });
+    afterEach(() => {
+        process.env.PATH = originalPath;
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("says in one line how to get the Pulumi CLI when it is not on PATH, and renders nothing", async () => {
+        process.env.PATH = path.join(dir, "empty");
+        const { code, out, err } = await run("preview", manifest, "--project-dir", dir, "--no-account-check");
+        assert.strictEqual(code, 2);
+        assert.strictEqual(out, "");
+        assert.deepStrictEqual(err.trim().split("\n").slice(-1), [
+            "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/); 'vss-fleet plan --offline' works without it",
+        ]);
+        assert.deepStrictEqual(fs.readdirSync(path.join(dir, "stacks")), []);
+    });
+
+    it("finds pulumi on PATH, streams prefixed output to stderr and prints one JSON summary", async () => {
+        const fake = new FakePulumi({ existingStacks: ["a", "b"], stacks: { a: { up: { changes: { create: 12 } } } } });
+        try {
+            process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;
+            const { code, out, err } = await run(
+                "apply",
+                manifest,
+                "--project-dir",
+                dir,
+                "--no-account-check",
+                "--inventory",
+                "examples/inventory.json",
+                "--json",
+            );
+            assert.strictEqual(code, 0, err);
+            assert.match(err, /^account check skipped \(--no-account-check\)/m);
+            assert.match(err, /^\[a\] up of a done$/m);
+            assert.match(err, /^\[b\] up of b done$/m);
+            const summary = JSON.parse(out) as {
+                ok: boolean;
+                operation: string;
+                environments: { name: string; status: string; changes: object }[];
+            };
+            assert.strictEqual(out.trim().split("\n").length, 1);
+            assert.deepStrictEqual(
+                summary.environments.map((e) => [e.name, e.status, e.changes]),
+                [
+                    ["a", "succeeded", { create: 12 }],
+                    ["b", "succeeded", {}],
+                ],
+            );
+            assert.strictEqual(summary.ok, true);
+            assert.strictEqual(summary.operation, "apply");
+        } finally {
+            fake.dispose();
+        }
+    });
+
+    it("writes a markdown summary for pull requests", async () => {
+        const fake = new FakePulumi({
+            existingStacks: ["a", "b"],
+            stacks: {
+                b: {
+                    preview: {
+                        policyEvents: [
+                            { policyName: "windows-instance-enrolled", enforcementLevel: "mandatory", message: "web-1 is not enrolled" },
+                        ],
+                        fail: { exitCode: 255, stderr: "error: 1 mandatory policy violation\n" },
+                    },
+                },
+            },
+        });
+        try {
+            process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;
+            const { code, out } = await run(
+                "preview",
+                manifest,
+                "--project-dir",
+                dir,
+                "--no-account-check",
+                "--inventory",
+                "examples/inventory.json",
+                "--format",
+                "markdown",
+            );
+            assert.strictEqual(code, 1);
+            assert.match(out, /^### vss-fleet preview\n/);
+            assert.match(out, /\n\| b \| blocked \| no changes \| 1 \| 0 \| [\d.]+ s \|\n/);
+            assert.match(out, /\n- :no_entry: \*\*windows-instance-enrolled\*\*: web-1 is not enrolled/);
+        } finally {
+            fake.dispose();
+        }
+    });
+
+    it("destroy refuses without --yes, naming what it would remove; --yes names it again", async () => {
+        const refused = await run("destroy", manifest, "--project-dir", dir, "--env", "b");
+        assert.strictEqual(refused.code, 2);
+        assert.strictEqual(refused.err, "destroy would remove the stacks of b (222222222222/eu-west-1); run again with --yes to confirm\n");
+        const fake = new FakePulumi({ existingStacks: ["a", "b"], stacks: {} });
+        try {
+            process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;
+            const confirmed = await run("destroy", manifest, "--project-dir", dir, "--env", "b", "--yes", "--no-account-check");
+            assert.strictEqual(confirmed.code, 0, confirmed.err);
+            assert.match(confirmed.err, /^destroying b \(222222222222\/eu-west-1\)$/m);
+            assert.ok(
+                fake.invocations().every((i) => !i.argv.includes("a")),
+                "only b was touched",
+            );
+        } finally {
+            fake.dispose();
+        }
+    });
+
+    it("deploy-policy prints the deploy role's policy for one environment", async () => {
+        const { code, out } = await run("deploy-policy", manifest, "--env", "b");
+        assert.strictEqual(code, 0);
+        const policy = JSON.parse(out) as { Statement: { Sid: string; Resource: unknown }[] };
+        assert.deepStrictEqual(policy.Statement.find((s) => s.Sid === "PassOnlyTheTaskRolesToSsm")?.Resource, [
+            "arn:aws:iam::222222222222:role/b-task-role-*",
+            "arn:aws:iam::222222222222:role/b-task-notify-*",
+        ]);
+        assert.strictEqual((await run("deploy-policy", manifest)).code, 2, "--env is required");
+    });
+
+    it("rejects --parallel 0", async () => {
+        const { code, err } = await run("preview", manifest, "--parallel", "0");
+        assert.strictEqual(code, 2);
+        assert.match(err, /--parallel takes a whole number of at least 1, not '0'/);
+    });
+
+    it("render writes the stack files and --check fails when one drifts from the manifest", async () => {
+        const stacks = path.join(dir, "stacks");
+        assert.strictEqual((await run("render", manifest, "--stacks-dir", stacks)).code, 0);
+        assert.deepStrictEqual(fs.readdirSync(stacks).sort(), ["Pulumi.a.yaml", "Pulumi.b.yaml"]);
+        const clean = await run("render", manifest, "--check", "--stacks-dir", stacks);
+        assert.strictEqual(clean.code, 0, clean.err);
+        const file = path.join(stacks, "Pulumi.b.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("durationHours: 1", "durationHours: 3"));
+        fs.unlinkSync(path.join(stacks, "Pulumi.a.yaml"));
+        const drifted = await run("render", manifest, "--check", "--stacks-dir", stacks);
+        assert.strictEqual(drifted.code, 1);
+        assert.match(drifted.err, /Pulumi\.a\.yaml: missing; the manifest has environment 'a'/);
+        assert.match(drifted.err, /Pulumi\.b\.yaml: vss-fleet:environment differs from the manifest/);
+        assert.match(drifted.err, /run 'vss-fleet render .*fleet\.yaml' and commit the result/);
+    });
+
+    it("the shipped stacks/ match the shipped example manifest (render --check in CI)", async () => {
+        const { code, err } = await run("render", "examples/fleet.yaml", "--check");
+        assert.strictEqual(code, 0, err);
+    });
+});

@@ -1,0 +1,115 @@
+/** The deploy role's policy, proven by IAM simulation like the stack's own roles. */
+import * as assert from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { deployPolicy } from "../../automation/driver/deployPolicy";
+import type { PolicyDocument } from "../../components/iam";
+import { specOf } from "../helpers";
+
+const ACCOUNT = "111111111111";
+const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" } }));
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+const window = `arn:aws:ssm:us-east-1:${ACCOUNT}:maintenancewindow/mw-0123456789abcdef0`;
+
+async function decide(
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]> = {},
+    doc: PolicyDocument = policy,
+): Promise<string> {
+    const response = await runSimulation(
+        {
+            identityPolicies: [{ name: "deploy", policy: doc as unknown as Record<string, unknown> }],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            request: {
+                principal: `arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`,
+                action,
+                resource: { resource, accountId: ACCOUNT },
+                contextVariables: context,
+            },
+        } as Parameters<typeof runSimulation>[0],
+        {},
+    );
+    if (response.resultType === "error") {
+        assert.fail(`simulation error for ${action} on ${resource}: ${JSON.stringify(response.errors)}`);
+    }
+    return response.overallResult;
+}
+
+describe("deploy role policy (IAM simulation)", () => {
+    it("CAN create and delete the environment's roles, CANNOT touch any other role", async () => {
+        assert.strictEqual(await decide("iam:CreateRole", role("prod-instance-role-1a2b3c4")), "Allowed");
+        assert.strictEqual(await decide("iam:DeleteRole", role("prod-task-role-1a2b3c4")), "Allowed");
+        assert.strictEqual(await decide("iam:CreateRole", role("Admin")), "ImplicitlyDenied");
+        assert.strictEqual(await decide("iam:PutRolePolicy", role("dev-task-role-1a2b3c4")), "ImplicitlyDenied");
+    });
+
+    it("CAN attach only SSM core or the environment's own policy, CANNOT attach AdministratorAccess", async () => {
+        const attach = (policyArn: string) =>
+            decide("iam:AttachRolePolicy", role("prod-instance-role-1a2b3c4"), { "iam:PolicyARN": policyArn });
+        assert.strictEqual(await attach("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"), "Allowed");
+        assert.strictEqual(await attach(`arn:aws:iam::${ACCOUNT}:policy/prod-instance-snapshot-1a2b3c4`), "Allowed");
+        assert.strictEqual(await attach("arn:aws:iam::aws:policy/AdministratorAccess"), "ImplicitlyDenied");
+        assert.strictEqual(await attach(`arn:aws:iam::${ACCOUNT}:policy/dev-instance-snapshot-1a2b3c4`), "ImplicitlyDenied");
+    });
+
+    it("CAN pass the task and notification roles to SSM only", async () => {
+        const pass = (name: string, service: string) => decide("iam:PassRole", role(name), { "iam:PassedToService": service });
+        assert.strictEqual(await pass("prod-task-role-1a2b3c4", "ssm.amazonaws.com"), "Allowed");
+        assert.strictEqual(await pass("prod-task-notify-1a2b3c4", "ssm.amazonaws.com"), "Allowed");
+        assert.strictEqual(await pass("prod-task-role-1a2b3c4", "lambda.amazonaws.com"), "ImplicitlyDenied");
+        assert.strictEqual(await pass("Admin", "ssm.amazonaws.com"), "ImplicitlyDenied");
+        assert.strictEqual(await pass("dev-task-role-1a2b3c4", "ssm.amazonaws.com"), "ImplicitlyDenied");
+    });
+
+    it("CAN pass the environment's instance role into its profile, and no other role", async () => {
+        assert.strictEqual(await decide("iam:PassRole", role("prod-instance-role-1a2b3c4")), "Allowed");
+        assert.strictEqual(await decide("iam:PassRole", role("ops-admin")), "ImplicitlyDenied");
+    });
+
+    it("CAN create a window only tagged for the environment, and manage only such windows", async () => {
+        const tagged = (value: string) => ({ "aws:RequestTag/vss-fleet:environment": value, "aws:TagKeys": ["vss-fleet:environment"] });
+        assert.strictEqual(await decide("ssm:CreateMaintenanceWindow", "*", tagged("prod")), "Allowed");
+        assert.strictEqual(await decide("ssm:CreateMaintenanceWindow", "*", tagged("dev")), "ImplicitlyDenied");
+        assert.strictEqual(await decide("ssm:CreateMaintenanceWindow", "*"), "ImplicitlyDenied", "an untagged window");
+        assert.strictEqual(await decide("ssm:AddTagsToResource", window, tagged("prod")), "Allowed");
+        assert.strictEqual(await decide("ssm:AddTagsToResource", window, tagged("dev")), "ImplicitlyDenied");
+        assert.strictEqual(
+            await decide("ssm:RegisterTaskWithMaintenanceWindow", window, { "ssm:resourceTag/vss-fleet:environment": "prod" }),
+            "Allowed",
+        );
+        assert.strictEqual(
+            await decide("ssm:DeleteMaintenanceWindow", window, { "ssm:resourceTag/vss-fleet:environment": "dev" }),
+            "ImplicitlyDenied",
+        );
+        assert.strictEqual(await decide("ssm:DeleteMaintenanceWindow", window), "ImplicitlyDenied");
+    });
+
+    it("CAN write only the target tag keys on instances", async () => {
+        const instance = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`;
+        assert.strictEqual(await decide("ec2:CreateTags", instance, { "aws:TagKeys": ["Backup", "Tier"] }), "Allowed");
+        assert.strictEqual(await decide("ec2:DeleteTags", instance, { "aws:TagKeys": ["Backup"] }), "Allowed");
+        assert.strictEqual(await decide("ec2:CreateTags", instance, { "aws:TagKeys": ["Backup", "Owner"] }), "ImplicitlyDenied");
+    });
+
+    it("CANNOT do what a deployment never needs", async () => {
+        assert.strictEqual(
+            await decide("ec2:DeleteSnapshot", "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0"),
+            "ImplicitlyDenied",
+        );
+        assert.strictEqual(
+            await decide("ec2:TerminateInstances", `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`),
+            "ImplicitlyDenied",
+        );
+        assert.strictEqual(
+            await decide("ssm:SendCommand", `arn:aws:ssm:us-east-1:${ACCOUNT}:document/prod-snapshot-document-1a2b3c4`),
+            "ImplicitlyDenied",
+        );
+        for (const statement of policy.Statement) {
+            assert.ok(
+                ([] as string[]).concat(statement.Action).every((a) => !a.includes("*")),
+                statement.Sid,
+            );
+        }
+    });
+});
