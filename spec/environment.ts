@@ -153,6 +153,16 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
                 : undefined,
     },
     {
+        // DISKSHADOW has no copy-only backup type (its "set option" offers none), so a full VSS
+        // backup would reset SQL Server's differential base: refuse rather than surprise.
+        keys: ["engine", "vss"],
+        path: ["vss", "copyOnly"],
+        problem: (env) =>
+            env.engine === "diskshadow" && env.vss.copyOnly
+                ? "the diskshadow engine cannot take copy-only backups (DISKSHADOW has no copy backup type); use engine aws-vss"
+                : undefined,
+    },
+    {
         keys: ["deployRoleArn", "accountId"],
         path: ["deployRoleArn"],
         problem: (env) =>

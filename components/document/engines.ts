@@ -1,9 +1,13 @@
 /** The engine registry: `engine` in an EnvironmentSpec picks the builder that writes the document. */
 import type { Engine } from "../../spec";
 import { awsVssDocument } from "./awsVss";
+import { diskshadowDocument } from "./diskshadow";
 import { MAX_DOCUMENT_BYTES, type CommandDocument, type DocumentContext, type EngineBuilder } from "./types";
 
-const builders = new Map<Engine, EngineBuilder>([["aws-vss", awsVssDocument]]);
+const builders = new Map<Engine, EngineBuilder>([
+    ["aws-vss", awsVssDocument],
+    ["diskshadow", diskshadowDocument],
+]);
 
 /** Registers (or replaces) the builder for an engine. */
 export function registerEngine(engine: Engine, builder: EngineBuilder): void {

@@ -7,6 +7,8 @@ export interface DocumentParameter {
     readonly default?: string;
     readonly allowedValues?: readonly string[];
     readonly allowedPattern?: string;
+    /** ENV_VAR: the agent passes the value as an environment variable SSM_<name>, not inside the code. */
+    readonly interpolationType?: "ENV_VAR";
 }
 
 export interface DocumentStep {

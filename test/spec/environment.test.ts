@@ -53,7 +53,7 @@ describe("EnvironmentSpec", () => {
             maxConcurrency: 5,
             maxErrors: "0",
             targetTags: { Backup: "prod" },
-            engine: "diskshadow",
+            engine: "aws-vss",
             vss: { copyOnly: true },
             snapshotTags: { CostCenter: "42" },
             notifications: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:alerts", events: ["All"] },
@@ -101,6 +101,8 @@ describe("EnvironmentSpec", () => {
             rejects({ targetTags: { ["k".repeat(129)]: "1" } }, `targetTags.${"k".repeat(129)}`, /1-128/));
         it("a target tag value with a comma", () => rejects({ targetTags: { Backup: "a,b" } }, "targetTags.Backup", /may contain only/));
         it("an unknown engine", () => rejects({ engine: "vss" }, "engine", /aws-vss/));
+        it("copy-only backups with the diskshadow engine (DISKSHADOW has no copy backup type)", () =>
+            rejects({ engine: "diskshadow", vss: { copyOnly: true } }, "vss.copyOnly", /cannot take copy-only backups/));
         it("a vss option that is not a boolean", () => rejects({ vss: { copyOnly: "yes" } }, "vss.copyOnly", /expected boolean/));
         it("saveVssMetadata with noWriters", () =>
             rejects({ vss: { noWriters: true, saveVssMetadata: true } }, "vss.saveVssMetadata", /cannot be combined with noWriters/));
