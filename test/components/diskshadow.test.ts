@@ -68,6 +68,28 @@ describe("the diskshadow engine's script (parsed with a real PowerShell grammar)
         assert.deepStrictEqual(commands(file.rootNode, "New-EC2Snapshot"), [], "never one snapshot call per volume");
     });
 
+    it("tags and records DISKSHADOW's own set id (%VSS_SHADOW_SET%), recording it before the EC2 call", () => {
+        const step = functionNamed(file, "Invoke-SnapshotStep");
+        assert.ok(step);
+        assert.ok(descendants(step, "variable").some((v) => v.text === "$env:VSS_SHADOW_SET"));
+        const record = commands(step, "Add-Content").find((c) => c.text.includes("$SetRegistry"));
+        const snapshot = commands(step, "New-EC2SnapshotBatch")[0];
+        assert.ok(record && snapshot && record.startIndex < snapshot.startIndex, "recorded first, so a failed call still gets cleaned up");
+        const tagging = commands(step, "New-SnapshotTagList")[0];
+        assert.ok(tagging && /-ShadowSetId \$setId/.test(tagging.text));
+        assert.deepStrictEqual(
+            commands(file.rootNode).filter((c) => /NewGuid/.test(c.text) && /ShadowSet/i.test(c.text)),
+            [],
+        );
+    });
+
+    it("deletes the set right after the snapshot step, and stale sets by DISKSHADOW's own delete", () => {
+        const builder = functionNamed(file, "New-DiskShadowScript");
+        assert.ok(builder && /'create', "exec `"\$ExecCommand`"", 'delete shadows set %VSS_SHADOW_SET%', 'end backup'/.test(builder.text));
+        const cleanup = functionNamed(file, "Remove-StaleShadowSets");
+        assert.ok(cleanup && /delete shadows set \$_/.test(cleanup.text) && commands(cleanup, "diskshadow.exe").length === 1);
+    });
+
     it("retries only throttling, with exponential backoff and jitter", () => {
         const retry = functionNamed(file, "Invoke-WithRetry");
         assert.ok(retry);

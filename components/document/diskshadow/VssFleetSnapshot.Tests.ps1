@@ -46,7 +46,7 @@ Describe 'New-DiskShadowScript' {
     It 'puts every volume in one set with writers taking part' {
         $text = New-DiskShadowScript -Paths @('C:\', 'D:\') -ExecCommand 'C:\x\snapshot.cmd' -MetadataPath 'C:\x\m.cab'
         $text | Should -Match 'set context persistent\r\n'
-        $text | Should -Match 'add volume "C:\\" alias vssfleet0\r\nadd volume "D:\\" alias vssfleet1\r\ncreate\r\nexec "C:\\x\\snapshot.cmd"\r\nend backup'
+        $text | Should -Match 'add volume "C:\\" alias vssfleet0\r\nadd volume "D:\\" alias vssfleet1\r\ncreate\r\nexec "C:\\x\\snapshot.cmd"\r\ndelete shadows set %VSS_SHADOW_SET%\r\nend backup'
     }
     It 'excludes writers only when asked' {
         New-DiskShadowScript -Paths @('C:\') -ExecCommand 'x.cmd' -MetadataPath 'm.cab' -NoWriters | Should -Match 'set context persistent nowriters'

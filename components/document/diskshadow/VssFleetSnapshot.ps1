@@ -86,7 +86,9 @@ function New-DiskShadowScript {
         $lines += "add volume `"$path`" alias vssfleet$i"
         $i++
     }
-    $lines += @('create', "exec `"$ExecCommand`"", 'end backup', 'exit')
+    # After "create", DISKSHADOW holds the new set's id in %VSS_SHADOW_SET% (the classic recipe's
+    # "delete shadows set %VSS_SHADOW_SET%"); the set lives on inside the EBS snapshots.
+    $lines += @('create', "exec `"$ExecCommand`"", 'delete shadows set %VSS_SHADOW_SET%', 'end backup', 'exit')
     ($lines -join "`r`n") + "`r`n"
 }
 
@@ -137,16 +139,22 @@ function Invoke-WithRetry {
 function Invoke-SnapshotStep {
     # Runs inside DISKSHADOW's EXEC, while the shadow set exists: ONE CreateSnapshots call.
     $state = Get-Content -Raw -Path $StateFile | ConvertFrom-Json
-    $tagSpecification = @{ ResourceType = 'snapshot'; Tags = @($state.Tags | ForEach-Object { @{ Key = $_.Key; Value = $_.Value } }) }
+    $setId = "$env:VSS_SHADOW_SET"
+    if ($setId -notmatch '^\{?[0-9a-fA-F-]{36}\}?$') { throw "DISKSHADOW gave no shadow set id ('$setId')" }
+    # Recorded first, so that a failure below still leaves the set for Remove-StaleShadowSets.
+    Add-Content -Path $SetRegistry -Value $setId
+    $tags = New-SnapshotTagList -Tags (ConvertFrom-TagString -Text $state.TagString) -InstanceId $state.InstanceId -ShadowSetId $setId -VolumePaths $state.VolumePaths
+    $tagSpecification = @{ ResourceType = 'snapshot'; Tags = @($tags) }
     if ($state.DryRun) {
         $result = @()
     } else {
         $result = Invoke-WithRetry -Action {
             New-EC2SnapshotBatch -Region $state.Region -InstanceSpecification_InstanceId $state.InstanceId `
                 -InstanceSpecification_ExcludeBootVolume $state.ExcludeBootVolume -TagSpecification $tagSpecification `
-                -Description "vss-fleet $($state.Environment) $($state.ShadowSetId)" -CopyTagsFromSource volume
+                -Description "vss-fleet $($state.Environment) $setId" -CopyTagsFromSource volume
         }
     }
+    $state | Add-Member -NotePropertyName ShadowSetId -NotePropertyValue $setId -Force
     $state | Add-Member -NotePropertyName SnapshotIds -NotePropertyValue @($result | ForEach-Object { $_.SnapshotId }) -Force
     $state | ConvertTo-Json -Depth 5 | Set-Content -Path $StateFile
 }
@@ -154,10 +162,12 @@ function Invoke-SnapshotStep {
 function Remove-StaleShadowSets {
     # Only sets this tool recorded: the per-volume shadow copy limit must never be reached because of us.
     if (-not (Test-Path $SetRegistry)) { return }
-    foreach ($setId in Get-Content $SetRegistry) {
-        if ($setId -match '^\{?[0-9a-fA-F-]{36}\}?$') {
-            & vssadmin.exe delete shadows "/shadow=$setId" /quiet | Out-Null
-        }
+    $ids = @(Get-Content $SetRegistry | Where-Object { $_ -match '^\{?[0-9a-fA-F-]{36}\}?$' })
+    if ($ids.Count -gt 0) {
+        $dsh = Join-Path $StateDir 'cleanup.dsh'
+        Set-Content -Path $dsh -Encoding ascii -Value (@($ids | ForEach-Object { "delete shadows set $_" }) + 'exit')
+        # A set DISKSHADOW already deleted is reported as not found; that is the expected case.
+        & diskshadow.exe /s $dsh | Write-Verbose
     }
     Remove-Item $SetRegistry -Force
 }
@@ -177,14 +187,12 @@ function Invoke-Run {
         $volumes = @(Get-EbsVolumeMap -Disks (Get-Disk) -Partitions (Get-Partition) -BootDiskNumber $bootDisk -ExcludeBootVolume:($env:SSM_ExcludeBootVolume -eq 'True'))
         if ($volumes.Count -eq 0) { throw 'no EBS volumes with Windows volumes to snapshot' }
         $summary.volumes = $volumes
-        $shadowSetId = [guid]::NewGuid().ToString()
-        $summary.shadowSetId = $shadowSetId
         $tags = ConvertFrom-TagString -Text $env:SSM_Tags
         $paths = @($volumes | ForEach-Object { $_.Paths } | Select-Object -Unique)
         $state = [ordered]@{
             InstanceId = $identity.InstanceId; Region = $identity.Region; Environment = $tags['vss-fleet:environment']
-            ShadowSetId = $shadowSetId; ExcludeBootVolume = ($env:SSM_ExcludeBootVolume -eq 'True'); DryRun = ($env:SSM_DryRun -eq 'True')
-            Tags = New-SnapshotTagList -Tags $tags -InstanceId $identity.InstanceId -ShadowSetId $shadowSetId -VolumePaths ($paths -join ',')
+            ExcludeBootVolume = ($env:SSM_ExcludeBootVolume -eq 'True'); DryRun = ($env:SSM_DryRun -eq 'True')
+            TagString = $env:SSM_Tags; VolumePaths = ($paths -join ',')
         }
         $stateFile = Join-Path $workDir 'state.json'
         $state | ConvertTo-Json -Depth 5 | Set-Content -Path $stateFile
@@ -196,10 +204,12 @@ function Invoke-Run {
         if ($state.DryRun) {
             Write-Output $script
         } else {
-            Add-Content -Path $SetRegistry -Value $shadowSetId
             & diskshadow.exe /s $dsh | Write-Verbose
             if ($LASTEXITCODE -ne 0) { throw "diskshadow exited with $LASTEXITCODE" }
-            $summary.snapshotIds = @((Get-Content -Raw $stateFile | ConvertFrom-Json).SnapshotIds)
+            $result = Get-Content -Raw $stateFile | ConvertFrom-Json
+            $summary.shadowSetId = $result.ShadowSetId
+            $shadowSetId = $result.ShadowSetId
+            $summary.snapshotIds = @($result.SnapshotIds)
             if ($env:SSM_SaveVssMetadata -eq 'True') {
                 # Writer metadata for a later restore, kept beside the tool's state (one cab per set).
                 $keep = Join-Path $StateDir 'metadata'
