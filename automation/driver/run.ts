@@ -118,20 +118,21 @@ export async function runEnvironment(name: string, operation: Operation, ctx: Ru
     for (;;) {
         attempts++;
         const collector = new Collector();
+        const result = (status: Status, error?: string): EnvironmentRun => ({
+            name,
+            status,
+            changes: collector.changes,
+            violations: collector.violations,
+            durationMs: Date.now() - started,
+            attempts,
+            ...(error !== undefined ? { error } : {}),
+        });
         try {
             const stack = await LocalWorkspace.createOrSelectStack(
                 { stackName: ctx.stackName, workDir: ctx.workDir },
                 { pulumiCommand: ctx.pulumiCommand, envVars: ctx.envVars },
             );
-            const status = await operate(stack, operation, ctx, collector);
-            return {
-                name,
-                status,
-                changes: collector.changes,
-                violations: collector.violations,
-                durationMs: Date.now() - started,
-                attempts,
-            };
+            return result(await operate(stack, operation, ctx, collector));
         } catch (error) {
             if (error instanceof ConcurrentUpdateError && attempts < ctx.retry.attempts && !ctx.signal.aborted) {
                 const delay = ctx.retry.baseDelayMs * 2 ** (attempts - 1) * (0.5 + Math.random() / 2);
@@ -141,16 +142,7 @@ export async function runEnvironment(name: string, operation: Operation, ctx: Ru
             }
             const blocked = collector.violations.some((v) => v.enforcementLevel === "mandatory");
             const status: Status = ctx.signal.aborted ? "cancelled" : blocked ? "blocked" : "failed";
-            const message = error instanceof CommandError ? lastErrorLine(error.message) : (error as Error).message;
-            return {
-                name,
-                status,
-                changes: collector.changes,
-                violations: collector.violations,
-                durationMs: Date.now() - started,
-                attempts,
-                error: message,
-            };
+            return result(status, error instanceof CommandError ? lastErrorLine(error.message) : (error as Error).message);
         }
     }
 }

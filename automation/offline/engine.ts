@@ -5,8 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { PackConfig } from "./policyRuntime";
-import { evaluatePolicies, type AnalyzedResource, type Violation } from "./policyRuntime";
+import { evaluatePolicies, type AnalyzedResource, type PackConfig, type Violation } from "./policyRuntime";
 import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
 import type { InventoryInstance } from "../../policies/config";

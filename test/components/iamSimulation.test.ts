@@ -3,8 +3,8 @@
  * conditions and policy variables included), not by matching strings in the JSON.
  */
 import * as assert from "assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { instanceSnapshotPolicy, taskRolePolicy, type PolicyDocument } from "../../components/iam";
+import { decide as simulate } from "../iamSimulation";
 
 const ACCOUNT = "111111111111";
 const scope = { partition: "aws", region: "us-east-1", accountId: ACCOUNT };
@@ -14,34 +14,9 @@ const instance = (id: string, region = "us-east-1") => `arn:aws:ec2:${region}:${
 const SNAPSHOT = "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0";
 const VOLUME = `arn:aws:ec2:us-east-1:${ACCOUNT}:volume/vol-0123456789abcdef0`;
 
-type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
-
-/** The decision for one request; a request the simulator cannot evaluate fails the test. */
-export async function decide(
-    policy: PolicyDocument,
-    action: string,
-    resource: string,
-    context: Record<string, string | string[]> = {},
-): Promise<Decision> {
-    const response = await runSimulation(
-        {
-            identityPolicies: [{ name: "under-test", policy: policy as unknown as Record<string, unknown> }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            request: {
-                principal: `arn:aws:sts::${ACCOUNT}:assumed-role/vss-instance/${OWN_ID}`,
-                action,
-                resource: { resource, accountId: ACCOUNT },
-                contextVariables: context,
-            },
-        } as Parameters<typeof runSimulation>[0],
-        {},
-    );
-    if (response.resultType === "error") {
-        assert.fail(`simulation error for ${action} on ${resource}: ${JSON.stringify(response.errors)}`);
-    }
-    return response.overallResult as Decision;
-}
+/** Requests signed with the role credentials of instance OWN_ID. */
+const decide = (policy: PolicyDocument, action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-instance/${OWN_ID}`, policy, action, resource, context);
 
 /** Context of a request signed with the role credentials of instance OWN_ID, acting on `target`. */
 const fromOwnInstance = (target: string) => ({ "ec2:SourceInstanceARN": instance(OWN_ID), "ec2:InstanceId": target });

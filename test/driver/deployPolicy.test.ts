@@ -1,40 +1,16 @@
 /** The deploy role's policy, proven by IAM simulation like the stack's own roles. */
 import * as assert from "assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { deployPolicy } from "../../automation/driver/deployPolicy";
-import type { PolicyDocument } from "../../components/iam";
 import { specOf } from "../helpers";
+import { decide as simulate } from "../iamSimulation";
 
 const ACCOUNT = "111111111111";
 const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" } }));
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const window = `arn:aws:ssm:us-east-1:${ACCOUNT}:maintenancewindow/mw-0123456789abcdef0`;
 
-async function decide(
-    action: string,
-    resource: string,
-    context: Record<string, string | string[]> = {},
-    doc: PolicyDocument = policy,
-): Promise<string> {
-    const response = await runSimulation(
-        {
-            identityPolicies: [{ name: "deploy", policy: doc as unknown as Record<string, unknown> }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            request: {
-                principal: `arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`,
-                action,
-                resource: { resource, accountId: ACCOUNT },
-                contextVariables: context,
-            },
-        } as Parameters<typeof runSimulation>[0],
-        {},
-    );
-    if (response.resultType === "error") {
-        assert.fail(`simulation error for ${action} on ${resource}: ${JSON.stringify(response.errors)}`);
-    }
-    return response.overallResult;
-}
+const decide = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`, policy, action, resource, context);
 
 describe("deploy role policy (IAM simulation)", () => {
     it("CAN create and delete the environment's roles, CANNOT touch any other role", async () => {
