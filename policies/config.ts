@@ -29,6 +29,8 @@ export interface InventoryInstance {
     readonly platform?: string;
     readonly tags: TagSet;
     readonly name?: string;
+    /** RootDeviceName, to tell the boot volume apart (excludeBootVolume). */
+    readonly rootDeviceName?: string;
 }
 
 export interface FleetConfig {

@@ -116,6 +116,12 @@ const environmentFields = z.strictObject({
         .default({}),
     notifications: notifications.optional(),
     logging: logging.optional(),
+    rpoHours: z
+        .int()
+        .min(1)
+        .max(8760)
+        .default(26)
+        .describe("Recovery point objective: verify fails when an instance's newest good snapshot set is older."),
     deployRoleArn: z
         .string()
         .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")

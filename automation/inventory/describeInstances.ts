@@ -16,6 +16,7 @@ const instanceSchema = z.looseObject({
     Placement: z.looseObject({ AvailabilityZone: z.string().min(1) }),
     Platform: z.string().optional(),
     State: z.looseObject({ Name: z.string() }).optional(),
+    RootDeviceName: z.string().optional(),
     Tags: z.array(tagSchema).optional(),
 });
 export const describeInstancesSchema = z.looseObject({
@@ -48,6 +49,7 @@ export function toInventory(output: DescribeInstancesOutput): InventoryInstance[
                 ...(i.Platform ? { platform: i.Platform } : {}),
                 tags,
                 ...(tags.Name ? { name: tags.Name } : {}),
+                ...(i.RootDeviceName ? { rootDeviceName: i.RootDeviceName } : {}),
             };
         }),
     );

@@ -84,7 +84,11 @@ describe("inventory from 'aws ec2 describe-instances --output json'", () => {
 });
 
 describe("live inventory (EC2 DescribeInstances)", () => {
-    const ec2 = mockClient(EC2Client);
+    // Created in before(), not in the describe body: a mock made at load time is undone by another
+    // file's restore() before these tests run.
+    const mockEc2 = () => mockClient(EC2Client);
+    let ec2: ReturnType<typeof mockEc2>;
+    before(() => (ec2 = mockEc2()));
     afterEach(() => ec2.reset());
     after(() => ec2.restore());
 

@@ -54,7 +54,9 @@ function normalised(fake: FakePulumi, workDir: string, stack?: string): string[]
 
 describe("contract: the GitOps driver against a scripted pulumi", function () {
     this.timeout(60_000);
-    const sts = mockClient(STSClient);
+    const mockSts = () => mockClient(STSClient);
+    let sts: ReturnType<typeof mockSts>;
+    before(() => (sts = mockSts()));
     let fleet: Fleet;
     let fakes: FakePulumi[] = [];
     let workDir: string;

@@ -33,6 +33,7 @@ describe("EnvironmentSpec", () => {
             engine: "aws-vss",
             vss: { excludeBootVolume: false, noWriters: false, copyOnly: false, saveVssMetadata: false },
             snapshotTags: {},
+            rpoHours: 26,
         });
     });
 
@@ -141,9 +142,9 @@ describe("EnvironmentSpec", () => {
             rejects({ schedul: "cron(0 5 ? * * *)" }, "schedul", /^unknown key 'schedul'; did you mean 'schedule'\?$/));
         it("an unknown key unlike any, listing the allowed keys", () =>
             rejects(
-                { retention: 7 },
-                "retention",
-                /^unknown key 'retention'; allowed: region, accountId, schedule, .*, logging, deployRoleArn$/,
+                { colour: "blue" },
+                "colour",
+                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn$/,
             ));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));

@@ -1,0 +1,93 @@
+/** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
+import { EC2Client } from "@aws-sdk/client-ec2";
+import type { Command } from "commander";
+import { credentialsFor } from "../driver/identity";
+import { UserInputError } from "../errors";
+import { loadInventoryFiles } from "../inventory/describeInstances";
+import { describeWindowsInstances } from "../inventory/live";
+import {
+    describeAttachments,
+    describeEnvironmentSnapshots,
+    describeSnapshotsSchema,
+    describeVolumesSchema,
+    loadJsonFiles,
+    toAttachments,
+    toSnapshots,
+} from "../lifecycle/awsShapes";
+import { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText, type EnvironmentVerdict } from "../lifecycle/verify";
+import { loadManifest } from "../manifest/load";
+import { chooseEnvironments, collect, type Io, type SetExit } from "./shared";
+
+export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit): void {
+    program
+        .command("verify")
+        .description("Check every enrolled instance's newest good snapshot set against the RPO: exit 1 on a breach.")
+        .argument("<manifest>", "the fleet manifest (YAML)")
+        .option("--env <name>", "only this environment (repeatable)", collect, [])
+        .option("--offline", "read the JSON files below instead of calling EC2")
+        .option("--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)", collect, [])
+        .option("--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)", collect, [])
+        .option("--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)", collect, [])
+        .option("--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)")
+        .option("--json", "print exactly one JSON object on stdout")
+        .action(
+            async (
+                manifest: string,
+                options: {
+                    env: string[];
+                    offline?: boolean;
+                    inventory: string[];
+                    volumes: string[];
+                    snapshots: string[];
+                    at?: string;
+                    json?: boolean;
+                },
+            ) => {
+                const fleet = loadManifest(manifest);
+                const chosen = chooseEnvironments(fleet, options.env);
+                const now = options.at === undefined ? new Date() : new Date(options.at);
+                if (Number.isNaN(now.getTime())) {
+                    throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
+                }
+                const verdicts: EnvironmentVerdict[] = [];
+                if (options.offline) {
+                    const missing = (["inventory", "volumes", "snapshots"] as const).filter((k) => options[k].length === 0);
+                    if (missing.length > 0) {
+                        throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
+                    }
+                    const inputs = {
+                        inventory: loadInventoryFiles(options.inventory),
+                        attachments: loadJsonFiles(
+                            options.volumes,
+                            describeVolumesSchema,
+                            toAttachments,
+                            "aws ec2 describe-volumes --output json",
+                        ),
+                        snapshots: loadJsonFiles(
+                            options.snapshots,
+                            describeSnapshotsSchema,
+                            toSnapshots,
+                            "aws ec2 describe-snapshots --output json",
+                        ),
+                    };
+                    verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now)));
+                } else {
+                    for (const env of chosen) {
+                        const client = new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) });
+                        const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
+                        const inventory = await describeWindowsInstances(scope, client);
+                        const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
+                        const inputs = {
+                            inventory,
+                            attachments: await describeAttachments(client, ids),
+                            snapshots: await describeEnvironmentSnapshots(client, env.spec.name),
+                        };
+                        verdicts.push(verifyEnvironment(env, inputs, now));
+                    }
+                }
+                const code = verifyExitCode(verdicts);
+                io.out(options.json ? JSON.stringify({ ok: code === 0, environments: verdicts }) : verifyText(verdicts));
+                setExit(code);
+            },
+        );
+}

@@ -1,0 +1,109 @@
+/**
+ * `vss-fleet verify`: for every enrolled instance, the newest good snapshot set and its age, missing
+ * volumes, inconsistent sets and RPO breaches. An instance breaches when it has no good set, or its
+ * newest good set is older than the environment's rpoHours.
+ */
+import type { InventoryInstance } from "../../policies/config";
+import { classifyFleet } from "../../policies/lib/fleetClassification";
+import type { FleetEnvironment } from "../manifest/load";
+import { snapshotSets, type Attachment, type SnapshotRecord } from "./sets";
+
+export interface InstanceVerdict {
+    readonly instanceId: string;
+    readonly name?: string;
+    readonly newestGoodSet?: {
+        readonly key: string;
+        readonly startTime: string;
+        readonly ageHours: number;
+        readonly snapshotIds: string[];
+    };
+    /** The newest set, when it is not good: what is wrong with it. */
+    readonly newestSetProblems: string[];
+    readonly inconsistentSets: number;
+    readonly rpoBreached: boolean;
+}
+
+export interface EnvironmentVerdict {
+    readonly name: string;
+    readonly rpoHours: number;
+    readonly instances: InstanceVerdict[];
+}
+
+export interface VerifyInputs {
+    readonly inventory: readonly InventoryInstance[];
+    readonly attachments: readonly Attachment[];
+    readonly snapshots: readonly SnapshotRecord[];
+}
+
+/** The environment's enrolled instances: selected by tags, or listed in the manifest. */
+export function enrolledInstances(env: FleetEnvironment, inventory: readonly InventoryInstance[], now: Date): InventoryInstance[] {
+    const written = new Map(env.instances.map((id) => [id, env.spec.targetTags]));
+    const { enrolled } = classifyFleet(inventory, { ...env.spec, scopeTags: {} }, written, [], now);
+    const known = new Set(enrolled.map((i) => i.instanceId));
+    const listedElsewhere = env.instances
+        .filter((id) => !known.has(id))
+        .map((id) => ({ instanceId: id, accountId: env.spec.accountId, region: env.spec.region, tags: {} }));
+    return [...enrolled, ...listedElsewhere];
+}
+
+export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date): EnvironmentVerdict {
+    const instances = enrolledInstances(env, inputs.inventory, now);
+    const rootDevice = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
+    const sets = snapshotSets(inputs.snapshots, inputs.attachments, {
+        environment: env.spec.name,
+        excludeBootVolume: env.spec.vss.excludeBootVolume,
+        rootDeviceOf: (id) => rootDevice.get(id),
+    });
+    return {
+        name: env.spec.name,
+        rpoHours: env.spec.rpoHours,
+        instances: instances.map((instance) => {
+            const mine = sets.get(instance.instanceId) ?? [];
+            const good = mine.find((s) => s.good);
+            const ageHours = good ? (now.getTime() - good.startTime.getTime()) / 3_600_000 : undefined;
+            return {
+                instanceId: instance.instanceId,
+                ...(instance.name ? { name: instance.name } : {}),
+                ...(good && ageHours !== undefined
+                    ? {
+                          newestGoodSet: {
+                              key: good.key,
+                              startTime: good.startTime.toISOString(),
+                              ageHours: Math.round(ageHours * 10) / 10,
+                              snapshotIds: good.snapshots.map((s) => s.snapshotId),
+                          },
+                      }
+                    : {}),
+                newestSetProblems: mine[0] && !mine[0].good ? mine[0].problems : [],
+                inconsistentSets: mine.filter((s) => !s.good).length,
+                rpoBreached: ageHours === undefined || ageHours > env.spec.rpoHours,
+            };
+        }),
+    };
+}
+
+export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number {
+    return verdicts.some((e) => e.instances.some((i) => i.rpoBreached)) ? 1 : 0;
+}
+
+export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
+    const lines: string[] = [];
+    for (const env of verdicts) {
+        lines.push(`${env.name} (RPO ${env.rpoHours} h)`);
+        for (const i of env.instances) {
+            const label = i.name ? `${i.instanceId} (${i.name})` : i.instanceId;
+            const newest = i.newestGoodSet ? `newest good set ${i.newestGoodSet.ageHours} h old` : "no good set";
+            lines.push(
+                `  ${i.rpoBreached ? "BREACH" : "ok    "} ${label}: ${newest}${i.inconsistentSets ? `; ${i.inconsistentSets} bad set(s)` : ""}`,
+            );
+            lines.push(...i.newestSetProblems.map((p) => `         newest set: ${p}`));
+        }
+    }
+    const breaches = verdicts.reduce((n, e) => n + e.instances.filter((i) => i.rpoBreached).length, 0);
+    lines.push(
+        breaches === 0
+            ? "OK: every enrolled instance has a good set within its RPO."
+            : `BREACH: ${breaches} instance(s) without a good set within the RPO.`,
+    );
+    return lines.join("\n");
+}

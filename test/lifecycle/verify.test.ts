@@ -1,0 +1,182 @@
+import * as assert from "assert";
+import { DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { mockClient } from "aws-sdk-client-mock";
+import { main } from "../../automation/cli";
+import { describeAttachments, describeEnvironmentSnapshots } from "../../automation/lifecycle/awsShapes";
+
+const OFFLINE = [
+    "--offline",
+    "--inventory",
+    "examples/inventory.json",
+    "--volumes",
+    "test/fixtures/lifecycle/volumes.json",
+    "--snapshots",
+    "test/fixtures/lifecycle/snapshots.json",
+    "--at",
+    "2026-11-28T08:00:00Z",
+];
+
+async function run(...argv: string[]) {
+    let out = "";
+    let err = "";
+    const code = await main(argv, { out: (t) => (out += t + "\n"), err: (t) => (err += t + "\n") });
+    return { code, out, err };
+}
+
+describe("vss-fleet verify", () => {
+    it("reports, per enrolled instance, the newest good set, the newest set's problems and RPO breaches (exit 1)", async () => {
+        const { code, out } = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE, "--json");
+        assert.strictEqual(code, 1);
+        const report = JSON.parse(out) as {
+            ok: boolean;
+            environments: { name: string; rpoHours: number; instances: Record<string, unknown>[] }[];
+        };
+        assert.strictEqual(report.ok, false);
+        const [prod] = report.environments;
+        assert.strictEqual(prod.rpoHours, 26);
+        assert.deepStrictEqual(prod.instances, [
+            {
+                instanceId: "i-0a1b2c3d4e5f60001",
+                name: "sql-prod-01",
+                newestGoodSet: {
+                    key: "AwsVssComponents=2.4.1;SnapshotSetId={11111111-1111-1111-1111-111111111111}",
+                    startTime: "2026-11-27T07:30:04.000Z",
+                    ageHours: 24.5,
+                    snapshotIds: ["snap-0a000000000001001", "snap-0a000000000001002"],
+                },
+                newestSetProblems: ["snap-0a000000000002002 (vol-0a00000000000a002) is error", "no snapshot of vol-0a00000000000a003"],
+                inconsistentSets: 1,
+                rpoBreached: false,
+            },
+            {
+                instanceId: "i-0a1b2c3d4e5f60002",
+                name: "ad-prod-01",
+                newestGoodSet: {
+                    key: "AwsVssComponents=2.4.1;SnapshotSetId={33333333-3333-3333-3333-333333333333}",
+                    startTime: "2026-11-28T07:31:10.000Z",
+                    ageHours: 0.5,
+                    snapshotIds: ["snap-0b000000000001001"],
+                },
+                newestSetProblems: [],
+                inconsistentSets: 0,
+                rpoBreached: false,
+            },
+            {
+                instanceId: "i-0a1b2c3d4e5f60003",
+                name: "files-prod-01",
+                newestSetProblems: ["no snapshot of vol-0c00000000000c002"],
+                inconsistentSets: 1,
+                rpoBreached: true,
+            },
+        ]);
+    });
+
+    it("breaches the RPO once the newest good set is older than rpoHours", async () => {
+        const { out } = await run(
+            "verify",
+            "examples/fleet.yaml",
+            "--env",
+            "prod",
+            ...OFFLINE.slice(0, -1),
+            "2026-11-28T10:00:00Z",
+            "--json",
+        );
+        const sql = (JSON.parse(out) as { environments: { instances: { instanceId: string; rpoBreached: boolean }[] }[] }).environments[0]
+            .instances[0];
+        assert.deepStrictEqual([sql.instanceId, sql.rpoBreached], ["i-0a1b2c3d4e5f60001", true], "26.5 h > 26 h");
+    });
+
+    it("prints a readable report", async () => {
+        const { out } = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE);
+        assert.match(
+            out,
+            /^prod \(RPO 26 h\)\n {2}ok {5}i-0a1b2c3d4e5f60001 \(sql-prod-01\): newest good set 24\.5 h old; 1 bad set\(s\)\n/,
+        );
+        assert.match(out, /\n {2}BREACH i-0a1b2c3d4e5f60003 \(files-prod-01\): no good set; 1 bad set\(s\)\n/);
+        assert.match(out, /\nBREACH: 1 instance\(s\) without a good set within the RPO\.\n$/);
+    });
+
+    it("exit 0 when every enrolled instance is within its RPO", async () => {
+        const { code, out } = await run("verify", "examples/fleet.yaml", "--env", "dev", ...OFFLINE);
+        // dev's instances have no snapshots in the fixture: both breach.
+        assert.strictEqual(code, 1);
+        assert.match(out, /BREACH: 2 instance\(s\)/);
+    });
+
+    for (const [what, argv, message] of [
+        [
+            "missing input files",
+            ["--offline", "--inventory", "examples/inventory.json"],
+            /^verify --offline needs --volumes FILE, --snapshots FILE$/m,
+        ],
+        [
+            "a file of the wrong command",
+            [
+                "--offline",
+                "--inventory",
+                "examples/inventory.json",
+                "--volumes",
+                "examples/inventory.json",
+                "--snapshots",
+                "test/fixtures/lifecycle/snapshots.json",
+            ],
+            /examples\/inventory\.json:1:1: Volumes: expected array/,
+        ],
+        ["a bad --at", [...OFFLINE.slice(0, -1), "yesterday"], /--at yesterday: not a time/],
+    ] as const) {
+        it(`exit 2 for ${what}`, async () => {
+            const { code, out, err } = await run("verify", "examples/fleet.yaml", ...argv);
+            assert.strictEqual(code, 2, err);
+            assert.strictEqual(out, "");
+            assert.match(err, message);
+        });
+    }
+});
+
+describe("verify's live reads (EC2, paginated and filtered)", () => {
+    // Created in before(), not in the describe body: a mock made at load time is undone by another
+    // file's restore() before these tests run.
+    const mockEc2 = () => mockClient(EC2Client);
+    let ec2: ReturnType<typeof mockEc2>;
+    before(() => (ec2 = mockEc2()));
+    afterEach(() => ec2.reset());
+    after(() => ec2.restore());
+
+    it("reads the enrolled instances' volumes, 200 instance ids a call", async () => {
+        ec2.on(DescribeVolumesCommand).resolves({
+            Volumes: [
+                {
+                    VolumeId: "vol-1",
+                    Attachments: [{ InstanceId: "i-1", Device: "/dev/sda1", AttachTime: new Date("2026-01-01"), State: "attached" }],
+                },
+            ],
+        });
+        const ids = Array.from({ length: 250 }, (_, i) => `i-${i}`);
+        const attachments = await describeAttachments(new EC2Client({ region: "us-east-1" }), ids);
+        const calls = ec2.commandCalls(DescribeVolumesCommand);
+        assert.deepStrictEqual(
+            calls.map((c) => c.args[0].input.Filters?.[0].Values?.length),
+            [200, 50],
+        );
+        assert.strictEqual(calls[0].args[0].input.Filters?.[0].Name, "attachment.instance-id");
+        assert.strictEqual(attachments.length, 2);
+    });
+
+    it("reads only this account's snapshots tagged for the environment, page by page", async () => {
+        ec2.on(DescribeSnapshotsCommand)
+            .resolvesOnce({
+                Snapshots: [{ SnapshotId: "snap-1", VolumeId: "vol-1", StartTime: new Date("2026-11-28"), State: "completed" }],
+                NextToken: "t",
+            })
+            .resolvesOnce({
+                Snapshots: [{ SnapshotId: "snap-2", VolumeId: "vol-1", StartTime: new Date("2026-11-27"), State: "completed" }],
+            });
+        const snapshots = await describeEnvironmentSnapshots(new EC2Client({ region: "us-east-1" }), "prod");
+        assert.deepStrictEqual(
+            snapshots.map((s) => s.snapshotId),
+            ["snap-1", "snap-2"],
+        );
+        const input = ec2.commandCalls(DescribeSnapshotsCommand)[0].args[0].input;
+        assert.deepStrictEqual([input.OwnerIds, input.Filters], [["self"], [{ Name: "tag:vss-fleet:environment", Values: ["prod"] }]]);
+    });
+});
