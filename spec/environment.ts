@@ -122,6 +122,13 @@ const environmentFields = z.strictObject({
         .max(8760)
         .default(26)
         .describe("Recovery point objective: verify fails when an instance's newest good snapshot set is older."),
+    retention: z
+        .strictObject({
+            days: z.int().min(1).max(36500).describe("Delete whole snapshot sets older than this many days..."),
+            minSets: z.int().min(1).max(1000).default(7).describe("...but always keep this many newest good sets per instance."),
+        })
+        .optional()
+        .describe("Opt-in retention of the snapshots vss-fleet made (never anyone else's)."),
     deployRoleArn: z
         .string()
         .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")

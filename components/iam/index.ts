@@ -1,4 +1,5 @@
 export * from "./instancePolicy";
+export * from "./retentionPolicy";
 export * from "./policyDocument";
 export * from "./taskPolicy";
 export * from "./trust";

@@ -125,6 +125,8 @@ describe("EnvironmentSpec", () => {
                 "notifications.events[0]",
                 /Failed/,
             ));
+        it("retention without days", () => rejects({ retention: { minSets: 3 } }, "retention.days", /expected number/));
+        it("retention keeping no set", () => rejects({ retention: { days: 30, minSets: 0 } }, "retention.minSets", />=1/));
         it("a deploy role that is not a role ARN", () => rejects({ deployRoleArn: "deployer" }, "deployRoleArn", /IAM role ARN/));
         it("a deploy role in another account", () =>
             rejects(
