@@ -25,3 +25,12 @@ export function only(resources: readonly RecordedResource[], type: string, suffi
 export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
     return resources.filter((r) => r.type === type);
 }
+
+/** Runs the CLI in-process, capturing what it prints, and returns its exit code. */
+export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const { main } = await import("../automation/cli");
+    let out = "";
+    let err = "";
+    const code = await main(argv, { out: (t) => (out += t + "\n"), err: (t) => (err += t + "\n") });
+    return { code, out, err };
+}

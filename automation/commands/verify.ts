@@ -1,6 +1,7 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { Command } from "commander";
+import { loadAwsJsonFiles } from "../awsJson";
 import { credentialsFor } from "../driver/identity";
 import { UserInputError } from "../errors";
 import { loadInventoryFiles } from "../inventory/describeInstances";
@@ -10,7 +11,6 @@ import {
     describeEnvironmentSnapshots,
     describeSnapshotsSchema,
     describeVolumesSchema,
-    loadJsonFiles,
     toAttachments,
     toSnapshots,
 } from "../lifecycle/awsShapes";
@@ -57,17 +57,19 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                     }
                     const inputs = {
                         inventory: loadInventoryFiles(options.inventory),
-                        attachments: loadJsonFiles(
+                        attachments: loadAwsJsonFiles(
                             options.volumes,
                             describeVolumesSchema,
                             toAttachments,
                             "aws ec2 describe-volumes --output json",
+                            "the volumes",
                         ),
-                        snapshots: loadJsonFiles(
+                        snapshots: loadAwsJsonFiles(
                             options.snapshots,
                             describeSnapshotsSchema,
                             toSnapshots,
                             "aws ec2 describe-snapshots --output json",
+                            "the snapshots",
                         ),
                     };
                     verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now)));

@@ -3,11 +3,9 @@
  * (Reservations[].Instances[]), or the same shape from the SDK. The account is the reservation's
  * OwnerId, the region comes from Placement.AvailabilityZone, Windows is Platform "windows".
  */
-import * as fs from "fs";
 import { z } from "zod";
-import { formatPath, toSpecIssues, YamlSource } from "../../spec";
 import type { InventoryInstance } from "../../policies/config";
-import { UserInputError } from "../errors";
+import { loadAwsJsonFiles, parseAwsJson } from "../awsJson";
 
 /** Only the fields we read are checked; real output carries many more, which pass through. */
 const tagSchema = z.looseObject({ Key: z.string(), Value: z.string() });
@@ -55,52 +53,20 @@ export function toInventory(output: DescribeInstancesOutput): InventoryInstance[
     );
 }
 
+const COMMAND = "aws ec2 describe-instances --output json";
+
 /** Parses one exported file, with file:line:col for anything that is not describe-instances output. */
 export function parseInventoryFile(file: string, text: string): InventoryInstance[] {
-    const source = new YamlSource(file, text);
-    const syntax = source.document.errors[0];
-    if (syntax) {
-        const at = syntax.linePos?.[0];
-        throw new UserInputError([`${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid JSON: ${syntax.message.split("\n")[0]}`]);
-    }
-    const parsed = describeInstancesSchema.safeParse(source.document.toJS());
-    if (!parsed.success) {
-        const problems = toSpecIssues(parsed.error.issues).map(
-            (i) =>
-                `${source.where(i.path)}: ${formatPath(i.path) || "(top)"}: ${i.message} (expected the JSON of 'aws ec2 describe-instances --output json')`,
-        );
-        throw new UserInputError(problems);
-    }
-    return toInventory(parsed.data);
+    return toInventory(parseAwsJson(file, text, describeInstancesSchema, COMMAND));
 }
 
 /** Reads several exported files; an instance listed in more than one counts once. */
 export function loadInventoryFiles(files: readonly string[]): InventoryInstance[] {
     const byId = new Map<string, InventoryInstance>();
-    const problems: string[] = [];
-    for (const file of files) {
-        let text: string;
-        try {
-            text = fs.readFileSync(file, "utf8");
-        } catch (error) {
-            problems.push(`${file}: cannot read the inventory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-            continue;
+    for (const instance of loadAwsJsonFiles(files, describeInstancesSchema, toInventory, COMMAND, "the inventory")) {
+        if (!byId.has(instance.instanceId)) {
+            byId.set(instance.instanceId, instance);
         }
-        try {
-            for (const instance of parseInventoryFile(file, text)) {
-                if (!byId.has(instance.instanceId)) {
-                    byId.set(instance.instanceId, instance);
-                }
-            }
-        } catch (error) {
-            if (!(error instanceof UserInputError)) {
-                throw error;
-            }
-            problems.push(...error.problems);
-        }
-    }
-    if (problems.length > 0) {
-        throw new UserInputError(problems);
     }
     return [...byId.values()];
 }

@@ -2,11 +2,9 @@
  * The unmodified JSON of `aws ec2 describe-volumes` and `aws ec2 describe-snapshots` (or the same
  * shapes from the SDK, paginated and filtered), as attachments and snapshot records.
  */
-import * as fs from "fs";
 import { DescribeSnapshotsCommand, EC2Client, paginateDescribeSnapshots, paginateDescribeVolumes } from "@aws-sdk/client-ec2";
 import { z } from "zod";
-import { ENVIRONMENT_TAG_KEY, formatPath, toSpecIssues, YamlSource } from "../../spec";
-import { UserInputError } from "../errors";
+import { ENVIRONMENT_TAG_KEY } from "../../spec";
 import type { Attachment, SnapshotRecord } from "./sets";
 
 const tags = z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional();
@@ -46,42 +44,6 @@ export function toSnapshots(output: z.infer<typeof describeSnapshotsSchema>): Sn
         state: s.State,
         tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key, t.Value])),
     }));
-}
-
-/** Reads files of one describe-* command, with file:line:col for anything that is not its output. */
-export function loadJsonFiles<S extends z.ZodType, T>(
-    files: readonly string[],
-    schema: S,
-    convert: (parsed: z.output<S>) => T[],
-    command: string,
-): T[] {
-    const out: T[] = [];
-    const problems: string[] = [];
-    for (const file of files) {
-        let text: string;
-        try {
-            text = fs.readFileSync(file, "utf8");
-        } catch (error) {
-            problems.push(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-            continue;
-        }
-        const source = new YamlSource(file, text);
-        const parsed = schema.safeParse(source.document.toJS());
-        if (source.document.errors.length > 0 || !parsed.success) {
-            const issues = parsed.success ? [{ path: [], message: "not valid JSON" }] : toSpecIssues(parsed.error.issues);
-            problems.push(
-                ...issues.map(
-                    (i) => `${source.where(i.path)}: ${formatPath(i.path) || "(top)"}: ${i.message} (expected the JSON of '${command}')`,
-                ),
-            );
-            continue;
-        }
-        out.push(...convert(parsed.data));
-    }
-    if (problems.length > 0) {
-        throw new UserInputError(problems);
-    }
-    return out;
 }
 
 /** Live: the volumes attached to these instances (filtered on the server, 200 ids a call). */

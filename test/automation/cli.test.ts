@@ -1,15 +1,10 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import { main } from "../../automation/cli";
 import { manifestJsonSchema } from "../../automation/manifest/schema";
+import { runCli } from "../helpers";
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const code = await main(argv, { out: (t) => (out += t + "\n"), err: (t) => (err += t + "\n") });
-    return { code, out, err };
-}
+const run = runCli;
 
 describe("the vss-fleet CLI", () => {
     it("validate: exit 0 for a valid manifest", async () => {

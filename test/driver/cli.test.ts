@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../automation/cli";
 import { FakePulumi } from "./fakePulumi";
+import { runCli } from "../helpers";
 
 const MANIFEST = `version: 1
 environments:
@@ -15,12 +15,7 @@ environments:
     accountId: "222222222222"
 `;
 
-async function run(...argv: string[]) {
-    let out = "";
-    let err = "";
-    const code = await main(argv, { out: (t) => (out += t + "\n"), err: (t) => (err += t + "\n") });
-    return { code, out, err };
-}
+const run = runCli;
 
 describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
     this.timeout(60_000);

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { main } from "../../automation/cli";
 import { describeAttachments, describeEnvironmentSnapshots } from "../../automation/lifecycle/awsShapes";
+import { runCli } from "../helpers";
 
 const OFFLINE = [
     "--offline",
@@ -16,12 +16,7 @@ const OFFLINE = [
     "2026-11-28T08:00:00Z",
 ];
 
-async function run(...argv: string[]) {
-    let out = "";
-    let err = "";
-    const code = await main(argv, { out: (t) => (out += t + "\n"), err: (t) => (err += t + "\n") });
-    return { code, out, err };
-}
+const run = runCli;
 
 describe("vss-fleet verify", () => {
     it("reports, per enrolled instance, the newest good set, the newest set's problems and RPO breaches (exit 1)", async () => {

@@ -1,0 +1,57 @@
+/**
+ * Reading the unmodified JSON of an AWS CLI command (describe-instances, describe-volumes, ...):
+ * parsed as YAML (JSON is YAML) so every problem names file:line:col, checked with the command's
+ * schema, and all files' problems reported together.
+ */
+import * as fs from "fs";
+import type { z } from "zod";
+import { formatPath, toSpecIssues, YamlSource } from "../spec";
+import { UserInputError } from "./errors";
+
+/** One file's text as the command's output; throws the problems with their positions. */
+export function parseAwsJson<S extends z.ZodType>(file: string, text: string, schema: S, command: string): z.output<S> {
+    const source = new YamlSource(file, text);
+    const syntax = source.document.errors[0];
+    if (syntax) {
+        const at = syntax.linePos?.[0];
+        throw new UserInputError([`${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid JSON: ${syntax.message.split("\n")[0]}`]);
+    }
+    const parsed = schema.safeParse(source.document.toJS());
+    if (!parsed.success) {
+        throw new UserInputError(
+            toSpecIssues(parsed.error.issues).map(
+                (i) => `${source.where(i.path)}: ${formatPath(i.path) || "(top)"}: ${i.message} (expected the JSON of '${command}')`,
+            ),
+        );
+    }
+    return parsed.data;
+}
+
+/** Several files of one command, converted; every unreadable or malformed file is reported at once. */
+export function loadAwsJsonFiles<S extends z.ZodType, T>(
+    files: readonly string[],
+    schema: S,
+    convert: (parsed: z.output<S>) => T[],
+    command: string,
+    what: string,
+): T[] {
+    const out: T[] = [];
+    const problems: string[] = [];
+    for (const file of files) {
+        try {
+            out.push(...convert(parseAwsJson(file, fs.readFileSync(file, "utf8"), schema, command)));
+        } catch (error) {
+            if (error instanceof UserInputError) {
+                problems.push(...error.problems);
+            } else if ((error as NodeJS.ErrnoException).code) {
+                problems.push(`${file}: cannot read ${what} (${(error as NodeJS.ErrnoException).code})`);
+            } else {
+                throw error;
+            }
+        }
+    }
+    if (problems.length > 0) {
+        throw new UserInputError(problems);
+    }
+    return out;
+}
