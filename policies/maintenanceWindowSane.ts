@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import { scheduleProblem } from "../spec";
+import { scheduleProblem } from "./lib/ssmSchedule";
 
 /** The same schedule rules the EnvironmentSpec applies, for windows that other stacks define. */
 export const maintenanceWindowSane: ResourceValidationPolicy = {
