@@ -32,11 +32,6 @@ export function partitionOf(region: string): string {
     return "aws";
 }
 
-/** The DNS suffix of a partition's service principals (ec2.amazonaws.com and friends). */
-export function servicePrincipal(service: string): string {
-    return `${service}.amazonaws.com`;
-}
-
 /** True when `zone` is an IANA time zone name this runtime knows (SSM takes IANA names only). */
 export function isIanaTimeZone(zone: string): boolean {
     // Intl also accepts offsets such as "+01:00", which SSM does not, so require a name shape first.

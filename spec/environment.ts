@@ -236,6 +236,3 @@ export function environmentNameProblem(name: string): string | undefined {
 export function defaultTargetTags(name: string): Record<string, string> {
     return { [DEFAULT_TARGET_TAG_KEY]: name };
 }
-
-/** The validated shape of the environment schema, for tools that need its keys (suggestions, docs). */
-export const environmentShape = environmentFields.shape;

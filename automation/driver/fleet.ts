@@ -128,11 +128,8 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
             let policyConfigFile: string | undefined;
             if (options.operation !== "destroy") {
                 policyConfigFile = path.join(tmp, `policy-config.${name}.json`);
-                const config = generatedPolicyConfig(fleet, env, await inventoryFor(env, fromFiles, options));
-                // Live runs resolve AMIs through DescribeImages; the offline engine never calls AWS.
-                for (const key of ["windows-instance-enrolled", "windows-instance-can-run-snapshot"]) {
-                    (config[key] as Record<string, unknown>).resolveAmis = true;
-                }
+                // Live runs resolve AMIs through DescribeImages.
+                const config = generatedPolicyConfig(fleet, env, await inventoryFor(env, fromFiles, options), { resolveAmis: true });
                 fs.writeFileSync(policyConfigFile, JSON.stringify(config, null, 2));
             }
             const stackName = options.organization ? `${options.organization}/${name}` : name;

@@ -43,10 +43,15 @@ const PACK_VERSION = (
 ).version;
 
 /** The policy config the driver generates for one environment's stack. */
-export function generatedPolicyConfig(fleet: Fleet, env: FleetEnvironment, inventory: readonly InventoryInstance[]): PackConfig {
+export function generatedPolicyConfig(
+    fleet: Fleet,
+    env: FleetEnvironment,
+    inventory: readonly InventoryInstance[],
+    options: { readonly resolveAmis: boolean },
+): PackConfig {
     const environments = fleet.environments.map((e) => ({ name: e.spec.name, targetTags: e.spec.targetTags }));
-    const exemptions = env.exemptions.map((e) => ({ ...e }));
-    const enrollment = { environments, exemptions, resolveAmis: false };
+    const exemptions = [...env.exemptions];
+    const enrollment = { environments, exemptions, resolveAmis: options.resolveAmis };
     return {
         "windows-instance-enrolled": enrollment,
         "windows-instance-can-run-snapshot": enrollment,
@@ -86,7 +91,8 @@ async function planEnvironment(
     const evaluation = await evaluatePolicies(vssFleetPolicies({ today: () => today }), analyzed, {
         packName: POLICY_PACK_NAME,
         packVersion: PACK_VERSION,
-        config: generatedPolicyConfig(fleet, env, inventory),
+        // The offline engine never calls AWS, so AMIs are judged by config only.
+        config: generatedPolicyConfig(fleet, env, inventory, { resolveAmis: false }),
     });
     const written = new Map(env.instances.map((id) => [id, spec.targetTags]));
     const classes = classifyFleet(inventory, { ...spec, scopeTags: env.scopeTags }, written, env.exemptions, today);

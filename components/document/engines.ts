@@ -1,4 +1,4 @@
-/** The engine registry: `engine` in an EnvironmentSpec picks the builder that writes the document. */
+/** The engine registry: `engine` in an EnvironmentSpec picks the builder that writes the document; a new engine adds its builder here. */
 import type { Engine } from "../../spec";
 import { awsVssDocument } from "./awsVss";
 import { diskshadowDocument } from "./diskshadow";
@@ -8,11 +8,6 @@ const builders = new Map<Engine, EngineBuilder>([
     ["aws-vss", awsVssDocument],
     ["diskshadow", diskshadowDocument],
 ]);
-
-/** Registers (or replaces) the builder for an engine. */
-export function registerEngine(engine: Engine, builder: EngineBuilder): void {
-    builders.set(engine, builder);
-}
 
 export function buildDocument(context: DocumentContext): CommandDocument {
     const builder = builders.get(context.engine);

@@ -4,7 +4,7 @@
  * carry this environment's tag so a compromised instance cannot tag or snapshot on anyone's behalf.
  */
 import type { Engine } from "../../spec";
-import { AWS_VSS_RESERVED_TAG_KEYS, ENVIRONMENT_TAG_KEY } from "../../spec";
+import { ENVIRONMENT_TAG_KEY } from "../../spec";
 import {
     arn,
     instanceArns,
@@ -143,6 +143,3 @@ function outputLoggingStatements(input: InstancePolicyInput): Statement[] {
     }
     return out;
 }
-
-/** The tag keys the AWS VSS provider writes itself; re-exported for policies that check them. */
-export const AWS_VSS_TAG_KEYS = AWS_VSS_RESERVED_TAG_KEYS;

@@ -80,7 +80,7 @@ describe("contract: the GitOps driver against a scripted pulumi", function () {
         const fake = new FakePulumi(scenario);
         fakes.push(fake);
         const logged: string[] = [];
-        const run = await runFleet(fleet, overrides.organization ? fleet.environments : fleet.environments, {
+        const run = await runFleet(fleet, fleet.environments, {
             operation,
             workDir,
             manifestPath: path.join(workDir, "fleet.yaml"),
