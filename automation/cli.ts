@@ -38,6 +38,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             io.err(error.message);
             return EXIT.invalidInput;
         }
+        if (isAwsError(error)) {
+            // Credentials missing or refused, throttled, access denied: the environment could not be
+            // checked or changed. One line, as for every user-facing error; exit 1, not "invalid input".
+            io.err(`vss-fleet: an AWS call failed: ${error.name}: ${error.message}`);
+            return EXIT.violations;
+        }
         if (error instanceof CommanderError) {
             // Commander has printed its message; help and version are not errors.
             return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.help"
@@ -46,4 +52,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         }
         throw error;
     }
+}
+
+/** Errors raised by the AWS SDK: service errors carry $metadata; credential errors are named for it. */
+function isAwsError(error: unknown): error is Error {
+    return error instanceof Error && ("$metadata" in error || /CredentialsProviderError|ProviderError|TokenProviderError/.test(error.name));
 }

@@ -1,5 +1,8 @@
 import * as assert from "assert";
-import { DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { describeAttachments, describeEnvironmentSnapshots } from "../../automation/lifecycle/awsShapes";
 import { runCli } from "../helpers";
@@ -17,6 +20,16 @@ const OFFLINE = [
 ];
 
 const run = runCli;
+
+/** examples/fleet.yaml's prod environment without its listed file server, in a temporary file. */
+function healthyManifest(): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-")), "fleet.yaml");
+    fs.writeFileSync(
+        file,
+        'version: 1\nenvironments:\n  prod:\n    region: us-east-1\n    accountId: "111111111111"\n    targetTags: { Backup: prod }\n',
+    );
+    return file;
+}
 
 describe("vss-fleet verify", () => {
     it("reports, per enrolled instance, the newest good set, the newest set's problems and RPO breaches (exit 1)", async () => {
@@ -91,9 +104,16 @@ describe("vss-fleet verify", () => {
         assert.match(out, /\nBREACH: 1 instance\(s\) without a good set within the RPO\.\n$/);
     });
 
-    it("exit 0 when every enrolled instance is within its RPO", async () => {
+    it("exit 0 when every enrolled instance has a good set within its RPO", async () => {
+        // The example minus the listed file server (the only instance without a good set).
+        const { code, out } = await run("verify", healthyManifest(), ...OFFLINE);
+        assert.strictEqual(code, 0, out);
+        assert.match(out, /\nOK: every enrolled instance has a good set within its RPO\.\n$/);
+        assert.doesNotMatch(out, /BREACH/);
+    });
+
+    it("exit 1 for an environment whose instances have no snapshots at all", async () => {
         const { code, out } = await run("verify", "examples/fleet.yaml", "--env", "dev", ...OFFLINE);
-        // dev's instances have no snapshots in the fixture: both breach.
         assert.strictEqual(code, 1);
         assert.match(out, /BREACH: 2 instance\(s\)/);
     });
@@ -136,6 +156,35 @@ describe("verify's live reads (EC2, paginated and filtered)", () => {
     before(() => (ec2 = mockEc2()));
     afterEach(() => ec2.reset());
     after(() => ec2.restore());
+
+    it("verify without --offline reads EC2 and reaches the same verdicts as the offline files", async () => {
+        const fixture = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+        const instances = fixture("examples/inventory.json") as { Reservations: { OwnerId: string }[] };
+        ec2.on(DescribeInstancesCommand).resolves({
+            Reservations: instances.Reservations.filter((r) => r.OwnerId === "111111111111"),
+        } as never);
+        ec2.on(DescribeVolumesCommand).resolves(fixture("test/fixtures/lifecycle/volumes.json"));
+        ec2.on(DescribeSnapshotsCommand).resolves(fixture("test/fixtures/lifecycle/snapshots.json"));
+        const live = await run("verify", "examples/fleet.yaml", "--env", "prod", "--at", "2026-11-28T08:00:00Z", "--json");
+        const offline = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE, "--json");
+        assert.strictEqual(live.code, 1, live.err);
+        assert.deepStrictEqual(JSON.parse(live.out), JSON.parse(offline.out));
+    });
+
+    it("an AWS error (here: access denied) is one line and exit 1, never a stack trace", async () => {
+        const denied = Object.assign(new Error("You are not authorized to perform this operation."), {
+            name: "UnauthorizedOperation",
+            $metadata: { httpStatusCode: 403 },
+        });
+        ec2.on(DescribeInstancesCommand).rejects(denied);
+        const { code, out, err } = await run("verify", "examples/fleet.yaml", "--env", "prod");
+        assert.strictEqual(code, 1);
+        assert.strictEqual(out, "");
+        assert.strictEqual(
+            err,
+            "vss-fleet: an AWS call failed: UnauthorizedOperation: You are not authorized to perform this operation.\n",
+        );
+    });
 
     it("reads the enrolled instances' volumes, 200 instance ids a call", async () => {
         ec2.on(DescribeVolumesCommand).resolves({
