@@ -6,6 +6,17 @@ import { runCli } from "../helpers";
 
 const run = runCli;
 
+/** The example fleet with the inventory file of a new, unenrolled server: a plan that must block. */
+const BLOCKED_PLAN = [
+    "plan",
+    "examples/fleet.yaml",
+    "--offline",
+    "--inventory",
+    "examples/inventory.json",
+    "--inventory",
+    "examples/inventory-new-server.json",
+];
+
 describe("the vss-fleet CLI", () => {
     it("validate: exit 0 for a valid manifest", async () => {
         const { code, out } = await run("validate", "examples/fleet.yaml");
@@ -39,15 +50,7 @@ describe("the vss-fleet CLI", () => {
     it("plan: exit 0 with advisories only, 1 with a mandatory violation", async () => {
         const ok = await run("plan", "examples/fleet.yaml", "--offline", "--inventory", "examples/inventory.json");
         assert.strictEqual(ok.code, 0);
-        const blocked = await run(
-            "plan",
-            "examples/fleet.yaml",
-            "--offline",
-            "--inventory",
-            "examples/inventory.json",
-            "--inventory",
-            "examples/inventory-new-server.json",
-        );
+        const blocked = await run(...BLOCKED_PLAN);
         assert.strictEqual(blocked.code, 1);
         assert.match(blocked.out, /BLOCKED: 1 mandatory policy violation\(s\) in prod\.\n$/);
     });
@@ -91,21 +94,7 @@ describe("the vss-fleet CLI", () => {
 
     it("end to end: the bin as a subprocess prints exactly one JSON object and exits by the verdict", function () {
         this.timeout(60_000);
-        const result = spawnSync(
-            process.execPath,
-            [
-                "bin/vss-fleet.js",
-                "plan",
-                "examples/fleet.yaml",
-                "--offline",
-                "--inventory",
-                "examples/inventory.json",
-                "--inventory",
-                "examples/inventory-new-server.json",
-                "--json",
-            ],
-            { encoding: "utf8" },
-        );
+        const result = spawnSync(process.execPath, ["bin/vss-fleet.js", ...BLOCKED_PLAN, "--json"], { encoding: "utf8" });
         assert.strictEqual(result.status, 1, result.stderr);
         const parsed = JSON.parse(result.stdout) as { ok: boolean; environments: { name: string }[] };
         assert.strictEqual(parsed.ok, false);

@@ -30,6 +30,9 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         manifest = path.join(dir, "fleet.yaml");
         fs.writeFileSync(manifest, MANIFEST);
     });
+    /** The scratch project, no STS, and the example inventory instead of a live DescribeInstances. */
+    const againstScratchProject = () => ["--project-dir", dir, "--no-account-check", "--inventory", "examples/inventory.json"];
+
     afterEach(() => {
         process.env.PATH = originalPath;
         fs.rmSync(dir, { recursive: true, force: true });
@@ -50,16 +53,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         const fake = new FakePulumi({ existingStacks: ["a", "b"], stacks: { a: { up: { changes: { create: 12 } } } } });
         try {
             process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;
-            const { code, out, err } = await run(
-                "apply",
-                manifest,
-                "--project-dir",
-                dir,
-                "--no-account-check",
-                "--inventory",
-                "examples/inventory.json",
-                "--json",
-            );
+            const { code, out, err } = await run("apply", manifest, ...againstScratchProject(), "--json");
             assert.strictEqual(code, 0, err);
             assert.match(err, /^account check skipped \(--no-account-check\)/m);
             assert.match(err, /^\[a\] up of a done$/m);
@@ -100,17 +94,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         });
         try {
             process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;
-            const { code, out } = await run(
-                "preview",
-                manifest,
-                "--project-dir",
-                dir,
-                "--no-account-check",
-                "--inventory",
-                "examples/inventory.json",
-                "--format",
-                "markdown",
-            );
+            const { code, out } = await run("preview", manifest, ...againstScratchProject(), "--format", "markdown");
             assert.strictEqual(code, 1);
             assert.match(out, /^### vss-fleet preview\n/);
             assert.match(out, /\n\| b \| blocked \| no changes \| 1 \| 0 \| [\d.]+ s \|\n/);
