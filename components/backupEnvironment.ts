@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf, type EnvironmentSpec } from "../spec";
+import { lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../spec";
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
 import { SnapshotInstanceRole } from "./snapshotInstanceRole";
+import { SnapshotLifecycle } from "./snapshotLifecycle";
 import { VssSnapshotDocument } from "./vssSnapshotDocument";
 
 export interface BackupEnvironmentArgs {
@@ -15,18 +16,25 @@ export interface BackupEnvironmentArgs {
     readonly existingInstanceRoleName?: pulumi.Input<string>;
 }
 
+/** The snapshot task runs first; the lifecycle function's task takes the next number. */
+const SNAPSHOT_TASK_PRIORITY = 1;
+
 /** Everything one environment needs for daily VSS-consistent snapshots of its Windows instances. */
 export class BackupEnvironment extends pulumi.ComponentResource {
     public readonly instanceRole: SnapshotInstanceRole;
     public readonly taskRole: MaintenanceWindowTaskRole;
     public readonly document: VssSnapshotDocument;
     public readonly window: BackupWindow;
+    /** Verification, retention and drills; undefined unless the spec enables the lifecycle. */
+    public readonly lifecycle?: SnapshotLifecycle;
     public readonly windowId: pulumi.Output<string>;
     public readonly documentName: pulumi.Output<string>;
     public readonly instanceRoleName: pulumi.Output<string>;
     public readonly instanceProfileName: pulumi.Output<string | undefined>;
     public readonly taskRoleArn: pulumi.Output<string>;
     public readonly targetTags: Readonly<Record<string, string>>;
+    /** The SNS topic that lifecycle alerts go to (subscribe to it); undefined without the lifecycle. */
+    public readonly alertTopicArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: BackupEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vss-fleet:backup:BackupEnvironment", name, {}, opts);
@@ -88,10 +96,34 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                     spec.notifications && notificationRole
                         ? { snsTopicArn: spec.notifications.snsTopicArn, events: spec.notifications.events, roleArn: notificationRole.arn }
                         : undefined,
+                priority: SNAPSHOT_TASK_PRIORITY,
                 tags,
             },
             child,
         );
+
+        if (lifecycleEnabled(spec)) {
+            this.lifecycle = new SnapshotLifecycle(
+                childName(name, "lifecycle"),
+                {
+                    scope,
+                    environment: spec.name,
+                    fleet,
+                    targetTags: spec.targetTags,
+                    rpoHours: spec.rpoHours,
+                    excludeBootVolume: spec.vss.excludeBootVolume,
+                    retention: spec.retention,
+                    restoreDrill: spec.restoreDrill,
+                    windowId: this.window.window.id,
+                    snapshotTaskPriority: SNAPSHOT_TASK_PRIORITY,
+                    taskRoleName: this.taskRole.role.name,
+                    taskRoleArn: this.taskRole.role.arn,
+                    documentName: this.document.document.name,
+                    tags,
+                },
+                child,
+            );
+        }
 
         this.windowId = this.window.window.id;
         this.documentName = this.document.document.name;
@@ -99,6 +131,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
         this.instanceProfileName = this.instanceRole.instanceProfile?.name ?? pulumi.output(undefined);
         this.taskRoleArn = this.taskRole.role.arn;
         this.targetTags = spec.targetTags;
+        this.alertTopicArn = this.lifecycle?.alertTopic.arn ?? pulumi.output(undefined);
         this.registerOutputs({
             windowId: this.windowId,
             documentName: this.documentName,
@@ -106,6 +139,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
             instanceProfileName: this.instanceProfileName,
             taskRoleArn: this.taskRoleArn,
             targetTags: this.targetTags,
+            alertTopicArn: this.alertTopicArn,
         });
     }
 }

@@ -7,3 +7,4 @@ export * from "./maintenanceWindowTaskRole";
 export * from "./naming";
 export * from "./snapshotInstanceRole";
 export * from "./vssSnapshotDocument";
+export * from "./snapshotLifecycle";

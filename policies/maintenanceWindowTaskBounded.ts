@@ -2,14 +2,18 @@ import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
 import { isSet, known } from "./lib/props";
 
-/** A run that fails everywhere must stop early, and must run with a role the stack controls. */
+/**
+ * A run that fails everywhere must stop early, and must run with a role the stack controls. A task
+ * without targets (a Lambda task such as the lifecycle function) reaches no instance, so the bounds
+ * do not apply to it (SSM lets exactly those tasks omit them); the role rule always does.
+ */
 export const maintenanceWindowTaskBounded: ResourceValidationPolicy = {
     name: "maintenance-window-task-bounded",
-    description: "Maintenance-window tasks set maxConcurrency and maxErrors and run with a custom task role.",
+    description: "Maintenance-window tasks with targets set maxConcurrency and maxErrors; every task runs with a custom task role.",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(aws.ssm.MaintenanceWindowTask, (task, args, reportViolation) => {
         for (const key of ["maxConcurrency", "maxErrors"] as const) {
-            if (!isSet(task, key)) {
+            if (isSet(task, "targets") && !isSet(task, key)) {
                 reportViolation(`${args.name} does not set ${key}; without it one bad run can reach every target.`);
             }
         }

@@ -128,7 +128,26 @@ const environmentFields = z.strictObject({
             minSets: z.int().min(1).max(1000).default(7).describe("...but always keep this many newest good sets per instance."),
         })
         .optional()
-        .describe("Opt-in retention of the snapshots vss-fleet made (never anyone else's)."),
+        .describe("Opt-in retention of the snapshots vss-fleet made (never anyone else's); runs in the lifecycle function."),
+    restoreDrill: z
+        .strictObject({
+            schedule: z
+                .string()
+                .superRefine((text, ctx) => {
+                    const problem = drillScheduleProblem(text);
+                    if (problem) {
+                        ctx.addIssue({ code: "custom", message: problem });
+                    }
+                })
+                .describe("EventBridge cron(...) with 6 fields, in UTC, for example cron(0 6 ? * SUN *)."),
+            instancesPerRun: z.int().min(1).max(20).default(1).describe("Instances whose newest good set is restored per drill."),
+        })
+        .optional()
+        .describe("Opt-in restore drills: create volumes from the newest good set, wait until available, delete them."),
+    lifecycle: z
+        .boolean()
+        .optional()
+        .describe("Deploy the lifecycle function (verify each run, metrics, alerts). Default: on when retention or restoreDrill is set."),
     deployRoleArn: z
         .string()
         .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
@@ -176,6 +195,14 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
                 : undefined,
     },
     {
+        keys: ["lifecycle", "retention", "restoreDrill"],
+        path: ["lifecycle"],
+        problem: (env) =>
+            env.lifecycle === false && (env.retention || env.restoreDrill)
+                ? `${env.retention ? "retention" : "restoreDrill"} runs in the lifecycle function; remove 'lifecycle: false' or ${env.retention ? "retention" : "restoreDrill"}`
+                : undefined,
+    },
+    {
         keys: ["deployRoleArn", "accountId"],
         path: ["deployRoleArn"],
         problem: (env) =>
@@ -213,6 +240,23 @@ export function crossFieldIssues(input: unknown): { path: string[]; message: str
         }
     }
     return issues;
+}
+
+/**
+ * Drill schedules run as EventBridge rules, whose cron has exactly 6 fields (SSM's optional 7th is not
+ * accepted there) and is read in UTC. Only cron: a drill is a weekly or monthly event, not a rate.
+ */
+export function drillScheduleProblem(expression: string): string | undefined {
+    if (scheduleKind(expression) !== "cron") {
+        return "must be an EventBridge cron(...) expression, for example cron(0 6 ? * SUN *)";
+    }
+    const fields = expression.trim().slice(5, -1).trim().split(/\s+/);
+    return fields.length === 6 ? scheduleProblem(expression) : "EventBridge cron(...) takes exactly 6 fields";
+}
+
+/** Whether the environment deploys the SnapshotLifecycle function. */
+export function lifecycleEnabled(env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill">): boolean {
+    return env.lifecycle ?? (env.retention !== undefined || env.restoreDrill !== undefined);
 }
 
 /** What a user writes: every defaulted field optional. */

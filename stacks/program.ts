@@ -15,6 +15,8 @@ export interface StackOutputs {
     readonly instanceProfileName: pulumi.Output<string | undefined>;
     readonly taskRoleArn: pulumi.Output<string>;
     readonly targetTags: Readonly<Record<string, string>>;
+    /** Subscribe to this SNS topic for lifecycle alerts; undefined without the lifecycle. */
+    readonly alertTopicArn: pulumi.Output<string | undefined>;
     readonly enrolledInstances: readonly string[];
 }
 
@@ -45,6 +47,7 @@ export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instance
         instanceProfileName: env.instanceProfileName,
         taskRoleArn: env.taskRoleArn,
         targetTags: env.targetTags,
+        alertTopicArn: env.alertTopicArn,
         enrolledInstances: instances,
     };
 }

@@ -7,7 +7,8 @@
  */
 import { policyDocument, type ArnScope, type PolicyDocument, type Statement } from "../../components/iam";
 import { managedPolicyArn } from "../../components/iam/policyDocument";
-import { ENVIRONMENT_TAG_KEY, partitionOf, type EnvironmentSpec } from "../../spec";
+import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
+import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../spec";
 
 export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
     const scope: ArnScope = { partition: partitionOf(spec.region), region: spec.region, accountId: spec.accountId };
@@ -166,9 +167,92 @@ export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
                 "ec2:DescribeTags",
                 "ssm:DescribeMaintenanceWindows",
                 "sts:GetCallerIdentity",
+                ...(lifecycleEnabled(spec) ? ["logs:DescribeLogGroups"] : []),
             ],
             Resource: "*",
         },
+        ...(lifecycleEnabled(spec) ? lifecycleStatements(scope, env) : []),
     ];
     return policyDocument(statements);
+}
+
+/** The SnapshotLifecycle's resources: its function, role, alert topic, rules and log group, by name. */
+function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
+    const regional = (service: string, resource: string) =>
+        `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
+    const logGroup = regional("logs", `log-group:${lifecycleLogGroupName(env)}`);
+    return [
+        {
+            Sid: "PassOnlyTheLifecycleRoleToLambda",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: `arn:${scope.partition}:iam::${scope.accountId}:role/${env}-lifecycle-role-*`,
+            Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+        },
+        {
+            Sid: "ManageTheLifecycleFunction",
+            Effect: "Allow",
+            Action: [
+                "lambda:CreateFunction",
+                "lambda:DeleteFunction",
+                "lambda:GetFunction",
+                "lambda:GetFunctionConfiguration",
+                "lambda:GetFunctionCodeSigningConfig",
+                "lambda:ListVersionsByFunction",
+                "lambda:UpdateFunctionCode",
+                "lambda:UpdateFunctionConfiguration",
+                "lambda:AddPermission",
+                "lambda:RemovePermission",
+                "lambda:GetPolicy",
+                "lambda:TagResource",
+                "lambda:UntagResource",
+                "lambda:ListTags",
+            ],
+            Resource: regional("lambda", `function:${env}-lifecycle-function-*`),
+        },
+        {
+            Sid: "ManageTheLifecycleRules",
+            Effect: "Allow",
+            Action: [
+                "events:PutRule",
+                "events:DeleteRule",
+                "events:DescribeRule",
+                "events:PutTargets",
+                "events:RemoveTargets",
+                "events:ListTargetsByRule",
+                "events:TagResource",
+                "events:UntagResource",
+                "events:ListTagsForResource",
+            ],
+            Resource: regional("events", `rule/${env}-lifecycle-*`),
+        },
+        {
+            Sid: "ManageTheAlertTopic",
+            Effect: "Allow",
+            Action: [
+                "sns:CreateTopic",
+                "sns:DeleteTopic",
+                "sns:GetTopicAttributes",
+                "sns:SetTopicAttributes",
+                "sns:TagResource",
+                "sns:UntagResource",
+                "sns:ListTagsForResource",
+            ],
+            Resource: regional("sns", `${env}-lifecycle-alerts-*`),
+        },
+        {
+            Sid: "ManageTheLifecycleLogGroup",
+            Effect: "Allow",
+            Action: [
+                "logs:CreateLogGroup",
+                "logs:DeleteLogGroup",
+                "logs:PutRetentionPolicy",
+                "logs:DeleteRetentionPolicy",
+                "logs:TagResource",
+                "logs:UntagResource",
+                "logs:ListTagsForResource",
+            ],
+            Resource: [logGroup, `${logGroup}:*`],
+        },
+    ];
 }

@@ -6,7 +6,7 @@
  * 3. The newest `minSets` GOOD sets of each instance are kept whatever their age.
  * 4. Every other set older than `days` goes (a bad set too: it restores nothing it promised).
  */
-import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
 import type { SnapshotSet } from "./sets";
 
 export interface RetentionRule {

@@ -9,7 +9,7 @@
  * ignored. A set is GOOD when every volume expected for it has a completed snapshot in it and every
  * snapshot carries its engine's consistency mark.
  */
-import { ENVIRONMENT_TAG_KEY } from "../../spec";
+import { ENVIRONMENT_TAG_KEY } from "../../spec/tags";
 
 export interface SnapshotRecord {
     readonly snapshotId: string;
@@ -35,6 +35,8 @@ export interface SnapshotSet {
     readonly missingVolumes: string[];
     readonly problems: string[];
     readonly good: boolean;
+    /** Not good yet only because some snapshots are still pending: EBS is still copying, nothing failed. */
+    readonly completing: boolean;
 }
 
 /** The tag that groups a run's snapshots into a set, per engine. */
@@ -99,7 +101,17 @@ export function snapshotSets(
             ...members.map(consistencyProblem).filter((p): p is string => p !== undefined),
             ...missingVolumes.map((v) => `no snapshot of ${v}`),
         ];
-        const set: SnapshotSet = { key, instanceId, startTime, snapshots: members, missingVolumes, problems, good: problems.length === 0 };
+        const pending = members.filter((m) => m.state === "pending").length;
+        const set: SnapshotSet = {
+            key,
+            instanceId,
+            startTime,
+            snapshots: members,
+            missingVolumes,
+            problems,
+            good: problems.length === 0,
+            completing: pending > 0 && problems.length === pending,
+        };
         byInstance.set(instanceId, [...(byInstance.get(instanceId) ?? []), set]);
     }
     for (const sets of byInstance.values()) {

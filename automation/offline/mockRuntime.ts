@@ -40,6 +40,7 @@ function partitionOfRegion(region: string): string {
 export function mockState(type: string, name: string, inputs: Record<string, unknown>, scope: ProviderScope): Record<string, unknown> {
     const physical = typeof inputs.name === "string" ? inputs.name : name;
     const iam = `arn:${scope.partition}:iam::${scope.accountId}`;
+    const regional = (service: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}`;
     switch (type) {
         case "aws:iam/role:Role":
             return { ...inputs, name: physical, arn: `${iam}:role/${physical}`, uniqueId: `AROA${physical.length}` };
@@ -55,6 +56,14 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
                 latestVersion: "1",
                 defaultVersion: "1",
             };
+        case "aws:sns/topic:Topic":
+            return { ...inputs, name: physical, arn: `${regional("sns")}:${physical}` };
+        case "aws:lambda/function:Function":
+            return { ...inputs, name: physical, arn: `${regional("lambda")}:function:${physical}` };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { ...inputs, name: physical, arn: `${regional("events")}:rule/${physical}` };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...inputs, name: physical, arn: `${regional("logs")}:log-group:${physical}` };
         default:
             return { ...inputs, name: physical };
     }

@@ -7,6 +7,7 @@
  * Mirrors makeAnalyzeRpcFun/makeAnalyzeStackRpcFun of the pinned @pulumi/policy; the internals it
  * uses (proxy, getPulumiType) are imported here and nowhere else.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 /** The @internal parts of the pinned @pulumi/policy that the server itself uses (not in its .d.ts). */
@@ -28,6 +29,24 @@ interface ProxyInternals {
 const { getPulumiType, isResourcePolicy, isStackPolicy } = require("@pulumi/policy/policy") as PolicyInternals;
 const proxy = require("@pulumi/policy/proxy") as ProxyInternals;
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * Each policy gets its own copy of the props, as each server call deserializes its own. Assets and
+ * archives stay the objects the server's deserializer makes (pulumi.asset.*, which hold promises
+ * and cannot be structuredClone'd); they are immutable, so sharing them is safe.
+ */
+export function copyProps<T>(value: T): T {
+    if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
+        return value;
+    }
+    if (Array.isArray(value)) {
+        return value.map(copyProps) as T;
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyProps(v)])) as T;
+    }
+    return value;
+}
 
 /** A resource as the engine hands it to the analyzer: inputs may hold the server's unknown sentinels. */
 export interface AnalyzedResource {
@@ -149,7 +168,7 @@ function levelOf(policy: Policy, options: EvaluationOptions): EnforcementLevel {
 function policyResources(resources: readonly AnalyzedResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     const made = resources.map((r) => {
-        const props = proxy.unknownCheckingProxy(structuredClone(r.props));
+        const props = proxy.unknownCheckingProxy(copyProps(r.props));
         const resource: PolicyResource = {
             type: r.type,
             props,
@@ -227,7 +246,7 @@ async function evaluateResourcePolicy(
             continue;
         }
         for (const validation of validations) {
-            const props = proxy.unknownCheckingProxy(structuredClone(resource.props));
+            const props = proxy.unknownCheckingProxy(copyProps(resource.props));
             const args = {
                 type: resource.type,
                 props,

@@ -1,5 +1,5 @@
 export * from "./instancePolicy";
-export * from "./retentionPolicy";
+export * from "./lifecyclePolicy";
 export * from "./policyDocument";
 export * from "./taskPolicy";
 export * from "./trust";

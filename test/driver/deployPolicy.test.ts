@@ -88,4 +88,57 @@ describe("deploy role policy (IAM simulation)", () => {
             );
         }
     });
+
+    describe("with the snapshot lifecycle", () => {
+        const lifecycle = deployPolicy(specOf({ targetTags: { Backup: "prod" }, retention: { days: 35 } }));
+        const decideLifecycle = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+            simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`, lifecycle, action, resource, context);
+        const regional = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
+
+        it("CAN manage the environment's function, rules, alert topic and log group, and no one else's", async () => {
+            const fn = regional("lambda", "function:prod-lifecycle-function-1a2b3c4");
+            assert.strictEqual(await decideLifecycle("lambda:CreateFunction", fn), "Allowed");
+            assert.strictEqual(await decideLifecycle("lambda:AddPermission", fn), "Allowed");
+            assert.strictEqual(
+                await decideLifecycle("lambda:UpdateFunctionCode", regional("lambda", "function:payments-api")),
+                "ImplicitlyDenied",
+            );
+            assert.strictEqual(
+                await decideLifecycle("events:PutRule", regional("events", "rule/prod-lifecycle-window-failed-1a2b3c4")),
+                "Allowed",
+            );
+            assert.strictEqual(
+                await decideLifecycle("events:PutTargets", regional("events", "rule/dev-lifecycle-window-failed-1a2b3c4")),
+                "ImplicitlyDenied",
+            );
+            assert.strictEqual(
+                await decideLifecycle("sns:SetTopicAttributes", regional("sns", "prod-lifecycle-alerts-1a2b3c4")),
+                "Allowed",
+            );
+            assert.strictEqual(await decideLifecycle("sns:DeleteTopic", regional("sns", "security-alerts")), "ImplicitlyDenied");
+            assert.strictEqual(
+                await decideLifecycle("logs:CreateLogGroup", regional("logs", "log-group:/vss-fleet/prod/lifecycle")),
+                "Allowed",
+            );
+            assert.strictEqual(
+                await decideLifecycle("logs:DeleteLogGroup", regional("logs", "log-group:/aws/lambda/other")),
+                "ImplicitlyDenied",
+            );
+        });
+
+        it("CAN pass only the lifecycle role, and only to Lambda", async () => {
+            const pass = (name: string, service: string) => decideLifecycle("iam:PassRole", role(name), { "iam:PassedToService": service });
+            assert.strictEqual(await pass("prod-lifecycle-role-1a2b3c4", "lambda.amazonaws.com"), "Allowed");
+            assert.strictEqual(await pass("prod-lifecycle-role-1a2b3c4", "ec2.amazonaws.com"), "ImplicitlyDenied");
+            assert.strictEqual(await pass("prod-task-role-1a2b3c4", "lambda.amazonaws.com"), "ImplicitlyDenied");
+        });
+
+        it("grants none of it to an environment without the lifecycle", async () => {
+            assert.strictEqual(
+                await decide("lambda:CreateFunction", regional("lambda", "function:prod-lifecycle-function-1a2b3c4")),
+                "ImplicitlyDenied",
+            );
+            assert.strictEqual(await decide("sns:CreateTopic", regional("sns", "prod-lifecycle-alerts-1a2b3c4")), "ImplicitlyDenied");
+        });
+    });
 });

@@ -1,8 +1,6 @@
 import * as assert from "assert";
 import { retentionPlan } from "../../automation/lifecycle/retention";
 import { snapshotSets, type Attachment, type SnapshotRecord } from "../../automation/lifecycle/sets";
-import { retentionPolicy } from "../../components/iam";
-import { decide } from "../iamSimulation";
 
 const NOW = new Date("2026-11-28T08:00:00Z");
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
@@ -72,30 +70,5 @@ describe("set-aware retention", () => {
 
     it("keeps everything inside the limit", () => {
         assert.deepStrictEqual(plan([...run(1), ...run(10), ...run(29)], 30, 1), []);
-    });
-});
-
-describe("retention role policy (IAM simulation)", () => {
-    const policy = retentionPolicy({ partition: "aws", region: "us-east-1", accountId: "111111111111", ...owner });
-    const principal = "arn:aws:sts::111111111111:assumed-role/prod-lifecycle/fn";
-    const SNAPSHOT = "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0";
-    const tagged = (environment: string, fleet: string) => ({
-        "ec2:ResourceTag/vss-fleet:environment": environment,
-        "ec2:ResourceTag/vss-fleet:fleet": fleet,
-    });
-
-    it("CAN delete a snapshot tagged for this environment and fleet", async () => {
-        assert.strictEqual(await decide(principal, policy, "ec2:DeleteSnapshot", SNAPSHOT, tagged("prod", "acme")), "Allowed");
-    });
-
-    it("CANNOT delete an untagged snapshot, another environment's or another fleet's", async () => {
-        assert.strictEqual(await decide(principal, policy, "ec2:DeleteSnapshot", SNAPSHOT), "ImplicitlyDenied");
-        assert.strictEqual(await decide(principal, policy, "ec2:DeleteSnapshot", SNAPSHOT, tagged("dev", "acme")), "ImplicitlyDenied");
-        assert.strictEqual(await decide(principal, policy, "ec2:DeleteSnapshot", SNAPSHOT, tagged("prod", "other")), "ImplicitlyDenied");
-    });
-
-    it("CANNOT delete volumes or instances", async () => {
-        const volume = "arn:aws:ec2:us-east-1:111111111111:volume/vol-0123456789abcdef0";
-        assert.strictEqual(await decide(principal, policy, "ec2:DeleteVolume", volume, tagged("prod", "acme")), "ImplicitlyDenied");
     });
 });

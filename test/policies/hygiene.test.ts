@@ -130,6 +130,7 @@ describe("maintenance-window policies", () => {
     const WINDOW = "aws:ssm/maintenanceWindow:MaintenanceWindow";
     const goodTask = {
         taskType: "RUN_COMMAND",
+        targets: [{ key: "WindowTargetIds", values: [UNKNOWN_VALUES.string] }],
         maxConcurrency: "10%",
         maxErrors: "1",
         serviceRoleArn: UNKNOWN_VALUES.string, // a role created in the same stack: unknown in preview
@@ -145,6 +146,17 @@ describe("maintenance-window policies", () => {
         assert.deepStrictEqual(await messages("maintenance-window-task-bounded", [resource(TASK, "t", task)]), [
             "mandatory: t does not set maxErrors; without it one bad run can reach every target.",
         ]);
+    });
+    it("maintenance-window-task-bounded needs no bounds on a targetless Lambda task, but still a custom role", async () => {
+        const lambdaTask = { taskType: "LAMBDA", serviceRoleArn: UNKNOWN_VALUES.string, taskArn: UNKNOWN_VALUES.string };
+        assert.deepStrictEqual(await messages("maintenance-window-task-bounded", [resource(TASK, "t", lambdaTask)]), []);
+        const { serviceRoleArn: _none, ...noRole } = lambdaTask;
+        assert.match((await messages("maintenance-window-task-bounded", [resource(TASK, "t", noRole)]))[0], /has no serviceRoleArn/);
+        const { maxConcurrency: _drop, ...unbounded } = goodTask;
+        assert.deepStrictEqual(
+            await messages("maintenance-window-task-bounded", [resource(TASK, "t", { ...unbounded, taskType: "LAMBDA" })]),
+            ["mandatory: t does not set maxConcurrency; without it one bad run can reach every target."],
+        );
     });
     it("maintenance-window-task-bounded blocks the service-linked role and a missing role", async () => {
         const slr = {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { formatPath, parseEnvironment, type SpecIssue } from "../../spec";
-import { MINIMAL } from "../helpers";
+import { formatPath, lifecycleEnabled, parseEnvironment, type SpecIssue } from "../../spec";
+import { MINIMAL, specOf } from "../helpers";
 
 function issuesOf(overrides: Record<string, unknown>, name = "prod"): SpecIssue[] {
     const result = parseEnvironment(name, { ...MINIMAL, ...overrides });
@@ -16,6 +16,18 @@ function rejects(overrides: Record<string, unknown>, path: string, message: RegE
 }
 
 describe("EnvironmentSpec", () => {
+    it("switches the lifecycle on with retention or drills, and only then unless asked", () => {
+        const on = (overrides: Record<string, unknown>) => lifecycleEnabled(specOf(overrides));
+        assert.strictEqual(on({}), false);
+        assert.strictEqual(on({ lifecycle: true }), true);
+        assert.strictEqual(on({ retention: { days: 30 } }), true);
+        assert.strictEqual(on({ restoreDrill: { schedule: "cron(0 6 ? * SUN *)" } }), true);
+        assert.deepStrictEqual(specOf({ restoreDrill: { schedule: "cron(0 6 ? * SUN *)" } }).restoreDrill, {
+            schedule: "cron(0 6 ? * SUN *)",
+            instancesPerRun: 1,
+        });
+    });
+
     it("applies every default to the smallest valid input", () => {
         const result = parseEnvironment("prod", MINIMAL);
         assert.ok(result.ok);
@@ -107,6 +119,22 @@ describe("EnvironmentSpec", () => {
         it("a vss option that is not a boolean", () => rejects({ vss: { copyOnly: "yes" } }, "vss.copyOnly", /expected boolean/));
         it("saveVssMetadata with noWriters", () =>
             rejects({ vss: { noWriters: true, saveVssMetadata: true } }, "vss.saveVssMetadata", /cannot be combined with noWriters/));
+        it("a drill schedule that is a rate", () =>
+            rejects({ restoreDrill: { schedule: "rate(7 days)" } }, "restoreDrill.schedule", /EventBridge cron/));
+        it("a drill schedule with SSM's optional 7th field", () =>
+            rejects({ restoreDrill: { schedule: "cron(0 6 ? * SUN * 2027)" } }, "restoreDrill.schedule", /exactly 6 fields/));
+        it("a drill schedule with '?' in neither day field", () =>
+            rejects({ restoreDrill: { schedule: "cron(0 6 * * SUN *)" } }, "restoreDrill.schedule", /'\?' in exactly one/));
+        it("a drill of 21 instances", () =>
+            rejects({ restoreDrill: { schedule: "cron(0 6 ? * SUN *)", instancesPerRun: 21 } }, "restoreDrill.instancesPerRun", /<=20/));
+        it("retention with the lifecycle switched off", () =>
+            rejects({ lifecycle: false, retention: { days: 30 } }, "lifecycle", /retention runs in the lifecycle function/));
+        it("a drill with the lifecycle switched off", () =>
+            rejects(
+                { lifecycle: false, restoreDrill: { schedule: "cron(0 6 ? * SUN *)" } },
+                "lifecycle",
+                /restoreDrill runs in the lifecycle/,
+            ));
         it("a reserved snapshot tag", () =>
             rejects({ snapshotTags: { AppConsistent: "true" } }, "snapshotTags.AppConsistent", /written by vss-fleet or AWS VSS/));
         it("our own snapshot tag", () =>

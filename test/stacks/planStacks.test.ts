@@ -13,8 +13,9 @@ describe("offline preview of the shipped stacks (npm start)", () => {
         const plan = await planStack("prod");
         assert.match(plan.summary, /^us-east-1 \/ 111111111111: cron\(30 2 \? \* \* \*\) America\/New_York, 2 h window \(cutoff 1 h\)/);
         const text = formatPlan(plan);
-        assert.match(text, /\+ aws:ssm\/maintenanceWindowTask:MaintenanceWindowTask\n/);
-        assert.match(text, /\+ aws:iam\/role:Role x2/, "instance and task roles");
+        assert.match(text, /\+ aws:ssm\/maintenanceWindowTask:MaintenanceWindowTask x2\n/, "the snapshot task and the lifecycle task");
+        assert.match(text, /\+ aws:iam\/role:Role x3/, "instance, task and lifecycle roles");
+        assert.match(text, /\+ aws:lambda\/function:Function\n/, "prod enables retention and drills");
         assert.match(text, /\+ aws:ec2\/tag:Tag\n/, "the listed file server is enrolled by tag");
     });
 

@@ -1,0 +1,161 @@
+/**
+ * What the lifecycle function may do, and who may call it and publish its alerts. Reads are broad
+ * (Describe* takes no resource-level permissions); every write is pinned by tags:
+ * - it deletes ONLY snapshots carrying this environment's and this fleet's tags (retention);
+ * - it creates volumes ONLY from such snapshots and ONLY tagged as this environment's drill volumes,
+ *   and deletes ONLY volumes carrying that drill tag (restore drills);
+ * - it writes ONLY the drill stamp tags onto such snapshots.
+ */
+import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY, METRICS_NAMESPACE } from "../../functions/lifecycle/config";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
+import { arn, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
+
+export interface LifecyclePolicyInput extends ArnScope {
+    readonly environment: string;
+    readonly fleet: string;
+    readonly alertTopicArn: string;
+    /** The function's own log group (Lambda's loggingConfig points it there). */
+    readonly logGroupName: string;
+    readonly retention: boolean;
+    readonly restoreDrill: boolean;
+}
+
+export function lifecycleLogGroupName(environment: string): string {
+    return `/vss-fleet/${environment}/lifecycle`;
+}
+
+function ownedSnapshot(input: LifecyclePolicyInput) {
+    return {
+        [`ec2:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: input.environment,
+        [`ec2:ResourceTag/${FLEET_TAG_KEY}`]: input.fleet,
+    };
+}
+
+function retentionStatements(input: LifecyclePolicyInput): Statement[] {
+    return [
+        {
+            Sid: "DeleteOnlyThisFleetsEnvironmentSnapshots",
+            Effect: "Allow",
+            Action: "ec2:DeleteSnapshot",
+            Resource: snapshotArns(input),
+            Condition: { StringEquals: ownedSnapshot(input) },
+        },
+    ];
+}
+
+function drillStatements(input: LifecyclePolicyInput): Statement[] {
+    const volumes = arn(input, "ec2", "volume/*");
+    return [
+        {
+            Sid: "CreateOnlyTaggedDrillVolumes",
+            Effect: "Allow",
+            Action: "ec2:CreateVolume",
+            Resource: volumes,
+            Condition: { StringEquals: { [`aws:RequestTag/${DRILL_TAG_KEY}`]: input.environment } },
+        },
+        {
+            Sid: "RestoreOnlyFromThisFleetsEnvironmentSnapshots",
+            Effect: "Allow",
+            Action: "ec2:CreateVolume",
+            Resource: snapshotArns(input),
+            Condition: { StringEquals: ownedSnapshot(input) },
+        },
+        {
+            Sid: "TagVolumesOnlyWhileCreatingThem",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: volumes,
+            Condition: { StringEquals: { "ec2:CreateAction": "CreateVolume" } },
+        },
+        {
+            Sid: "DeleteOnlyDrillVolumes",
+            Effect: "Allow",
+            Action: "ec2:DeleteVolume",
+            Resource: volumes,
+            Condition: { StringEquals: { [`ec2:ResourceTag/${DRILL_TAG_KEY}`]: input.environment } },
+        },
+        {
+            Sid: "StampOnlyDrillTagsOnOwnSnapshots",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(input),
+            Condition: {
+                StringEquals: ownedSnapshot(input),
+                "ForAllValues:StringEquals": { "aws:TagKeys": [DRILLED_AT_TAG_KEY, DRILL_RESULT_TAG_KEY] },
+            },
+        },
+    ];
+}
+
+export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
+    return policyDocument([
+        {
+            // Read-only, and these actions take no resource-level permissions.
+            Sid: "ReadInstancesSnapshotsAndRuns",
+            Effect: "Allow",
+            Action: [
+                "ec2:DescribeInstances",
+                "ec2:DescribeSnapshots",
+                "ec2:DescribeVolumes",
+                "ssm:GetMaintenanceWindowExecution",
+                "ssm:DescribeMaintenanceWindowExecutionTasks",
+                "ssm:DescribeMaintenanceWindowExecutionTaskInvocations",
+                "ssm:ListCommandInvocations",
+            ],
+            Resource: "*",
+        },
+        {
+            Sid: "PublishOnlyVssFleetMetrics",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
+        },
+        { Sid: "AlertOnlyTheEnvironmentsTopic", Effect: "Allow", Action: "sns:Publish", Resource: input.alertTopicArn },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${arn(input, "logs", `log-group:${input.logGroupName}`)}:*`,
+        },
+        ...(input.retention ? retentionStatements(input) : []),
+        ...(input.restoreDrill ? drillStatements(input) : []),
+    ]);
+}
+
+/** Lambda only, and only on behalf of this account. */
+export function lambdaTrustPolicy(accountId: string): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "LambdaAssumeForThisAccount",
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+    ]);
+}
+
+/** Added to the window's task role: invoke the lifecycle function, nothing else of Lambda's. */
+export function invokeLifecyclePolicy(functionArn: string): PolicyDocument {
+    return policyDocument([
+        { Sid: "InvokeOnlyTheLifecycleFunction", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: functionArn },
+    ]);
+}
+
+/**
+ * The alert topic's resource policy: EventBridge may publish only for this account's rules named
+ * here (aws:SourceArn). The function publishes through its role; same-account IAM suffices for that.
+ */
+export function alertTopicPolicy(topicArn: string, accountId: string, ruleArns: readonly string[]): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "EventBridgeRulesOfThisEnvironmentPublish",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnEquals: { "aws:SourceArn": [...ruleArns] } },
+        },
+    ]);
+}

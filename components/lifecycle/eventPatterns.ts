@@ -1,0 +1,49 @@
+/**
+ * EventBridge patterns for the failures AWS itself reports, sent straight to the environment's alert
+ * topic. They complement the lifecycle function: they fire even when the function never runs.
+ */
+
+export type EventPattern = Record<string, unknown>;
+
+export interface FailureEventInput {
+    readonly windowId: string;
+    readonly documentName: string;
+}
+
+/** Run Command invocation statuses that mean the snapshot did not happen on that instance. */
+export const FAILED_INVOCATION_STATUSES = ["Failed", "TimedOut", "Cancelled"] as const;
+
+/** One rule each: failed snapshot completion, failed or timed-out window runs, failed invocations of our document. */
+export const FAILURE_KINDS = ["snapshots", "window", "command"] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+export function failureEventPatterns(input: FailureEventInput): Record<FailureKind, EventPattern> {
+    return {
+        // CreateSnapshots (both engines take their snapshots with it) completes asynchronously; EBS reports
+        // the outcome per call. The event names no instance tag, so this rule covers the account and region.
+        snapshots: {
+            source: ["aws.ec2"],
+            "detail-type": ["EBS Multi-Volume Snapshots Completion Status"],
+            detail: { result: ["failed"] },
+        },
+        window: {
+            source: ["aws.ssm"],
+            "detail-type": ["Maintenance Window Execution State-change Notification"],
+            detail: { "window-id": [input.windowId], status: ["FAILED", "TIMED_OUT"] },
+        },
+        command: {
+            source: ["aws.ssm"],
+            "detail-type": ["EC2 Command Invocation Status-change Notification"],
+            detail: { "document-name": [input.documentName], status: [...FAILED_INVOCATION_STATUSES] },
+        },
+    };
+}
+
+/** What the window's second task sends the function: SSM fills in {{WINDOW_EXECUTION_ID}} at run time. */
+export function verifyRunPayload(): string {
+    return JSON.stringify({ action: "verify-run", windowExecutionId: "{{WINDOW_EXECUTION_ID}}" });
+}
+
+export function drillPayload(): string {
+    return JSON.stringify({ action: "drill" });
+}

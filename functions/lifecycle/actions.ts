@@ -1,0 +1,141 @@
+/**
+ * The function's two jobs, with their clients passed in (so tests drive them with mocked SDK clients):
+ * after each backup run, verify it, publish metrics, apply retention and alert on failures; on the
+ * drill schedule, restore-test a rotating sample of instances.
+ */
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { retentionPlan } from "../../automation/lifecycle/retention";
+import type { LifecycleConfig } from "./config";
+import { drillInstance, drillPicks, sweepLeftovers, type DrillTiming } from "./drill";
+import { instanceSets, targetedInstances } from "./fleet";
+import { applyRetention } from "./retention";
+import { alertOnFailures, instanceLabel, metricData, putMetrics, type Failure, type Metric } from "./report";
+import { readRun, runVerdicts } from "./runVerification";
+
+export interface Clients {
+    readonly ec2: EC2Client;
+    readonly ssm: SSMClient;
+    readonly cloudWatch: CloudWatchClient;
+    readonly sns: SNSClient;
+}
+
+export interface VerifyRunSummary {
+    readonly action: "verify-run";
+    readonly windowExecutionId: string;
+    readonly verified: number;
+    readonly failedInstances: string[];
+    readonly deletedSnapshots: number;
+    readonly alerted: boolean;
+}
+
+export async function verifyRun(
+    clients: Clients,
+    config: LifecycleConfig,
+    windowExecutionId: string,
+    now: Date,
+): Promise<VerifyRunSummary> {
+    const [instances, run] = await Promise.all([
+        targetedInstances(clients.ec2, config.targetTags),
+        readRun(clients.ssm, windowExecutionId),
+    ]);
+    const sets = await instanceSets(clients.ec2, config, instances);
+    const verdicts = runVerdicts(instances, sets, run, config.rpoHours, now);
+    const failures: Failure[] = verdicts.filter((v) => !v.ok).map((v) => ({ subject: instanceLabel(v), reasons: v.reasons }));
+    const metrics: Metric[] = [
+        { MetricName: "GoodSets", Value: verdicts.filter((v) => v.ok).length, Unit: "Count" },
+        { MetricName: "FailedInstances", Value: failures.length, Unit: "Count" },
+        ...verdicts
+            .filter((v) => v.newestGoodSetAgeHours !== undefined)
+            .map((v) => ({
+                MetricName: "NewestGoodSetAgeHours",
+                Value: v.newestGoodSetAgeHours,
+                Unit: "None" as const,
+                instanceId: v.instanceId,
+            })),
+    ];
+    let deletedSnapshots = 0;
+    if (config.retention) {
+        const plan = retentionPlan(sets, config.retention, { environment: config.environment, fleet: config.fleet }, now);
+        const outcome = await applyRetention(clients.ec2, plan);
+        deletedSnapshots = outcome.deletedSnapshotIds.length;
+        failures.push(...outcome.failures);
+        metrics.push(
+            { MetricName: "RetentionDeletedSnapshots", Value: deletedSnapshots, Unit: "Count" },
+            { MetricName: "RetentionFailures", Value: outcome.failures.length, Unit: "Count" },
+        );
+    }
+    await putMetrics(clients.cloudWatch, metricData(config.environment, metrics, now));
+    const alerted = await alertOnFailures(clients.sns, config.alertTopicArn, config.environment, "backup verification", failures);
+    return {
+        action: "verify-run",
+        windowExecutionId,
+        verified: verdicts.length,
+        failedInstances: verdicts.filter((v) => !v.ok).map((v) => v.instanceId),
+        deletedSnapshots,
+        alerted,
+    };
+}
+
+export interface DrillSummary {
+    readonly action: "drill";
+    readonly drilled: { readonly instanceId: string; readonly ok: boolean; readonly durationSeconds?: number }[];
+    readonly sweptVolumes: number;
+    readonly alerted: boolean;
+}
+
+export async function drill(clients: Clients, config: LifecycleConfig, timing: DrillTiming): Promise<DrillSummary> {
+    const now = new Date(timing.clock());
+    const identity = { environment: config.environment, fleet: config.fleet, runId: `drill-${now.toISOString()}` };
+    const failures: Failure[] = [];
+    const swept = await sweepLeftovers(clients.ec2, config.environment, now);
+    if (swept.stuck.length > 0) {
+        failures.push({ subject: "drill clean-up", reasons: [`could not delete leftover drill volumes ${swept.stuck.join(", ")}`] });
+    }
+    const instances = await targetedInstances(clients.ec2, config.targetTags);
+    const sets = await instanceSets(clients.ec2, config, instances);
+    const picks = drillPicks(instances, sets, config.drillInstancesPerRun ?? 1);
+    if (picks.length === 0 && instances.length > 0) {
+        failures.push({ subject: "restore drill", reasons: ["no targeted instance has a good snapshot set to restore"] });
+    }
+    const results = await Promise.all(picks.map((pick) => drillInstance(clients.ec2, identity, pick, timing)));
+    for (const result of results) {
+        if (!result.ok || result.problems.length > 0) {
+            const pick = picks.find((p) => p.instance.instanceId === result.instanceId);
+            failures.push({
+                subject: `restore drill of ${pick ? instanceLabel(pick.instance) : result.instanceId}`,
+                reasons: result.problems,
+            });
+        }
+    }
+    const metrics: Metric[] = [
+        { MetricName: "DrillSucceeded", Value: results.filter((r) => r.ok).length, Unit: "Count" },
+        {
+            MetricName: "DrillFailed",
+            Value: results.filter((r) => !r.ok).length + (picks.length === 0 && instances.length > 0 ? 1 : 0),
+            Unit: "Count",
+        },
+        ...results
+            .filter((r) => r.durationSeconds !== undefined)
+            .map((r) => ({
+                MetricName: "DrillDurationSeconds",
+                Value: r.durationSeconds,
+                Unit: "Seconds" as const,
+                instanceId: r.instanceId,
+            })),
+    ];
+    await putMetrics(clients.cloudWatch, metricData(config.environment, metrics, now));
+    const alerted = await alertOnFailures(clients.sns, config.alertTopicArn, config.environment, "restore drill", failures);
+    return {
+        action: "drill",
+        drilled: results.map((r) => ({
+            instanceId: r.instanceId,
+            ok: r.ok,
+            ...(r.durationSeconds !== undefined ? { durationSeconds: r.durationSeconds } : {}),
+        })),
+        sweptVolumes: swept.deleted.length,
+        alerted,
+    };
+}

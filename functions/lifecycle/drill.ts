@@ -1,0 +1,187 @@
+/**
+ * Restore drills: prove that the newest good set of a rotating sample of instances turns into
+ * volumes. For each picked instance: create one volume per snapshot in the instance's Availability
+ * Zone, wait until all are available, record the time, delete them. Every volume is tagged at
+ * creation (the IAM policy insists), so a crash leaves only volumes that the next drill sweeps away.
+ */
+import {
+    CreateTagsCommand,
+    CreateVolumeCommand,
+    DeleteVolumeCommand,
+    DescribeVolumesCommand,
+    EC2Client,
+    paginateDescribeVolumes,
+} from "@aws-sdk/client-ec2";
+import type { SnapshotSet } from "../../automation/lifecycle/sets";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
+import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "./config";
+import type { FleetInstance } from "./fleet";
+
+export interface DrillPick {
+    readonly instance: FleetInstance;
+    readonly set: SnapshotSet;
+}
+
+function lastDrilled(sets: readonly SnapshotSet[]): string {
+    const stamps = sets.flatMap((s) => s.snapshots.map((snap) => snap.tags[DRILLED_AT_TAG_KEY] ?? ""));
+    return stamps.reduce((a, b) => (a > b ? a : b), "");
+}
+
+/**
+ * The rotation: instances with a good set, least recently drilled first (never drilled before all),
+ * then by instance id. The drill stamps live on the snapshots, so no state store is needed.
+ */
+export function drillPicks(
+    instances: readonly FleetInstance[],
+    setsByInstance: ReadonlyMap<string, readonly SnapshotSet[]>,
+    count: number,
+): DrillPick[] {
+    return instances
+        .map((instance) => {
+            const sets = setsByInstance.get(instance.instanceId) ?? [];
+            return { instance, sets, set: sets.find((s) => s.good), last: lastDrilled(sets) };
+        })
+        .filter((c): c is typeof c & { set: SnapshotSet } => c.set !== undefined)
+        .sort((a, b) => a.last.localeCompare(b.last) || a.instance.instanceId.localeCompare(b.instance.instanceId))
+        .slice(0, count)
+        .map(({ instance, set }) => ({ instance, set }));
+}
+
+export interface DrillIdentity {
+    readonly environment: string;
+    readonly fleet: string;
+    readonly runId: string;
+}
+
+/** Tags on every drill volume: whose it is (IAM keys on DRILL_TAG_KEY) and which run made it. */
+export function drillVolumeTags(identity: DrillIdentity, instanceId: string): { Key: string; Value: string }[] {
+    return [
+        { Key: DRILL_TAG_KEY, Value: identity.environment },
+        { Key: DRILL_RUN_TAG_KEY, Value: identity.runId },
+        { Key: ENVIRONMENT_TAG_KEY, Value: identity.environment },
+        { Key: FLEET_TAG_KEY, Value: identity.fleet },
+        { Key: "Name", Value: `vss-fleet restore drill of ${instanceId}` },
+    ];
+}
+
+export interface DrillTiming {
+    /** When waiting must stop, leaving time to clean up (epoch ms). */
+    readonly deadline: number;
+    readonly pollMs: number;
+    readonly clock: () => number;
+    readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** Waits until every volume is available; a volume in state error fails at once. */
+async function waitAvailable(ec2: EC2Client, volumeIds: readonly string[], timing: DrillTiming): Promise<void> {
+    for (;;) {
+        const { Volumes = [] } = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [...volumeIds] }));
+        const broken = Volumes.filter((v) => v.State === "error");
+        if (broken.length > 0) {
+            throw new Error(`volume ${broken.map((v) => v.VolumeId).join(", ")} went into state error`);
+        }
+        if (Volumes.length === volumeIds.length && Volumes.every((v) => v.State === "available")) {
+            return;
+        }
+        if (timing.clock() + timing.pollMs > timing.deadline) {
+            throw new Error(`volumes were not available before the function's deadline`);
+        }
+        await timing.sleep(timing.pollMs);
+    }
+}
+
+export interface DrillResult {
+    readonly instanceId: string;
+    readonly setKey: string;
+    readonly ok: boolean;
+    readonly durationSeconds?: number;
+    readonly problems: string[];
+    /** Drill volumes that could not be deleted (the next drill's sweep retries them). */
+    readonly leftoverVolumeIds: string[];
+}
+
+const message = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+export async function drillInstance(ec2: EC2Client, identity: DrillIdentity, pick: DrillPick, timing: DrillTiming): Promise<DrillResult> {
+    const { instance, set } = pick;
+    const created: string[] = [];
+    const problems: string[] = [];
+    const started = timing.clock();
+    let durationSeconds: number | undefined;
+    try {
+        for (const snapshot of set.snapshots) {
+            const volume = await ec2.send(
+                new CreateVolumeCommand({
+                    SnapshotId: snapshot.snapshotId,
+                    AvailabilityZone: instance.availabilityZone,
+                    VolumeType: "gp3",
+                    TagSpecifications: [{ ResourceType: "volume", Tags: drillVolumeTags(identity, instance.instanceId) }],
+                }),
+            );
+            if (volume.VolumeId) {
+                created.push(volume.VolumeId);
+            }
+        }
+        await waitAvailable(ec2, created, timing);
+        durationSeconds = Math.round((timing.clock() - started) / 100) / 10;
+    } catch (error) {
+        problems.push(`restore failed: ${message(error)}`);
+    }
+    // Clean up whatever was created, whether the drill worked or not.
+    const leftoverVolumeIds: string[] = [];
+    for (const volumeId of created) {
+        try {
+            await ec2.send(new DeleteVolumeCommand({ VolumeId: volumeId }));
+        } catch (error) {
+            leftoverVolumeIds.push(volumeId);
+            problems.push(`could not delete drill volume ${volumeId} (${message(error)}); the next drill retries`);
+        }
+    }
+    const ok = durationSeconds !== undefined;
+    try {
+        await ec2.send(
+            new CreateTagsCommand({
+                Resources: set.snapshots.map((s) => s.snapshotId),
+                Tags: [
+                    { Key: DRILLED_AT_TAG_KEY, Value: new Date(started).toISOString() },
+                    { Key: DRILL_RESULT_TAG_KEY, Value: ok ? "restored" : "failed" },
+                ],
+            }),
+        );
+    } catch (error) {
+        problems.push(`could not record the drill on the snapshots (${message(error)})`);
+    }
+    return {
+        instanceId: instance.instanceId,
+        setKey: set.key,
+        ok,
+        ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+        problems,
+        leftoverVolumeIds,
+    };
+}
+
+/** No invocation lives longer than Lambda's 15 minutes, so an hour-old drill volume belongs to no running drill. */
+const LEFTOVER_AGE_MS = 3_600_000;
+
+/** Deletes drill volumes that an earlier, crashed drill left behind; returns those it could not delete. */
+export async function sweepLeftovers(ec2: EC2Client, environment: string, now: Date): Promise<{ deleted: string[]; stuck: string[] }> {
+    const deleted: string[] = [];
+    const stuck: string[] = [];
+    const filters = [{ Name: `tag:${DRILL_TAG_KEY}`, Values: [environment] }];
+    for await (const page of paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: filters })) {
+        for (const volume of page.Volumes ?? []) {
+            const created = volume.CreateTime ? new Date(volume.CreateTime).getTime() : 0;
+            if (!volume.VolumeId || now.getTime() - created < LEFTOVER_AGE_MS) {
+                continue; // possibly a drill running right now
+            }
+            try {
+                await ec2.send(new DeleteVolumeCommand({ VolumeId: volume.VolumeId }));
+                deleted.push(volume.VolumeId);
+            } catch {
+                stuck.push(volume.VolumeId);
+            }
+        }
+    }
+    return { deleted, stuck };
+}

@@ -1,0 +1,51 @@
+/**
+ * Lambda entry point (Node.js 22). The stack bundles this file with esbuild; the AWS SDK v3 clients
+ * come from the Lambda runtime. Invoked by the backup window's second task with
+ * { action: "verify-run", windowExecutionId } and by the drill schedule with { action: "drill" }.
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { drill, verifyRun, type Clients } from "./actions";
+import { lifecycleEventSchema, readConfig } from "./config";
+
+/** Time kept back from the deadline for deleting drill volumes and publishing the report. */
+const CLEANUP_RESERVE_MS = 120_000;
+
+interface LambdaContext {
+    getRemainingTimeInMillis(): number;
+}
+
+let clients: Clients | undefined;
+
+function awsClients(): Clients {
+    // Adaptive retries: EC2 throttles CreateVolume/DeleteSnapshot at 5 per second after a burst of 100.
+    const options = { retryMode: "adaptive", maxAttempts: 8 };
+    clients ??= {
+        ec2: new EC2Client(options),
+        ssm: new SSMClient(options),
+        cloudWatch: new CloudWatchClient(options),
+        sns: new SNSClient(options),
+    };
+    return clients;
+}
+
+export async function handler(event: unknown, context?: LambdaContext) {
+    const config = readConfig(process.env);
+    const parsed = lifecycleEventSchema.safeParse(event);
+    if (!parsed.success) {
+        throw new Error(`vss-fleet lifecycle function: unexpected event ${JSON.stringify(event)}: ${parsed.error.issues[0]?.message}`);
+    }
+    const summary =
+        parsed.data.action === "verify-run"
+            ? await verifyRun(awsClients(), config, parsed.data.windowExecutionId, new Date())
+            : await drill(awsClients(), config, {
+                  deadline: Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000) - CLEANUP_RESERVE_MS,
+                  pollMs: 5_000,
+                  clock: Date.now,
+                  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+              });
+    console.log(JSON.stringify(summary));
+    return summary;
+}
