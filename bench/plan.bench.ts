@@ -11,7 +11,7 @@ import { planFleet } from "../automation/offline/engine";
 
 const ENVIRONMENTS = 50;
 
-function manifest(listedInstances: number): string {
+function manifest(listedInstances: number, lifecycle = false): string {
     const lines = ["version: 1", "defaults:", "  durationHours: 4", "  cutoffHours: 1", '  maxConcurrency: "10"', "environments:"];
     for (let e = 0; e < ENVIRONMENTS; e++) {
         const account = String(100000000000 + (e % 5));
@@ -22,6 +22,9 @@ function manifest(listedInstances: number): string {
             `    targetTags: { Backup: env-${e} }`,
             `    scope: { tags: { Env: env-${e} } }`,
         );
+        if (lifecycle) {
+            lines.push("    retention: { days: 35 }", "    restoreDrill: { schedule: cron(0 6 ? * SUN *) }");
+        }
         if (e === 0 && listedInstances > 0) {
             lines.push(
                 `    instances: [${Array.from({ length: listedInstances }, (_, i) => `i-${i.toString(16).padStart(17, "0")}`).join(", ")}]`,
@@ -47,9 +50,9 @@ function inventory(size: number): InventoryInstance[] {
 }
 
 async function scenario(name: string): Promise<void> {
-    const [size, listed] = name === "enroll-1000" ? [0, 1000] : [Number(name), 0];
+    const [size, listed] = name === "enroll-1000" ? [0, 1000] : [Number(name.replace("lifecycle-", "")), 0];
     const start = process.hrtime.bigint();
-    const fleet = parseManifest("bench.yaml", manifest(listed));
+    const fleet = parseManifest("bench.yaml", manifest(listed, name.startsWith("lifecycle-")));
     const plan = await planFleet(fleet, inventory(size), { today: new Date("2026-11-28") });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const resources = plan.environments.reduce((n, e) => n + e.resources.length, 0);
@@ -69,6 +72,7 @@ function main(): void {
     const small = runIsolated("1000");
     const large = runIsolated("10000");
     const enroll = runIsolated("enroll-1000");
+    const lifecycle = runIsolated("lifecycle-10000");
     const row = (label: string, r: typeof small) =>
         `  ${label.padEnd(44)} ${r.ms.toFixed(0).padStart(6)} ms  ${r.rssMb.toFixed(0).padStart(4)} MB peak RSS  (${r.resources} resources, ${r.unenrolled} unenrolled)`;
     console.log(`offline plan, ${ENVIRONMENTS} environments (each scenario in its own process):`);
@@ -76,6 +80,7 @@ function main(): void {
     console.log(row("10,000-instance inventory", large));
     console.log(`  ratio 10,000 / 1,000: ${(large.ms / small.ms).toFixed(1)}x (target <= 11x; target for 10,000: <= 5000 ms, <= 500 MB)`);
     console.log(row("1,000 listed instances (one aws.ec2.Tag each)", enroll));
+    console.log(row("10,000 inventory, lifecycle everywhere", lifecycle));
 }
 
 if (process.argv[2]) {
