@@ -198,6 +198,10 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "lambda:GetFunction",
                 "lambda:GetFunctionConfiguration",
                 "lambda:GetFunctionCodeSigningConfig",
+                // Reads the AWS provider may make on refresh (harmless, and only on this function).
+                "lambda:GetFunctionConcurrency",
+                "lambda:GetRuntimeManagementConfig",
+                "lambda:GetFunctionRecursionConfig",
                 "lambda:ListVersionsByFunction",
                 "lambda:UpdateFunctionCode",
                 "lambda:UpdateFunctionConfiguration",
