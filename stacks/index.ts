@@ -15,4 +15,6 @@ export const instanceRoleName = outputs.instanceRoleName;
 export const instanceProfileName = outputs.instanceProfileName;
 export const taskRoleArn = outputs.taskRoleArn;
 export const targetTags = outputs.targetTags;
+/** Subscribe to this topic for lifecycle alerts (failed runs, retention or drill problems). */
+export const alertTopicArn = outputs.alertTopicArn;
 export const enrolledInstances = outputs.enrolledInstances;

@@ -39,6 +39,11 @@ describe("stacks/index.ts (the program pulumi up runs)", () => {
             /^arn:aws:iam::111111111111:role\/prod-task-role$/,
         );
         assert.strictEqual(await valueOf(outputs.instanceProfileName as pulumi.Output<string>), "prod-instance-profile");
+        // prod sets retention and drills, so it has the lifecycle and its alert topic.
+        assert.strictEqual(
+            await valueOf(outputs.alertTopicArn as pulumi.Output<string>),
+            "arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts",
+        );
     });
 
     it("registers the environment, its enrollment tag and its provider", () => {
