@@ -123,19 +123,6 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
     ]);
 }
 
-/** Lambda only, and only on behalf of this account. */
-export function lambdaTrustPolicy(accountId: string): PolicyDocument {
-    return policyDocument([
-        {
-            Sid: "LambdaAssumeForThisAccount",
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        },
-    ]);
-}
-
 /** Added to the window's task role: invoke the lifecycle function, nothing else of Lambda's. */
 export function invokeLifecyclePolicy(functionArn: string): PolicyDocument {
     return policyDocument([

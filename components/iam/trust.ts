@@ -14,17 +14,27 @@ export function ec2TrustPolicy(): PolicyDocument {
 }
 
 /**
- * Systems Manager only, and only on behalf of this account (aws:SourceAccount guards against the
- * confused-deputy problem: another account's maintenance window cannot use this role).
+ * One AWS service only, and only on behalf of this account (aws:SourceAccount guards against the
+ * confused-deputy problem: another account's use of the service cannot wear this role).
  */
-export function ssmTrustPolicy(accountId: string): PolicyDocument {
+function serviceTrustPolicy(service: string, sid: string, accountId: string): PolicyDocument {
     return policyDocument([
         {
-            Sid: "SystemsManagerAssumeForThisAccount",
+            Sid: sid,
             Effect: "Allow",
-            Principal: { Service: "ssm.amazonaws.com" },
+            Principal: { Service: service },
             Action: "sts:AssumeRole",
             Condition: { StringEquals: { "aws:SourceAccount": accountId } },
         },
     ]);
+}
+
+/** Systems Manager: another account's maintenance window cannot use this role. */
+export function ssmTrustPolicy(accountId: string): PolicyDocument {
+    return serviceTrustPolicy("ssm.amazonaws.com", "SystemsManagerAssumeForThisAccount", accountId);
+}
+
+/** Lambda: the lifecycle function's role. */
+export function lambdaTrustPolicy(accountId: string): PolicyDocument {
+    return serviceTrustPolicy("lambda.amazonaws.com", "LambdaAssumeForThisAccount", accountId);
 }

@@ -1,22 +1,15 @@
 /** Restore drills against SDK mocks: rotation, tagging, timing, and clean-up whatever happens. */
 import * as assert from "assert";
-import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import {
-    CreateTagsCommand,
-    CreateVolumeCommand,
-    DeleteVolumeCommand,
-    DescribeVolumesCommand,
-    EC2Client,
-    type Volume,
-} from "@aws-sdk/client-ec2";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { drill, type Clients } from "../../functions/lifecycle/actions";
+import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateTagsCommand, CreateVolumeCommand, DeleteVolumeCommand, DescribeVolumesCommand, type Volume } from "@aws-sdk/client-ec2";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { drill } from "../../functions/lifecycle/actions";
 import { drillPicks, type DrillTiming } from "../../functions/lifecycle/drill";
 import type { FleetInstance } from "../../functions/lifecycle/fleet";
 import { snapshotSets } from "../../automation/lifecycle/sets";
 import { toSnapshots } from "../../automation/lifecycle/awsShapes";
 import {
+    clients,
     config,
     createMocks,
     hoursAgo,
@@ -35,12 +28,6 @@ const SQL = "i-0a1b2c3d4e5f60001";
 const FS = "i-0a1b2c3d4e5f60002";
 const WEB = "i-0a1b2c3d4e5f60005";
 const SQL_VOLUMES = ["vol-0a00000000000a001", "vol-0a00000000000a002"];
-const clients = (): Clients => ({
-    ec2: new EC2Client({}),
-    ssm: new SSMClient({}),
-    cloudWatch: new CloudWatchClient({}),
-    sns: new SNSClient({}),
-});
 const drillConfig = { ...config, drillInstancesPerRun: 1 };
 
 function world(): World {

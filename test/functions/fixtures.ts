@@ -21,6 +21,7 @@ import {
     SSMClient,
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
+import type { Clients } from "../../functions/lifecycle/actions";
 import type { LifecycleConfig } from "../../functions/lifecycle/config";
 
 export const NOW = new Date("2026-11-28T08:00:00Z");
@@ -103,6 +104,11 @@ export interface World {
     readonly snapshots: Snapshot[];
     /** instance id -> [Status, StatusDetails] of its command invocation in the run */
     readonly invocations?: Record<string, [string, string]>;
+}
+
+/** Fresh SDK clients; the mocks (made on the client classes) answer for them. */
+export function clients(): Clients {
+    return { ec2: new EC2Client({}), ssm: new SSMClient({}), cloudWatch: new CloudWatchClient({}), sns: new SNSClient({}) };
 }
 
 /** Call in before(): a mock made at load time is undone by another file's restore(). */

@@ -3,12 +3,9 @@ import * as assert from "assert";
 import { PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { DeleteSnapshotCommand, type Snapshot } from "@aws-sdk/client-ec2";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { verifyRun, type Clients } from "../../functions/lifecycle/actions";
+import { verifyRun } from "../../functions/lifecycle/actions";
 import {
+    clients,
     config,
     createMocks,
     hoursAgo,
@@ -29,12 +26,6 @@ const SQL = "i-0a1b2c3d4e5f60001";
 const FS = "i-0a1b2c3d4e5f60002";
 const NEW = "i-0a1b2c3d4e5f60003";
 const STOPPED = "i-0a1b2c3d4e5f60004";
-const clients = (): Clients => ({
-    ec2: new EC2Client({}),
-    ssm: new SSMClient({}),
-    cloudWatch: new CloudWatchClient({}),
-    sns: new SNSClient({}),
-});
 const daysAgo = (d: number) => hoursAgo(d * 24);
 const set = (instanceVolumes: string[], id: string, at: Date, extra: Parameters<typeof snapshot>[3] = {}) =>
     instanceVolumes.map((v) => snapshot(v, id, at, extra));
