@@ -155,8 +155,8 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 taskType: "LAMBDA",
                 taskArn: this.function.arn,
                 serviceRoleArn: args.taskRoleArn,
-                // A higher number runs after the snapshot task has finished; a targetless task needs no targets,
-                // maxConcurrency or maxErrors.
+                // A higher number runs after the snapshot task has finished. A targetless task takes no
+                // maxConcurrency or maxErrors: SSM refuses them and inserts a placeholder of 1 itself.
                 priority: args.snapshotTaskPriority + 1,
                 description: "Verify the run's snapshot sets, apply retention, alert on failures.",
                 taskInvocationParameters: { lambdaParameters: { payload: verifyRunPayload() } },

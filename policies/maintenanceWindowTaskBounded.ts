@@ -5,7 +5,8 @@ import { isSet, known } from "./lib/props";
 /**
  * A run that fails everywhere must stop early, and must run with a role the stack controls. A task
  * without targets (a Lambda task such as the lifecycle function) reaches no instance, so the bounds
- * do not apply to it (SSM lets exactly those tasks omit them); the role rule always does.
+ * do not apply to it: SSM refuses them on a targetless task and inserts a placeholder of 1 itself
+ * (UpdateMaintenanceWindowTask API reference). The role rule always applies.
  */
 export const maintenanceWindowTaskBounded: ResourceValidationPolicy = {
     name: "maintenance-window-task-bounded",
