@@ -14,14 +14,23 @@ import {
     toAttachments,
     toSnapshots,
 } from "../lifecycle/awsShapes";
-import { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText, type EnvironmentVerdict } from "../lifecycle/verify";
+import {
+    DEFAULT_FLEET,
+    enrolledInstances,
+    verifyEnvironment,
+    verifyExitCode,
+    verifyText,
+    type EnvironmentVerdict,
+} from "../lifecycle/verify";
 import { loadManifest } from "../manifest/load";
 import { chooseEnvironments, collect, type Io, type SetExit } from "./shared";
 
 export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit): void {
     program
         .command("verify")
-        .description("Check every enrolled instance's newest good snapshot set against the RPO: exit 1 on a breach.")
+        .description(
+            "Check every enrolled instance's newest good snapshot set against the RPO (exit 1 on a breach); with retention, list what it would delete.",
+        )
         .argument("<manifest>", "the fleet manifest (YAML)")
         .option("--env <name>", "only this environment (repeatable)", collect, [])
         .option("--offline", "read the JSON files below instead of calling EC2")
@@ -29,6 +38,7 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
         .option("--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)", collect, [])
         .option("--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)", collect, [])
         .option("--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)")
+        .option("--fleet <name>", "the fleet tag on the snapshots: the Pulumi project's name", DEFAULT_FLEET)
         .option("--json", "print exactly one JSON object on stdout")
         .action(
             async (
@@ -40,6 +50,7 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                     volumes: string[];
                     snapshots: string[];
                     at?: string;
+                    fleet: string;
                     json?: boolean;
                 },
             ) => {
@@ -72,7 +83,7 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                             "the snapshots",
                         ),
                     };
-                    verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now)));
+                    verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now, options.fleet)));
                 } else {
                     for (const env of chosen) {
                         const client = new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) });
@@ -84,7 +95,7 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                             attachments: await describeAttachments(client, ids),
                             snapshots: await describeEnvironmentSnapshots(client, env.spec.name),
                         };
-                        verdicts.push(verifyEnvironment(env, inputs, now));
+                        verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
                     }
                 }
                 const code = verifyExitCode(verdicts);

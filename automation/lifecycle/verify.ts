@@ -6,6 +6,7 @@
 import type { InventoryInstance } from "../../policies/config";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
 import type { FleetEnvironment } from "../manifest/load";
+import { retentionPlan, type Deletion } from "./retention";
 import { snapshotSets, type Attachment, type SnapshotRecord } from "./sets";
 
 export interface InstanceVerdict {
@@ -27,6 +28,8 @@ export interface EnvironmentVerdict {
     readonly name: string;
     readonly rpoHours: number;
     readonly instances: InstanceVerdict[];
+    /** With retention configured: what the lifecycle function would delete now (a dry run). */
+    readonly retention?: { readonly days: number; readonly minSets: number; readonly wouldDelete: Deletion[] };
 }
 
 export interface VerifyInputs {
@@ -46,7 +49,10 @@ export function enrolledInstances(env: FleetEnvironment, inventory: readonly Inv
     return [...enrolled, ...listedElsewhere];
 }
 
-export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date): EnvironmentVerdict {
+/** The fleet tag vss-fleet writes on snapshots: the Pulumi project's name (Pulumi.yaml). */
+export const DEFAULT_FLEET = "vss-fleet";
+
+export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date, fleet = DEFAULT_FLEET): EnvironmentVerdict {
     const instances = enrolledInstances(env, inputs.inventory, now);
     const rootDevice = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
     const sets = snapshotSets(inputs.snapshots, inputs.attachments, {
@@ -54,9 +60,13 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         excludeBootVolume: env.spec.vss.excludeBootVolume,
         rootDeviceOf: (id) => rootDevice.get(id),
     });
+    const { retention } = env.spec;
     return {
         name: env.spec.name,
         rpoHours: env.spec.rpoHours,
+        ...(retention
+            ? { retention: { ...retention, wouldDelete: retentionPlan(sets, retention, { environment: env.spec.name, fleet }, now) } }
+            : {}),
         instances: instances.map((instance) => {
             const mine = sets.get(instance.instanceId) ?? [];
             const good = mine.find((s) => s.good);
@@ -97,6 +107,14 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
                 `  ${i.rpoBreached ? "BREACH" : "ok    "} ${label}: ${newest}${i.inconsistentSets ? `; ${i.inconsistentSets} bad set(s)` : ""}`,
             );
             lines.push(...i.newestSetProblems.map((p) => `         newest set: ${p}`));
+        }
+        if (env.retention) {
+            const { days, minSets, wouldDelete } = env.retention;
+            const snapshots = wouldDelete.reduce((n, d) => n + d.snapshotIds.length, 0);
+            lines.push(
+                `  retention (${days} days, at least ${minSets} good sets): would delete ${wouldDelete.length} set(s), ${snapshots} snapshot(s)`,
+            );
+            lines.push(...wouldDelete.map((d) => `    - ${d.instanceId} set of ${d.startTime} (${d.reason}): ${d.snapshotIds.join(", ")}`));
         }
     }
     const breaches = verdicts.reduce((n, e) => n + e.instances.filter((i) => i.rpoBreached).length, 0);

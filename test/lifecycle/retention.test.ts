@@ -64,6 +64,16 @@ describe("set-aware retention", () => {
         );
     });
 
+    it("deletes nothing of an instance with fewer than minSets good sets: every recovery point counts while it fails", () => {
+        const failing = [...run(40, { broken: true }), ...run(50, { broken: true }), ...run(60)];
+        assert.deepStrictEqual(plan(failing, 30, 2), []);
+        assert.deepStrictEqual(
+            plan(failing, 30, 1).map((d) => d.setKey),
+            ["set-40", "set-50"],
+            "with its one good set kept, the old bad sets go",
+        );
+    });
+
     it("never touches another fleet's snapshots, even of the same environment name", () => {
         assert.deepStrictEqual(plan([...run(1), ...run(90, { fleet: "other" })], 30, 1), []);
     });

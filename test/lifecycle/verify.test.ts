@@ -32,6 +32,39 @@ function healthyManifest(): string {
 }
 
 describe("vss-fleet verify", () => {
+    it("with retention, lists what the lifecycle function would delete now (a dry run), whole sets only", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-")), "fleet.yaml");
+        fs.writeFileSync(
+            file,
+            'version: 1\nenvironments:\n  prod:\n    region: us-east-1\n    accountId: "111111111111"\n' +
+                "    targetTags: { Backup: prod }\n    retention: { days: 30, minSets: 1 }\n",
+        );
+        const offline = OFFLINE.map((a) => (a === "2026-11-28T08:00:00Z" ? "2027-01-10T00:00:00Z" : a));
+        const { out } = await run("verify", file, ...offline, "--json");
+        const [prod] = (JSON.parse(out) as { environments: { retention: { days: number; minSets: number; wouldDelete: unknown[] } }[] })
+            .environments;
+        // sql-prod-01 keeps its one good set and loses the old bad one; files-prod-01 has no good set, so keeps all.
+        assert.deepStrictEqual(prod.retention, {
+            days: 30,
+            minSets: 1,
+            wouldDelete: [
+                {
+                    instanceId: "i-0a1b2c3d4e5f60001",
+                    setKey: "AwsVssComponents=2.4.1;SnapshotSetId={22222222-2222-2222-2222-222222222222}",
+                    startTime: "2026-11-28T07:30:05.000Z",
+                    snapshotIds: ["snap-0a000000000002001", "snap-0a000000000002002"],
+                    reason: "bad set older than 30 days",
+                },
+            ],
+        });
+        const text = await run("verify", file, ...offline);
+        assert.match(text.out, /retention \(30 days, at least 1 good sets\): would delete 1 set\(s\), 2 snapshot\(s\)/);
+        assert.match(
+            text.out,
+            /- i-0a1b2c3d4e5f60001 set of 2026-11-28T07:30:05.000Z \(bad set older than 30 days\): snap-0a000000000002001, snap-0a000000000002002/,
+        );
+    });
+
     it("reports, per enrolled instance, the newest good set, the newest set's problems and RPO breaches (exit 1)", async () => {
         const { code, out } = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE, "--json");
         assert.strictEqual(code, 1);
