@@ -6,6 +6,15 @@ import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLo
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
 import { childName } from "./naming";
 
+/**
+ * EventBridge rule names (like Lambda function and IAM role names) are at most 64 characters, and
+ * Pulumi appends "-" and 7 random characters, so for the longest environment name (40) the part after
+ * "<env>-" has 15 characters left: rules are "<env>-lc-<kind>", not "<env>-lifecycle-<kind>-failed".
+ */
+export function ruleName(environment: string, kind: string): string {
+    return childName(environment, `lc-${kind}`);
+}
+
 export interface SnapshotLifecycleArgs {
     readonly scope: ArnScope;
     readonly environment: string;
@@ -52,7 +61,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         this.alertTopic = new aws.sns.Topic(childName(name, "alerts"), { displayName: `vss-fleet ${args.environment}`, tags }, child);
         const failureRules = FAILURE_KINDS.map((kind) => {
             const rule = new aws.cloudwatch.EventRule(
-                childName(name, `${kind}-failed`),
+                ruleName(args.environment, kind),
                 {
                     description: `vss-fleet ${args.environment}: ${kind} failures to the alert topic.`,
                     eventPattern: pulumi
@@ -62,7 +71,11 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 },
                 child,
             );
-            new aws.cloudwatch.EventTarget(childName(name, `${kind}-failed-alert`), { rule: rule.name, arn: this.alertTopic.arn }, child);
+            new aws.cloudwatch.EventTarget(
+                childName(name, `${kind}-failed-alert`),
+                { rule: rule.name, targetId: "alert-topic", arn: this.alertTopic.arn },
+                child,
+            );
             return rule;
         });
         new aws.sns.TopicPolicy(
@@ -111,7 +124,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             child,
         );
         this.function = new aws.lambda.Function(
-            childName(name, "function"),
+            childName(name, "fn"),
             {
                 description: `vss-fleet ${args.environment}: verify backup runs, retention, restore drills.`,
                 runtime: RUNTIME,
@@ -166,7 +179,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
 
         if (args.restoreDrill) {
             this.drillRule = new aws.cloudwatch.EventRule(
-                childName(name, "drill-schedule"),
+                ruleName(args.environment, "drill"),
                 {
                     description: `vss-fleet ${args.environment}: restore drill.`,
                     scheduleExpression: args.restoreDrill.schedule,
@@ -177,6 +190,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             new aws.lambda.Permission(
                 childName(name, "drill-invokes"),
                 {
+                    statementId: "vss-fleet-drill-schedule",
                     action: "lambda:InvokeFunction",
                     function: this.function.name,
                     principal: "events.amazonaws.com",
@@ -187,7 +201,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             );
             new aws.cloudwatch.EventTarget(
                 childName(name, "drill-target"),
-                { rule: this.drillRule.name, arn: this.function.arn, input: drillPayload() },
+                { rule: this.drillRule.name, targetId: "lifecycle-fn", arn: this.function.arn, input: drillPayload() },
                 child,
             );
         }

@@ -212,7 +212,7 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "lambda:UntagResource",
                 "lambda:ListTags",
             ],
-            Resource: regional("lambda", `function:${env}-lifecycle-function-*`),
+            Resource: regional("lambda", `function:${env}-lifecycle-fn-*`),
         },
         {
             Sid: "ManageTheLifecycleRules",
@@ -228,7 +228,7 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "events:UntagResource",
                 "events:ListTagsForResource",
             ],
-            Resource: regional("events", `rule/${env}-lifecycle-*`),
+            Resource: regional("events", `rule/${env}-lc-*`),
         },
         {
             Sid: "ManageTheAlertTopic",

@@ -70,7 +70,7 @@ describe("the snapshot lifecycle in an environment", () => {
             assert.ok(snapshotTask && verifyTask);
             assert.ok(Number(verifyTask.inputs.priority) > Number(snapshotTask.inputs.priority));
             assert.strictEqual(verifyTask.inputs.windowId, only(resources, T.window).id);
-            assert.strictEqual(verifyTask.inputs.taskArn, "arn:aws:lambda:us-east-1:111111111111:function:prod-lifecycle-function");
+            assert.strictEqual(verifyTask.inputs.taskArn, "arn:aws:lambda:us-east-1:111111111111:function:prod-lifecycle-fn");
             assert.strictEqual(verifyTask.inputs.serviceRoleArn, snapshotTask.inputs.serviceRoleArn);
             assert.strictEqual(verifyTask.inputs.targets, undefined, "a Lambda task needs no targets");
             assert.deepStrictEqual(verifyTask.inputs.taskInvocationParameters, { lambdaParameters: { payload: verifyRunPayload() } });
@@ -81,7 +81,7 @@ describe("the snapshot lifecycle in an environment", () => {
             assert.strictEqual(invoke.inputs.role, "prod-task-role");
             assert.deepStrictEqual(
                 policyOf(invoke).Statement.map((s) => [s.Action, s.Resource]),
-                [["lambda:InvokeFunction", "arn:aws:lambda:us-east-1:111111111111:function:prod-lifecycle-function"]],
+                [["lambda:InvokeFunction", "arn:aws:lambda:us-east-1:111111111111:function:prod-lifecycle-fn"]],
             );
         });
 
@@ -141,11 +141,11 @@ describe("the snapshot lifecycle in an environment", () => {
         );
 
         it("schedules drills with an EventBridge rule that alone may invoke the function", () => {
-            const drill = only(resources, T.rule, "drill-schedule");
+            const drill = only(resources, T.rule, "lc-drill");
             assert.strictEqual(drill.inputs.scheduleExpression, "cron(0 6 ? * SUN *)");
             const permission = only(resources, T.permission);
             assert.strictEqual(permission.inputs.principal, "events.amazonaws.com");
-            assert.strictEqual(permission.inputs.sourceArn, "arn:aws:events:us-east-1:111111111111:rule/prod-lifecycle-drill-schedule");
+            assert.strictEqual(permission.inputs.sourceArn, "arn:aws:events:us-east-1:111111111111:rule/prod-lc-drill");
             assert.strictEqual(permission.inputs.sourceAccount, "111111111111");
             const target = only(resources, T.eventTarget, "drill-target");
             assert.strictEqual(target.inputs.input, drillPayload());

@@ -96,19 +96,16 @@ describe("deploy role policy (IAM simulation)", () => {
         const regional = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
 
         it("CAN manage the environment's function, rules, alert topic and log group, and no one else's", async () => {
-            const fn = regional("lambda", "function:prod-lifecycle-function-1a2b3c4");
+            const fn = regional("lambda", "function:prod-lifecycle-fn-1a2b3c4");
             assert.strictEqual(await decideLifecycle("lambda:CreateFunction", fn), "Allowed");
             assert.strictEqual(await decideLifecycle("lambda:AddPermission", fn), "Allowed");
             assert.strictEqual(
                 await decideLifecycle("lambda:UpdateFunctionCode", regional("lambda", "function:payments-api")),
                 "ImplicitlyDenied",
             );
+            assert.strictEqual(await decideLifecycle("events:PutRule", regional("events", "rule/prod-lc-window-1a2b3c4")), "Allowed");
             assert.strictEqual(
-                await decideLifecycle("events:PutRule", regional("events", "rule/prod-lifecycle-window-failed-1a2b3c4")),
-                "Allowed",
-            );
-            assert.strictEqual(
-                await decideLifecycle("events:PutTargets", regional("events", "rule/dev-lifecycle-window-failed-1a2b3c4")),
+                await decideLifecycle("events:PutTargets", regional("events", "rule/dev-lc-window-1a2b3c4")),
                 "ImplicitlyDenied",
             );
             assert.strictEqual(
@@ -135,7 +132,7 @@ describe("deploy role policy (IAM simulation)", () => {
 
         it("grants none of it to an environment without the lifecycle", async () => {
             assert.strictEqual(
-                await decide("lambda:CreateFunction", regional("lambda", "function:prod-lifecycle-function-1a2b3c4")),
+                await decide("lambda:CreateFunction", regional("lambda", "function:prod-lifecycle-fn-1a2b3c4")),
                 "ImplicitlyDenied",
             );
             assert.strictEqual(await decide("sns:CreateTopic", regional("sns", "prod-lifecycle-alerts-1a2b3c4")), "ImplicitlyDenied");
