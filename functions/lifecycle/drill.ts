@@ -65,26 +65,61 @@ export function drillVolumeTags(identity: DrillIdentity, instanceId: string): { 
 }
 
 export interface DrillTiming {
-    /** When waiting must stop, leaving time to clean up (epoch ms). */
+    /** When waiting for volumes must stop (epoch ms)... */
     readonly deadline: number;
+    /** ...and when clean-up must stop waiting for volumes to leave "creating" (a little later). */
+    readonly cleanupDeadline: number;
     readonly pollMs: number;
     readonly clock: () => number;
     readonly sleep: (ms: number) => Promise<void>;
 }
 
+/**
+ * Each volume's state; "missing" for one EC2 does not show yet. EC2 is eventually consistent: a
+ * volume created a moment ago can be absent from DescribeVolumes, or fail it with InvalidVolume.NotFound.
+ */
+async function volumeStates(ec2: EC2Client, volumeIds: readonly string[]): Promise<Map<string, string>> {
+    const states = new Map(volumeIds.map((id) => [id, "missing"]));
+    try {
+        const { Volumes = [] } = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [...volumeIds] }));
+        for (const volume of Volumes) {
+            if (volume.VolumeId && volume.State) {
+                states.set(volume.VolumeId, volume.State);
+            }
+        }
+    } catch (error) {
+        if (!(error instanceof Error && error.name === "InvalidVolume.NotFound")) {
+            throw error;
+        }
+    }
+    return states;
+}
+
 /** Waits until every volume is available; a volume in state error fails at once. */
 async function waitAvailable(ec2: EC2Client, volumeIds: readonly string[], timing: DrillTiming): Promise<void> {
     for (;;) {
-        const { Volumes = [] } = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [...volumeIds] }));
-        const broken = Volumes.filter((v) => v.State === "error");
+        const states = await volumeStates(ec2, volumeIds);
+        const broken = volumeIds.filter((id) => states.get(id) === "error");
         if (broken.length > 0) {
-            throw new Error(`volume ${broken.map((v) => v.VolumeId).join(", ")} went into state error`);
+            throw new Error(`volume ${broken.join(", ")} went into state error`);
         }
-        if (Volumes.length === volumeIds.length && Volumes.every((v) => v.State === "available")) {
+        if (volumeIds.every((id) => states.get(id) === "available")) {
             return;
         }
         if (timing.clock() + timing.pollMs > timing.deadline) {
             throw new Error(`volumes were not available before the function's deadline`);
+        }
+        await timing.sleep(timing.pollMs);
+    }
+}
+
+/** DeleteVolume refuses a volume that is still "creating": wait for it to settle, until the clean-up deadline. */
+async function waitSettled(ec2: EC2Client, volumeIds: readonly string[], timing: DrillTiming): Promise<void> {
+    for (;;) {
+        const states = await volumeStates(ec2, volumeIds).catch(() => undefined);
+        const unsettled = !states || volumeIds.some((id) => ["creating", "missing"].includes(states.get(id) ?? "missing"));
+        if (!unsettled || timing.clock() + timing.pollMs > timing.cleanupDeadline) {
+            return;
         }
         await timing.sleep(timing.pollMs);
     }
@@ -129,6 +164,9 @@ export async function drillInstance(ec2: EC2Client, identity: DrillIdentity, pic
     }
     // Clean up whatever was created, whether the drill worked or not.
     const leftoverVolumeIds: string[] = [];
+    if (durationSeconds === undefined && created.length > 0) {
+        await waitSettled(ec2, created, timing);
+    }
     for (const volumeId of created) {
         try {
             await ec2.send(new DeleteVolumeCommand({ VolumeId: volumeId }));

@@ -10,8 +10,10 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { drill, verifyRun, type Clients } from "./actions";
 import { lifecycleEventSchema, readConfig } from "./config";
 
-/** Time kept back from the deadline for deleting drill volumes and publishing the report. */
+/** Time kept back from the deadline for deleting drill volumes and publishing the report... */
 const CLEANUP_RESERVE_MS = 120_000;
+/** ...of which clean-up may spend all but this waiting for volumes to leave "creating". */
+const REPORT_RESERVE_MS = 20_000;
 
 interface LambdaContext {
     getRemainingTimeInMillis(): number;
@@ -42,6 +44,7 @@ export async function handler(event: unknown, context?: LambdaContext) {
             ? await verifyRun(awsClients(), config, parsed.data.windowExecutionId, new Date())
             : await drill(awsClients(), config, {
                   deadline: Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000) - CLEANUP_RESERVE_MS,
+                  cleanupDeadline: Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000) - REPORT_RESERVE_MS,
                   pollMs: 5_000,
                   clock: Date.now,
                   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -56,6 +56,7 @@ function fakeTiming(deadlineMs = 600_000): DrillTiming & { slept: number[] } {
     const slept: number[] = [];
     return {
         deadline: now + deadlineMs,
+        cleanupDeadline: now + deadlineMs + 100_000,
         pollMs: 5_000,
         clock: () => now,
         sleep: async (ms) => {
@@ -67,22 +68,41 @@ function fakeTiming(deadlineMs = 600_000): DrillTiming & { slept: number[] } {
 }
 
 /**
- * DescribeVolumes as EC2 answers each caller: by VolumeIds (the wait), by the drill tag (the sweep),
- * by attachment (the set lookup). `states` lists the states each drill volume reports, poll by poll.
+ * The drill volumes as EC2 keeps them. Each reports `states` poll by poll (the last one repeats; a
+ * "missing" entry is a volume EC2 does not show yet). DeleteVolume refuses a volume whose last
+ * reported state is "creating", as EC2 does. DescribeVolumes answers each caller: by VolumeIds (the
+ * waits), by the drill tag (the sweep), by attachment (the set lookup).
  */
 function serveVolumes(mocks: Mocks, w: World, states: string[], leftovers: Volume[] = []) {
     let created = 0;
     const polls = new Map<string, number>();
-    mocks.ec2.on(CreateVolumeCommand).callsFake(() => ({ VolumeId: `vol-0d${String(++created).padStart(15, "0")}`, State: "creating" }));
+    const last = new Map<string, string>();
+    mocks.ec2.on(CreateVolumeCommand).callsFake(() => {
+        const id = `vol-0d${String(++created).padStart(15, "0")}`;
+        last.set(id, "creating");
+        return { VolumeId: id, State: "creating" };
+    });
+    mocks.ec2.on(DeleteVolumeCommand).callsFake((input: { VolumeId: string }) => {
+        if (last.get(input.VolumeId) === "creating") {
+            throw Object.assign(new Error(`The volume '${input.VolumeId}' is 'creating'.`), { name: "IncorrectState" });
+        }
+        return {};
+    });
     mocks.ec2.on(DescribeVolumesCommand).callsFake((input: { VolumeIds?: string[]; Filters?: { Name: string; Values: string[] }[] }) => {
         if (input.VolumeIds) {
-            return {
-                Volumes: input.VolumeIds.map((id) => {
-                    const poll = polls.get(id) ?? 0;
-                    polls.set(id, poll + 1);
-                    return { VolumeId: id, State: states[Math.min(poll, states.length - 1)] };
-                }),
-            };
+            const volumes = input.VolumeIds.map((id) => {
+                const poll = polls.get(id) ?? 0;
+                polls.set(id, poll + 1);
+                const state = states[Math.min(poll, states.length - 1)];
+                if (state !== "missing") {
+                    last.set(id, state);
+                }
+                return { VolumeId: id, State: state };
+            });
+            if (volumes.every((v) => v.State === "missing")) {
+                throw Object.assign(new Error("The volume does not exist."), { name: "InvalidVolume.NotFound" });
+            }
+            return { Volumes: volumes.filter((v) => v.State !== "missing") };
         }
         if (input.Filters?.some((f) => f.Name === "tag:vss-fleet:drill")) {
             return { Volumes: leftovers };
@@ -176,20 +196,23 @@ describe("lifecycle function: restore drill", () => {
     it("deletes the volumes it already made when a later CreateVolume fails, and alerts", async () => {
         const w = world();
         serve(mocks, w);
-        serveVolumes(mocks, w, ["available"]);
+        serveVolumes(mocks, w, ["creating", "available"]);
         mocks.ec2
             .on(CreateVolumeCommand)
             .resolvesOnce({ VolumeId: "vol-0d000000000000001", State: "creating" })
             .rejects(Object.assign(new Error("You have exceeded your maximum gp3 storage limit"), { name: "VolumeLimitExceeded" }));
-        const summary = await drill(clients(), drillConfig, fakeTiming());
+        const timing = fakeTiming();
+        const summary = await drill(clients(), drillConfig, timing);
 
         assert.deepStrictEqual(summary.drilled, [{ instanceId: SQL, ok: false }]);
         assert.deepStrictEqual(
             mocks.ec2.commandCalls(DeleteVolumeCommand).map((c) => c.args[0].input.VolumeId),
             ["vol-0d000000000000001"],
         );
+        assert.strictEqual(timing.slept.length, 1, "it waited for the volume to leave 'creating' before deleting it");
         assert.strictEqual(metricValue(mocks, "DrillFailed"), 1);
         const message = mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "";
+        assert.doesNotMatch(message, /could not delete/);
         assert.match(message, /restore drill of i-0a1b2c3d4e5f60001 \(SQL01\)/);
         assert.match(message, /VolumeLimitExceeded/);
         assert.strictEqual(mocks.ec2.commandCalls(CreateTagsCommand)[0].args[0].input.Tags?.[1].Value, "failed");
@@ -209,14 +232,23 @@ describe("lifecycle function: restore drill", () => {
         const w = world();
         serve(mocks, w);
         serveVolumes(mocks, w, ["creating"]);
-        mocks.ec2.on(DeleteVolumeCommand).rejects(Object.assign(new Error("volume is 'creating'"), { name: "IncorrectState" }));
         const timing = fakeTiming(60_000);
         const summary = await drill(clients(), drillConfig, timing);
         assert.strictEqual(summary.drilled[0].ok, false);
-        assert.ok(timing.slept.length > 0 && timing.slept.length <= 12, `polled until the deadline, ${timing.slept.length} sleeps`);
+        const waited = timing.slept.reduce((a, b) => a + b, 0);
+        assert.ok(waited > 60_000 && waited <= 160_000, `waited ${waited} ms: to the deadline, then to the clean-up deadline`);
         const message = mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "";
         assert.match(message, /not available before the function's deadline/);
         assert.match(message, /could not delete drill volume vol-0d000000000000001 .*the next drill retries/);
+    });
+
+    it("keeps waiting while EC2 does not show a volume it has just created yet", async () => {
+        const w = world();
+        serve(mocks, w);
+        serveVolumes(mocks, w, ["missing", "creating", "available"]);
+        const summary = await drill(clients(), drillConfig, fakeTiming());
+        assert.deepStrictEqual(summary.drilled, [{ instanceId: SQL, ok: true, durationSeconds: 10 }]);
+        assert.strictEqual(mocks.ec2.commandCalls(DeleteVolumeCommand).length, 2);
     });
 
     it("first sweeps away drill volumes an earlier crashed drill left, but not one a running drill just made", async () => {
