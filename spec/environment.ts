@@ -259,6 +259,18 @@ export function lifecycleEnabled(env: Pick<Fields, "lifecycle" | "retention" | "
     return env.lifecycle ?? (env.retention !== undefined || env.restoreDrill !== undefined);
 }
 
+/** One line for people: what the lifecycle will do for an environment. */
+export function lifecycleSummary(env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours">): string {
+    if (!lifecycleEnabled(env)) {
+        return "off (no verification after runs, no retention, no drills)";
+    }
+    return [
+        `verifies each run (RPO ${env.rpoHours} h)`,
+        env.retention ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets` : "no retention",
+        env.restoreDrill ? `restore drill ${env.restoreDrill.schedule}, ${env.restoreDrill.instancesPerRun} instance(s)` : "no drills",
+    ].join("; ");
+}
+
 /** What a user writes: every defaulted field optional. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment with defaults applied and its name-dependent defaults resolved. */

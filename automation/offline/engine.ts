@@ -13,6 +13,7 @@ import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
+import { lifecycleSummary } from "../../spec";
 
 export interface PlannedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */
@@ -30,6 +31,8 @@ export interface EnvironmentPlan {
     readonly violations: Violation[];
     readonly windows: { readonly enrolled: number; readonly exempt: number; readonly unenrolled: number };
     readonly warnings: string[];
+    /** What the snapshot lifecycle does here, in words (text output only; not in the JSON contract). */
+    readonly lifecycle: string;
 }
 
 export interface FleetPlan {
@@ -110,6 +113,7 @@ async function planEnvironment(
             unenrolled: classes.unenrolled.length,
         },
         warnings: [],
+        lifecycle: lifecycleSummary(spec),
     };
 }
 

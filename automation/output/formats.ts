@@ -50,6 +50,7 @@ export function toText(plan: FleetPlan, manifest: string): string {
         lines.push(
             `  Windows instances: ${env.windows.enrolled} enrolled, ${env.windows.exempt} exempt, ${env.windows.unenrolled} unenrolled`,
         );
+        lines.push(`  Lifecycle: ${env.lifecycle}`);
         lines.push(...env.warnings.map((w) => `  warning: ${w}`));
         for (const v of env.violations) {
             const [description, ...detail] = v.message.split("\n");

@@ -103,6 +103,11 @@ describe("offline plan of the example fleet", () => {
         const text = toText(plan, "examples/fleet.yaml");
         assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}30 resources to create:\n/);
         assert.match(text, /\n {2}Windows instances: 3 enrolled, 1 exempt, 0 unenrolled\n/);
+        assert.match(
+            text,
+            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
+        );
+        assert.match(text, /\n {2}Lifecycle: verifies each run \(RPO 26 h\); no retention; no drills\n/, "dev verifies only");
         assert.match(text, /\nOK: 2 environment\(s\), no mandatory policy violations\.$/);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { formatPath, lifecycleEnabled, parseEnvironment, type SpecIssue } from "../../spec";
+import { formatPath, lifecycleEnabled, lifecycleSummary, parseEnvironment, type SpecIssue } from "../../spec";
 import { MINIMAL, specOf } from "../helpers";
 
 function issuesOf(overrides: Record<string, unknown>, name = "prod"): SpecIssue[] {
@@ -16,6 +16,14 @@ function rejects(overrides: Record<string, unknown>, path: string, message: RegE
 }
 
 describe("EnvironmentSpec", () => {
+    it("says in one line what the lifecycle does, or that it is off", () => {
+        assert.strictEqual(lifecycleSummary(specOf({})), "off (no verification after runs, no retention, no drills)");
+        assert.strictEqual(
+            lifecycleSummary(specOf({ lifecycle: true, rpoHours: 30 })),
+            "verifies each run (RPO 30 h); no retention; no drills",
+        );
+    });
+
     it("switches the lifecycle on with retention or drills, and only then unless asked", () => {
         const on = (overrides: Record<string, unknown>) => lifecycleEnabled(specOf(overrides));
         assert.strictEqual(on({}), false);
