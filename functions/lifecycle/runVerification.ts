@@ -97,6 +97,9 @@ function commandProblem(outcome: CommandOutcome | undefined): string | undefined
     if (outcome.status === "Success") {
         return undefined;
     }
+    if (["Pending", "InProgress", "Delayed"].includes(outcome.status)) {
+        return `the snapshot command was still ${outcome.status} when the run was verified`;
+    }
     const hidden = outcome.statusDetails ? HIDDEN_FAILURES[outcome.statusDetails] : undefined;
     const detail = outcome.statusDetails && outcome.statusDetails !== outcome.status ? ` (${outcome.statusDetails})` : "";
     return hidden ? `${hidden}; Run Command does not count this toward maxErrors` : `the snapshot command ended ${outcome.status}${detail}`;

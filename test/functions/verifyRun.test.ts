@@ -91,6 +91,14 @@ describe("lifecycle function: verify a run", () => {
         assert.doesNotMatch(Message ?? "", /SQL01/);
     });
 
+    it("says when a command was still running as the run was verified", async () => {
+        const w = world();
+        serve(mocks, { ...w, invocations: { ...w.invocations, [SQL]: ["InProgress", "InProgress"] } });
+        const summary = await verifyRun(clients(), config, WINDOW_EXECUTION, NOW);
+        assert.ok(summary.failedInstances.includes(SQL));
+        assert.match(mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "", /still InProgress when the run was verified/);
+    });
+
     it("publishes good sets, failed instances and each instance's newest good set age", async () => {
         serve(mocks, world());
         await verifyRun(clients(), config, WINDOW_EXECUTION, NOW);
