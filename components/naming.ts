@@ -15,3 +15,12 @@ export function resourceTags(environment: string, fleet: string): Record<string,
 export function tagTargets(targetTags: Readonly<Record<string, string>>): { key: string; values: string[] }[] {
     return Object.entries(targetTags).map(([key, value]) => ({ key: `tag:${key}`, values: [value] }));
 }
+
+/**
+ * EventBridge rule names (like Lambda function and IAM role names) are at most 64 characters, and
+ * Pulumi appends "-" and 7 random characters, so for the longest environment name (40) the part after
+ * "<env>-" has 15 characters left: rules are "<env>-lc-<kind>", not "<env>-lifecycle-<kind>-failed".
+ */
+export function lifecycleRuleName(environment: string, kind: string): string {
+    return childName(environment, `lc-${kind}`);
+}

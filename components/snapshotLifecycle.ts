@@ -4,16 +4,7 @@ import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "../func
 import { functionEnvironment } from "../functions/lifecycle/config";
 import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
-import { childName } from "./naming";
-
-/**
- * EventBridge rule names (like Lambda function and IAM role names) are at most 64 characters, and
- * Pulumi appends "-" and 7 random characters, so for the longest environment name (40) the part after
- * "<env>-" has 15 characters left: rules are "<env>-lc-<kind>", not "<env>-lifecycle-<kind>-failed".
- */
-export function ruleName(environment: string, kind: string): string {
-    return childName(environment, `lc-${kind}`);
-}
+import { childName, lifecycleRuleName } from "./naming";
 
 export interface SnapshotLifecycleArgs {
     readonly scope: ArnScope;
@@ -61,7 +52,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         this.alertTopic = new aws.sns.Topic(childName(name, "alerts"), { displayName: `vss-fleet ${args.environment}`, tags }, child);
         const failureRules = FAILURE_KINDS.map((kind) => {
             const rule = new aws.cloudwatch.EventRule(
-                ruleName(args.environment, kind),
+                lifecycleRuleName(args.environment, kind),
                 {
                     description: `vss-fleet ${args.environment}: ${kind} failures to the alert topic.`,
                     eventPattern: pulumi
@@ -179,7 +170,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
 
         if (args.restoreDrill) {
             this.drillRule = new aws.cloudwatch.EventRule(
-                ruleName(args.environment, "drill"),
+                lifecycleRuleName(args.environment, "drill"),
                 {
                     description: `vss-fleet ${args.environment}: restore drill.`,
                     scheduleExpression: args.restoreDrill.schedule,

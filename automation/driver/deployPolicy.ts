@@ -8,6 +8,7 @@
 import { policyDocument, type ArnScope, type PolicyDocument, type Statement } from "../../components/iam";
 import { managedPolicyArn } from "../../components/iam/policyDocument";
 import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
+import { lifecycleRuleName } from "../../components/naming";
 import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../spec";
 
 export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
@@ -228,7 +229,7 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "events:UntagResource",
                 "events:ListTagsForResource",
             ],
-            Resource: regional("events", `rule/${env}-lc-*`),
+            Resource: regional("events", `rule/${lifecycleRuleName(env, "*")}`),
         },
         {
             Sid: "ManageTheAlertTopic",
