@@ -97,24 +97,22 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
     const instances = await targetedInstances(clients.ec2, config.targetTags);
     const sets = await instanceSets(clients.ec2, config, instances);
     const picks = drillPicks(instances, sets, config.drillInstancesPerRun ?? 1);
-    if (picks.length === 0 && instances.length > 0) {
+    // Instances to drill, none restorable: that is a failed drill too (and says the backups are failing).
+    const nothingToDrill = picks.length === 0 && instances.length > 0;
+    if (nothingToDrill) {
         failures.push({ subject: "restore drill", reasons: ["no targeted instance has a good snapshot set to restore"] });
     }
     const results = await Promise.all(picks.map((pick) => drillInstance(clients.ec2, identity, pick, timing)));
-    for (const result of results) {
+    results.forEach((result, i) => {
         if (!result.ok || result.problems.length > 0) {
-            const pick = picks.find((p) => p.instance.instanceId === result.instanceId);
-            failures.push({
-                subject: `restore drill of ${pick ? instanceLabel(pick.instance) : result.instanceId}`,
-                reasons: result.problems,
-            });
+            failures.push({ subject: `restore drill of ${instanceLabel(picks[i].instance)}`, reasons: result.problems });
         }
-    }
+    });
     const metrics: Metric[] = [
         { MetricName: "DrillSucceeded", Value: results.filter((r) => r.ok).length, Unit: "Count" },
         {
             MetricName: "DrillFailed",
-            Value: results.filter((r) => !r.ok).length + (picks.length === 0 && instances.length > 0 ? 1 : 0),
+            Value: results.filter((r) => !r.ok).length + (nothingToDrill ? 1 : 0),
             Unit: "Count",
         },
         ...results
