@@ -35,6 +35,8 @@ export class BackupEnvironment extends pulumi.ComponentResource {
     public readonly targetTags: Readonly<Record<string, string>>;
     /** The SNS topic that lifecycle alerts go to (subscribe to it); undefined without the lifecycle. */
     public readonly alertTopicArn: pulumi.Output<string | undefined>;
+    /** The lifecycle function, to invoke on demand (a drill now); undefined without the lifecycle. */
+    public readonly lifecycleFunctionName: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: BackupEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vss-fleet:backup:BackupEnvironment", name, {}, opts);
@@ -132,6 +134,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
         this.taskRoleArn = this.taskRole.role.arn;
         this.targetTags = spec.targetTags;
         this.alertTopicArn = this.lifecycle?.alertTopic.arn ?? pulumi.output(undefined);
+        this.lifecycleFunctionName = this.lifecycle?.function.name ?? pulumi.output(undefined);
         this.registerOutputs({
             windowId: this.windowId,
             documentName: this.documentName,
@@ -140,6 +143,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
             taskRoleArn: this.taskRoleArn,
             targetTags: this.targetTags,
             alertTopicArn: this.alertTopicArn,
+            lifecycleFunctionName: this.lifecycleFunctionName,
         });
     }
 }

@@ -17,4 +17,6 @@ export const taskRoleArn = outputs.taskRoleArn;
 export const targetTags = outputs.targetTags;
 /** Subscribe to this topic for lifecycle alerts (failed runs, retention or drill problems). */
 export const alertTopicArn = outputs.alertTopicArn;
+/** The lifecycle function: `aws lambda invoke --function-name <it> --payload '{"action":"drill"}'` drills now. */
+export const lifecycleFunctionName = outputs.lifecycleFunctionName;
 export const enrolledInstances = outputs.enrolledInstances;

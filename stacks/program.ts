@@ -17,6 +17,8 @@ export interface StackOutputs {
     readonly targetTags: Readonly<Record<string, string>>;
     /** Subscribe to this SNS topic for lifecycle alerts; undefined without the lifecycle. */
     readonly alertTopicArn: pulumi.Output<string | undefined>;
+    /** Invoke it with {"action":"drill"} for a restore drill now; undefined without the lifecycle. */
+    readonly lifecycleFunctionName: pulumi.Output<string | undefined>;
     readonly enrolledInstances: readonly string[];
 }
 
@@ -48,6 +50,7 @@ export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instance
         taskRoleArn: env.taskRoleArn,
         targetTags: env.targetTags,
         alertTopicArn: env.alertTopicArn,
+        lifecycleFunctionName: env.lifecycleFunctionName,
         enrolledInstances: instances,
     };
 }

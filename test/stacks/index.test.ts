@@ -44,6 +44,7 @@ describe("stacks/index.ts (the program pulumi up runs)", () => {
             await valueOf(outputs.alertTopicArn as pulumi.Output<string>),
             "arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts",
         );
+        assert.strictEqual(await valueOf(outputs.lifecycleFunctionName as pulumi.Output<string>), "prod-lifecycle-fn");
     });
 
     it("registers the environment, its enrollment tag and its provider", () => {
