@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../spec";
+import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../spec";
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
@@ -10,7 +10,7 @@ import { VssSnapshotDocument } from "./vssSnapshotDocument";
 export interface BackupEnvironmentArgs {
     /** The validated environment (parseEnvironment); its name names the resources. */
     readonly spec: EnvironmentSpec;
-    /** The fleet the environment belongs to, written on every snapshot; default "vss-fleet". */
+    /** The fleet the environment belongs to, written on every snapshot; default DEFAULT_FLEET ("vss-fleet"). */
     readonly fleet?: string;
     /** Attach the snapshot policy to this existing instance role instead of creating a role and profile. */
     readonly existingInstanceRoleName?: pulumi.Input<string>;
@@ -41,7 +41,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: BackupEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vss-fleet:backup:BackupEnvironment", name, {}, opts);
         const { spec } = args;
-        const fleet = args.fleet ?? "vss-fleet";
+        const fleet = args.fleet ?? DEFAULT_FLEET;
         const scope = { partition: partitionOf(spec.region), region: spec.region, accountId: spec.accountId };
         const tags = resourceTags(spec.name, fleet);
         const child = { parent: this };

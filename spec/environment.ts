@@ -197,10 +197,12 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     {
         keys: ["lifecycle", "retention", "restoreDrill"],
         path: ["lifecycle"],
-        problem: (env) =>
-            env.lifecycle === false && (env.retention || env.restoreDrill)
-                ? `${env.retention ? "retention" : "restoreDrill"} runs in the lifecycle function; remove 'lifecycle: false' or ${env.retention ? "retention" : "restoreDrill"}`
-                : undefined,
+        problem: (env) => {
+            const needs = env.retention ? "retention" : env.restoreDrill ? "restoreDrill" : undefined;
+            return env.lifecycle === false && needs
+                ? `${needs} runs in the lifecycle function; remove 'lifecycle: false' or ${needs}`
+                : undefined;
+        },
     },
     {
         keys: ["deployRoleArn", "accountId"],

@@ -14,6 +14,8 @@ const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** Keys our snapshot documents write themselves; users may not set them through snapshotTags. */
 export const ENVIRONMENT_TAG_KEY = "vss-fleet:environment";
 export const FLEET_TAG_KEY = "vss-fleet:fleet";
+/** The fleet tag's value: the Pulumi project's name (Pulumi.yaml), which the stack program passes as the fleet. */
+export const DEFAULT_FLEET = "vss-fleet";
 export const ENGINE_TAG_KEY = "vss-fleet:engine";
 
 /** Keys that AWS's VSS provider reserves: passing any of them makes AWSEC2-CreateVssSnapshot fail. */

@@ -14,14 +14,8 @@ import {
     toAttachments,
     toSnapshots,
 } from "../lifecycle/awsShapes";
-import {
-    DEFAULT_FLEET,
-    enrolledInstances,
-    verifyEnvironment,
-    verifyExitCode,
-    verifyText,
-    type EnvironmentVerdict,
-} from "../lifecycle/verify";
+import { DEFAULT_FLEET } from "../../spec";
+import { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText, type EnvironmentVerdict } from "../lifecycle/verify";
 import { loadManifest } from "../manifest/load";
 import { chooseEnvironments, collect, type Io, type SetExit } from "./shared";
 

@@ -6,7 +6,7 @@
  * the name (maintenance windows).
  */
 import { policyDocument, type ArnScope, type PolicyDocument, type Statement } from "../../components/iam";
-import { managedPolicyArn } from "../../components/iam/policyDocument";
+import { arn, managedPolicyArn } from "../../components/iam/policyDocument";
 import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
 import { lifecycleRuleName } from "../../components/naming";
 import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../spec";
@@ -179,9 +179,7 @@ export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
 
 /** The SnapshotLifecycle's resources: its function, role, alert topic, rules and log group, by name. */
 function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
-    const regional = (service: string, resource: string) =>
-        `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
-    const logGroup = regional("logs", `log-group:${lifecycleLogGroupName(env)}`);
+    const logGroup = arn(scope, "logs", `log-group:${lifecycleLogGroupName(env)}`);
     return [
         {
             Sid: "PassOnlyTheLifecycleRoleToLambda",
@@ -213,7 +211,7 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "lambda:UntagResource",
                 "lambda:ListTags",
             ],
-            Resource: regional("lambda", `function:${env}-lifecycle-fn-*`),
+            Resource: arn(scope, "lambda", `function:${env}-lifecycle-fn-*`),
         },
         {
             Sid: "ManageTheLifecycleRules",
@@ -229,7 +227,7 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "events:UntagResource",
                 "events:ListTagsForResource",
             ],
-            Resource: regional("events", `rule/${lifecycleRuleName(env, "*")}`),
+            Resource: arn(scope, "events", `rule/${lifecycleRuleName(env, "*")}`),
         },
         {
             Sid: "ManageTheAlertTopic",
@@ -243,7 +241,7 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "sns:UntagResource",
                 "sns:ListTagsForResource",
             ],
-            Resource: regional("sns", `${env}-lifecycle-alerts-*`),
+            Resource: arn(scope, "sns", `${env}-lifecycle-alerts-*`),
         },
         {
             Sid: "ManageTheLifecycleLogGroup",

@@ -5,6 +5,7 @@
  */
 import type { InventoryInstance } from "../../policies/config";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
+import { DEFAULT_FLEET } from "../../spec/tags";
 import type { FleetEnvironment } from "../manifest/load";
 import { retentionPlan, type Deletion } from "./retention";
 import { snapshotSets, type Attachment, type SnapshotRecord } from "./sets";
@@ -48,9 +49,6 @@ export function enrolledInstances(env: FleetEnvironment, inventory: readonly Inv
         .map((id) => ({ instanceId: id, accountId: env.spec.accountId, region: env.spec.region, tags: {} }));
     return [...enrolled, ...listedElsewhere];
 }
-
-/** The fleet tag vss-fleet writes on snapshots: the Pulumi project's name (Pulumi.yaml). */
-export const DEFAULT_FLEET = "vss-fleet";
 
 export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date, fleet = DEFAULT_FLEET): EnvironmentVerdict {
     const instances = enrolledInstances(env, inputs.inventory, now);

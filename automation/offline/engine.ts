@@ -13,7 +13,7 @@ import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
-import { lifecycleSummary } from "../../spec";
+import { DEFAULT_FLEET, lifecycleSummary } from "../../spec";
 
 export interface PlannedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */
@@ -40,7 +40,8 @@ export interface FleetPlan {
     readonly environments: EnvironmentPlan[];
 }
 
-export const PROJECT = "vss-fleet";
+/** The project the offline engine runs the program as; like `pulumi up`, it passes the project name as the fleet. */
+export const PROJECT = DEFAULT_FLEET;
 const PACK_VERSION = (
     JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policies", "package.json"), "utf8")) as { version: string }
 ).version;

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { DEFAULT_FLEET } from "../../spec";
 import { CONFIG_NAMESPACE, loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/config";
 import { defineStackFromConfig } from "../../stacks/program";
 import { runUnderMocks, type RecordedResource } from "./mockRuntime";
@@ -45,7 +46,7 @@ export async function planStack(stack: string, dir: string = STACK_CONFIG_DIR): 
                 `${spec.durationHours} h window (cutoff ${spec.cutoffHours} h), engine ${spec.engine}, targets ${tags.join(" ")}`;
             return defineStackFromConfig(stack, dir);
         },
-        { project: "vss-fleet", stack, config: stackConfig(path.join(dir, `Pulumi.${stack}.yaml`)) },
+        { project: DEFAULT_FLEET, stack, config: stackConfig(path.join(dir, `Pulumi.${stack}.yaml`)) },
     );
     return { stack, summary, resources };
 }

@@ -39,12 +39,13 @@ export async function handler(event: unknown, context?: LambdaContext) {
     if (!parsed.success) {
         throw new Error(`vss-fleet lifecycle function: unexpected event ${JSON.stringify(event)}: ${parsed.error.issues[0]?.message}`);
     }
+    const end = Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000);
     const summary =
         parsed.data.action === "verify-run"
             ? await verifyRun(awsClients(), config, parsed.data.windowExecutionId, new Date())
             : await drill(awsClients(), config, {
-                  deadline: Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000) - CLEANUP_RESERVE_MS,
-                  cleanupDeadline: Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000) - REPORT_RESERVE_MS,
+                  deadline: end - CLEANUP_RESERVE_MS,
+                  cleanupDeadline: end - REPORT_RESERVE_MS,
                   pollMs: 5_000,
                   clock: Date.now,
                   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
