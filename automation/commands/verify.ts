@@ -13,8 +13,8 @@ import {
     describeVolumesSchema,
     toAttachments,
     toSnapshots,
-} from "../lifecycle/awsShapes";
-import { DEFAULT_FLEET } from "../../spec";
+} from "../../core/lifecycle/awsShapes";
+import { DEFAULT_FLEET } from "../../core/environment";
 import { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText, type EnvironmentVerdict } from "../lifecycle/verify";
 import { loadManifest } from "../manifest/load";
 import { chooseEnvironments, collect, type Io, type SetExit } from "./shared";
