@@ -234,3 +234,11 @@ export function toCopiedSnapshot(snapshot: {
         tags: t,
     };
 }
+
+/**
+ * The role the function assumes in a destination account to copy there: created in that account under
+ * the fleet's IAM path by the destination's bootstrap. One name on both sides, so they cannot drift.
+ */
+export function copyTargetRoleArn(partition: string, accountId: string, environment: string): string {
+    return `arn:${partition}:iam::${accountId}:role/vss-fleet/${environment}/${environment}-copy-target`;
+}
