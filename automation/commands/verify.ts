@@ -1,5 +1,5 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
-import type { EnvironmentVerdict } from "../lifecycle/verify";
+import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
@@ -26,7 +26,7 @@ export default defineCommand({
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../lifecycle/verify");
+        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const fleet = loadManifest(manifest);

@@ -8,7 +8,7 @@ import * as path from "path";
 import { evaluatePolicies, type AnalyzedResource, type PackConfig, type Violation } from "./policyRuntime";
 import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
