@@ -14,7 +14,7 @@ import { UserInputError } from "../errors";
 import { loadInventoryFiles } from "../inventory/describeInstances";
 import { describeWindowsInstances } from "../inventory/live";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
-import { generatedPolicyConfig } from "../offline/engine";
+import { generatedPolicyConfig } from "../manifest/packConfig";
 import { accountProblem, credentialsFor, defaultSts, type StsFactory } from "./identity";
 import { renderStacks } from "./stackFiles";
 import { runEnvironment, type EnvironmentRun, type Operation } from "./run";
