@@ -71,10 +71,22 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     restoreDrill: {
         rules: "`{ schedule, instancesPerRun = 1 }`: an EventBridge `cron(...)` with exactly 6 fields, in UTC; 1-20 instances per drill",
     },
+    copies: {
+        rules: "1-5 `{ region, accountId?, kmsKeyId?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole; another account needs a customer-managed `volumeKmsKeyId`; runs in the lifecycle function",
+    },
+    lock: {
+        rules: "`{ mode, durationDays, newestSets or withinDays, coolOffHours? }`: EBS snapshot lock (`governance` or `compliance`) on the newest good sets; exactly one of `newestSets` and `withinDays`; `coolOffHours` (1-72) for compliance only",
+    },
+    archive: {
+        rules: "`{ every = month, afterDays = 30, keepMonths }`: one good set per instance per month or week moved to the archive tier; `keepMonths` at least 3",
+    },
+    volumeKmsKeyId: {
+        rules: "the KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account",
+    },
     // Follows from retention and restoreDrill (lifecycleEnabled), not a schema default.
     lifecycle: {
-        rules: "`true` deploys the lifecycle function for verification and alerts alone; `false` with `retention` or `restoreDrill` is an error",
-        default: "on with retention or drills",
+        rules: "`true` deploys the lifecycle function for verification and alerts alone; `false` with `retention`, `restoreDrill`, `copies`, `lock` or `archive` is an error",
+        default: "on with retention, drills, copies, locks or archive",
     },
     deployRoleArn: {
         rules: "an IAM role ARN in the environment's account, assumed by the stack's provider and the driver",

@@ -1,11 +1,11 @@
 /**
  * The lifecycle's projection of an EnvironmentSpec: the fields the SnapshotLifecycle component and the
  * function it deploys need, taken from the spec in one pure function. The component receives this one
- * value instead of copies of seven fields, and the function's environment variables are derived from
+ * value instead of copies of eight fields, and the function's environment variables are derived from
  * it (functionConfigOf), so a new lifecycle field is added here, in the spec and in the codec.
  */
 import type { EnvironmentSpec } from "../environment";
-import type { LifecycleConfig } from "./functionConfig";
+import { protectionConfig, type LifecycleConfig, type ProtectionConfig } from "./functionConfig";
 
 export interface LifecycleSettings {
     /** The environment's name: the snapshot tag value the function selects by. */
@@ -20,6 +20,8 @@ export interface LifecycleSettings {
     readonly retention?: { readonly days: number; readonly minSets: number };
     /** EventBridge cron for restore drills, and how many instances each drill restores; omitted: no drills. */
     readonly restoreDrill?: { readonly schedule: string; readonly instancesPerRun: number };
+    /** Copies to other regions and accounts, snapshot locks and the archive tier; omitted: none (see protectionConfig). */
+    readonly protection?: ProtectionConfig;
 }
 
 export function lifecycleSettingsOf(spec: EnvironmentSpec, fleet: string): LifecycleSettings {
@@ -31,6 +33,7 @@ export function lifecycleSettingsOf(spec: EnvironmentSpec, fleet: string): Lifec
         excludeBootVolume: spec.vss.excludeBootVolume,
         retention: spec.retention,
         restoreDrill: spec.restoreDrill,
+        protection: protectionConfig(spec),
     };
 }
 
@@ -45,5 +48,6 @@ export function functionConfigOf(settings: LifecycleSettings, alertTopicArn: str
         retention: settings.retention,
         drillInstancesPerRun: settings.restoreDrill?.instancesPerRun,
         alertTopicArn,
+        protection: settings.protection,
     };
 }

@@ -19,7 +19,7 @@ describe("the README's EnvironmentSpec field table", function () {
 
     it("rows in the schema's order, defaults read from the schema", () => {
         const rows = fieldTable().split("\n").slice(2);
-        assert.strictEqual(rows.length, 20);
+        assert.strictEqual(rows.length, 24);
         assert.deepStrictEqual(
             rows.slice(0, 3).map((r) => r.split(" | ").slice(0, 2)),
             [
@@ -31,6 +31,6 @@ describe("the README's EnvironmentSpec field table", function () {
         assert.match(rows[5], /^\| `durationHours` \| `1` \| 1-24 \|$/);
         assert.match(rows[7], /^\| `maxConcurrency` \| `100%` \|/);
         assert.match(rows[11], /^\| `vss` \| all `false` \|/);
-        assert.match(rows[19], /^\| `deployRoleArn` \| \(none\) \|/);
+        assert.match(rows[23], /^\| `deployRoleArn` \| \(none\) \|/);
     });
 });

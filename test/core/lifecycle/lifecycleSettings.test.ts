@@ -12,7 +12,7 @@ describe("lifecycleSettingsOf / functionConfigOf", () => {
         restoreDrill: { schedule: "cron(0 6 ? * SUN *)", instancesPerRun: 2 },
     });
 
-    it("takes the seven lifecycle fields from the spec, defaults applied", () => {
+    it("takes the lifecycle fields from the spec, defaults applied", () => {
         assert.deepStrictEqual(lifecycleSettingsOf(spec, "acme-fleet"), {
             environment: "prod",
             fleet: "acme-fleet",
@@ -21,6 +21,7 @@ describe("lifecycleSettingsOf / functionConfigOf", () => {
             excludeBootVolume: true,
             retention: { days: 35, minSets: 7 },
             restoreDrill: { schedule: "cron(0 6 ? * SUN *)", instancesPerRun: 2 },
+            protection: undefined,
         });
     });
 
@@ -34,6 +35,7 @@ describe("lifecycleSettingsOf / functionConfigOf", () => {
             retention: { days: 35, minSets: 7 },
             drillInstancesPerRun: 2,
             alertTopicArn: "arn:aws:sns:us-east-1:111111111111:alerts",
+            protection: undefined,
         });
     });
 
