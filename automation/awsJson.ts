@@ -5,18 +5,16 @@
  */
 import * as fs from "fs";
 import type { z } from "zod";
-import { formatPath, toSpecIssues, YamlSource } from "../spec";
+import { AWS_JSON_LIMITS, formatPath, toSpecIssues, YamlSource } from "../spec";
 import { UserInputError } from "./errors";
 
 /** One file's text as the command's output; throws the problems with their positions. */
 export function parseAwsJson<S extends z.ZodType>(file: string, text: string, schema: S, command: string): z.output<S> {
-    const source = new YamlSource(file, text);
-    const syntax = source.document.errors[0];
-    if (syntax) {
-        const at = syntax.linePos?.[0];
-        throw new UserInputError([`${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid JSON: ${syntax.message.split("\n")[0]}`]);
+    const source = new YamlSource(file, text, AWS_JSON_LIMITS, "not valid JSON");
+    if (source.problems.length > 0) {
+        throw new UserInputError(source.problems);
     }
-    const parsed = schema.safeParse(source.document.toJS());
+    const parsed = schema.safeParse(source.toJS());
     if (!parsed.success) {
         throw new UserInputError(
             toSpecIssues(parsed.error.issues).map(

@@ -18,7 +18,7 @@ export function parseEnvironment(name: string, input: unknown): SpecResult {
     if (!parsed.success) {
         issues.push(...toSpecIssues(parsed.error.issues, environmentSchema));
     }
-    issues.push(...crossFieldIssues(input));
+    issues.push(...prototypeKeyIssues(input), ...crossFieldIssues(input));
     if (issues.length > 0 || !parsed.success) {
         return { ok: false, issues };
     }
@@ -28,6 +28,32 @@ export function parseEnvironment(name: string, input: unknown): SpecResult {
         targetTags: parsed.data.targetTags ?? defaultTargetTags(name),
     };
     return { ok: true, spec };
+}
+
+/**
+ * Own `__proto__` keys anywhere in `input` (JSON.parse makes them, for example from stack config).
+ * zod leaves them out of its output without a word, so `targetTags: { __proto__: prod, Backup: daily }`
+ * would select every Backup=daily instance: refuse them instead.
+ */
+export function prototypeKeyIssues(input: unknown): SpecIssue[] {
+    const issues: SpecIssue[] = [];
+    const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
+    while (stack.length > 0) {
+        const { value, path } = stack.pop()!;
+        if (typeof value !== "object" || value === null) {
+            continue;
+        }
+        if (Object.prototype.hasOwnProperty.call(value, "__proto__")) {
+            issues.push({
+                path: [...path, "__proto__"],
+                message: "key '__proto__' is refused: it names a JavaScript object's prototype, not data",
+            });
+        }
+        for (const [key, child] of Object.entries(value)) {
+            stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+        }
+    }
+    return issues;
 }
 
 /** Flattens zod issues to one SpecIssue per offending key, with messages a person can act on. */

@@ -75,17 +75,11 @@ function locate(name: string, path: Path, entry: Record<string, unknown>, defaul
 
 export function parseManifest(file: string, text: string): Fleet {
     const source = new YamlSource(file, text);
+    if (source.problems.length > 0) {
+        throw new UserInputError(source.problems);
+    }
     const located: Located[] = [];
-    for (const error of source.document.errors) {
-        const at = error.linePos?.[0];
-        const message =
-            error.code === "DUPLICATE_KEY" ? "duplicate key (each key may appear once in a mapping)" : error.message.split("\n")[0];
-        located.push({ path: [], message: at ? `${file}:${at.line}:${at.col}: ${message}` : `${file}: ${message}` });
-    }
-    if (located.length > 0) {
-        throw new UserInputError(located.map((l) => l.message));
-    }
-    const raw = source.document.toJS() as unknown;
+    const raw = source.toJS();
     const top = topLevelSchema.safeParse(raw ?? {});
     if (!top.success) {
         located.push(...toSpecIssues(top.error.issues, topLevelSchema).map((i) => ({ path: [...i.path], message: i.message })));

@@ -22,8 +22,16 @@ function problemsOf(text: string): string[] {
 
 /** [what, manifest text, the one expected problem: "line:col: key: message" as a regex source]. */
 const MALFORMED: [string, string, string][] = [
-    ["a duplicate environment key", `${HEAD}  prod:\n    region: eu-west-1\n`, "6:3: duplicate key"],
-    ["a duplicate field", `${HEAD}    region: eu-west-1\n`, "6:5: duplicate key"],
+    [
+        "a duplicate environment key",
+        `${HEAD}  prod:\n    region: eu-west-1\n`,
+        "6:3: environments.prod: duplicate key 'prod' \\(first at line 3, column 3\\); each key may appear once",
+    ],
+    [
+        "a duplicate field",
+        `${HEAD}    region: eu-west-1\n`,
+        "6:5: environments.prod.region: duplicate key 'region' \\(first at line 4, column 5\\)",
+    ],
     ["broken YAML", `version: 1\nenvironments: [\n`, "3:1: "],
     ["no version", `environments: {}\n`, "1:1: version: "],
     ["version 2", `version: 2\nenvironments: {}\n`, "1:1: version: must be 1"],

@@ -197,6 +197,20 @@ describe("EnvironmentSpec", () => {
         assert.deepStrictEqual(issues.map((i) => formatPath(i.path)).sort(), ["accountId", "cutoffHours", "schedul", "vss.nope"]);
     });
 
+    it("refuses a __proto__ tag key from JSON (stack config), which zod alone would drop without a word", () => {
+        const input = JSON.parse('{"targetTags": {"__proto__": "prod", "Backup": "daily"}, "snapshotTags": {"__proto__": "x"}}') as object;
+        assert.deepStrictEqual(issuesOf(input as Record<string, unknown>), [
+            {
+                path: ["snapshotTags", "__proto__"],
+                message: "key '__proto__' is refused: it names a JavaScript object's prototype, not data",
+            },
+            {
+                path: ["targetTags", "__proto__"],
+                message: "key '__proto__' is refused: it names a JavaScript object's prototype, not data",
+            },
+        ]);
+    });
+
     it("rejects input that is not a mapping", () => {
         const result = parseEnvironment("prod", "us-east-1");
         assert.ok(!result.ok);
