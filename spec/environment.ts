@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import * as aws from "./aws";
+import { KNOWN_REGIONS, regionProblem } from "./regions";
 import { scheduleKind, scheduleProblem } from "./schedule";
 import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
 
@@ -79,7 +80,16 @@ const logging = z
 
 /** The fields of an environment, before checks that relate one field to another. */
 const environmentFields = z.strictObject({
-    region: z.string().regex(aws.REGION, "must be an AWS region such as us-east-1"),
+    region: z
+        .string()
+        .superRefine((region, ctx) => {
+            const problem = regionProblem(region);
+            if (problem) {
+                ctx.addIssue({ code: "custom", message: problem });
+            }
+        })
+        // Editors get the list; the CLI's own check adds the did-you-mean.
+        .meta({ enum: [...KNOWN_REGIONS] }),
     accountId: z
         .string({ message: "must be a 12-digit AWS account id, quoted in YAML" })
         .regex(aws.ACCOUNT_ID, "must be a 12-digit AWS account id, quoted in YAML"),
@@ -226,9 +236,9 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
  * Problems between fields. Each check runs when the fields it reads are valid on their own, even if
  * other fields are not, so one pass reports every problem (zod would skip them after any failure).
  */
-export function crossFieldIssues(input: unknown): { path: string[]; message: string }[] {
+export function crossFieldIssues(input: unknown): { path: string[]; message: string; keys: string[] }[] {
     const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
-    const issues: { path: string[]; message: string }[] = [];
+    const issues: { path: string[]; message: string; keys: string[] }[] = [];
     for (const check of CROSS_CHECKS) {
         const values: Record<string, unknown> = {};
         const valid = check.keys.every((key) => {
@@ -238,7 +248,7 @@ export function crossFieldIssues(input: unknown): { path: string[]; message: str
         });
         const message = valid ? check.problem(values as Fields) : undefined;
         if (message) {
-            issues.push({ path: [...check.path], message });
+            issues.push({ path: [...check.path], message, keys: [...check.keys] });
         }
     }
     return issues;

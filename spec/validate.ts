@@ -1,11 +1,14 @@
 /** Turning raw input into an EnvironmentSpec, with problems reported by key path. */
 import { z } from "zod";
+import { editDistance } from "./closest";
 import { crossFieldIssues, defaultTargetTags, environmentNameProblem, environmentSchema, type EnvironmentSpec } from "./environment";
 
 /** One problem with input, located by its key path (for example ["vss", "noWriters"]). */
 export interface SpecIssue {
     readonly path: readonly (string | number)[];
     readonly message: string;
+    /** For a rule relating fields: every field it read, so a manifest can say where each value came from. */
+    readonly keys?: readonly string[];
 }
 
 export type SpecResult = { ok: true; spec: EnvironmentSpec } | { ok: false; issues: SpecIssue[] };
@@ -122,17 +125,4 @@ export function unknownKeyMessage(key: string, allowed: readonly string[] | unde
         return `unknown key '${key}'; did you mean '${closest.candidate}'?`;
     }
     return `unknown key '${key}'; allowed: ${allowed.join(", ")}`;
-}
-
-/** Levenshtein distance, for suggesting the key a typo meant. */
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }

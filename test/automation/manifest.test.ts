@@ -50,7 +50,21 @@ const MALFORMED: [string, string, string][] = [
         "3:3: environments.prod_1: environment name",
     ],
     ["a missing region", `version: 1\nenvironments:\n  prod:\n    accountId: "111111111111"\n`, "3:3: environments.prod.region: "],
-    ["a bad region", `${HEAD.replace("us-east-1", "useast1")}`, "4:5: environments.prod.region: must be an AWS region"],
+    [
+        "a bad region",
+        `${HEAD.replace("us-east-1", "useast1")}`,
+        "4:5: environments.prod.region: 'useast1' is not an AWS region; did you mean 'us-east-1'\\?",
+    ],
+    [
+        "a region that does not exist",
+        `${HEAD.replace("us-east-1", "us-east-9")}`,
+        "4:5: environments.prod.region: 'us-east-9' is not an AWS region; did you mean 'us-east-1'\\?",
+    ],
+    [
+        "a region nothing is near",
+        `${HEAD.replace("us-east-1", "moon-base-1")}`,
+        "4:5: environments.prod.region: 'moon-base-1' is not an AWS region \\(for example us-east-1, eu-west-1\\)",
+    ],
     [
         "an unquoted account id",
         `${HEAD.replace('"111111111111"', "111111111111")}`,
@@ -207,7 +221,7 @@ describe("fleet manifest errors", () => {
             "fleet.yaml:7:5: environments.prod.durationHours: Too big: expected number to be <=24",
             "fleet.yaml:8:3: environments.Dev: environment name 'Dev' must be 1-40 lowercase letters, digits and hyphens, not starting or ending with a hyphen",
             "fleet.yaml:8:3: environments.Dev.accountId: must be a 12-digit AWS account id, quoted in YAML",
-            "fleet.yaml:9:5: environments.Dev.region: must be an AWS region such as us-east-1",
+            "fleet.yaml:9:5: environments.Dev.region: 'x' is not an AWS region (for example us-east-1, eu-west-1)",
         ]);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { formatPath, lifecycleEnabled, lifecycleSummary, parseEnvironment, type SpecIssue } from "../../spec";
+import { formatPath, lifecycleEnabled, lifecycleSummary, parseEnvironment, partitionOf, type SpecIssue } from "../../spec";
 import { MINIMAL, specOf } from "../helpers";
 
 function issuesOf(overrides: Record<string, unknown>, name = "prod"): SpecIssue[] {
@@ -209,6 +209,23 @@ describe("EnvironmentSpec", () => {
                 message: "key '__proto__' is refused: it names a JavaScript object's prototype, not data",
             },
         ]);
+    });
+
+    it("accepts every partition's regions and knows their partitions", () => {
+        for (const [region, partition] of [
+            ["us-east-1", "aws"],
+            ["eu-west-1", "aws"],
+            ["cn-northwest-1", "aws-cn"],
+            ["us-gov-west-1", "aws-us-gov"],
+            ["us-iso-east-1", "aws-iso"],
+            ["us-isob-east-1", "aws-iso-b"],
+            ["us-isof-south-1", "aws-iso-f"],
+            ["eu-isoe-west-1", "aws-iso-e"],
+            ["eusc-de-east-1", "aws-eusc"],
+        ]) {
+            assert.deepStrictEqual(issuesOf({ region }), [], region);
+            assert.strictEqual(partitionOf(region), partition, region);
+        }
     });
 
     it("rejects input that is not a mapping", () => {
