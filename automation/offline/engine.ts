@@ -8,6 +8,7 @@ import * as path from "path";
 import { evaluatePolicies, type AnalyzedResource, type PackConfig, type Violation } from "./policyRuntime";
 import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
+import { pastScheduleWarnings } from "./pastSchedule";
 import type { InventoryInstance } from "../../policies/config";
 import { classifyFleet, inScope } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
@@ -178,7 +179,11 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
     }
     const bursts = burstWarnings(plans.map((p, i) => ({ spec: chosen[i].spec, enrolled: p.windows.enrolled })));
     for (const [i, plan] of plans.entries()) {
-        plan.warnings.push(...windowWarnings(chosen[i].spec, plan.windows.enrolled), ...(bursts.get(plan.name) ?? []));
+        plan.warnings.push(
+            ...pastScheduleWarnings(chosen[i].spec, today),
+            ...windowWarnings(chosen[i].spec, plan.windows.enrolled),
+            ...(bursts.get(plan.name) ?? []),
+        );
     }
     accountFor(
         "plan",
