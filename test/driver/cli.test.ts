@@ -152,7 +152,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         const drifted = await run("render", manifest, "--check", "--stacks-dir", stacks);
         assert.strictEqual(drifted.code, 1);
         assert.match(drifted.err, /Pulumi\.a\.yaml: missing; the manifest has environment 'a'/);
-        assert.match(drifted.err, /Pulumi\.b\.yaml: vss-fleet:environment differs from the manifest/);
+        assert.match(drifted.err, /Pulumi\.b\.yaml: vss-fleet:environment.durationHours: 3 → 1\n/);
         assert.match(drifted.err, /run 'vss-fleet render .*fleet\.yaml' and commit the result/);
     });
 
