@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { isMap, parseDocument } from "yaml";
-import { formatPath, YamlSource } from "../../spec";
+import { formatPath, YamlSource } from "../../core/environment";
 import { UserInputError } from "../errors";
 import type { FleetEnvironment } from "../manifest/load";
 

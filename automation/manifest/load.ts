@@ -14,7 +14,7 @@ import {
     YamlSource,
     type EnvironmentSpec,
     type SpecIssue,
-} from "../../spec";
+} from "../../core/environment";
 import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
 import { accountFor, InternalError } from "./accounting";

@@ -3,7 +3,7 @@
  * past is valid to SSM but will never run: an advisory in the plan, since the operator may mean it
  * (a window kept only for its history).
  */
-import { scheduleKind, type EnvironmentSpec } from "../../spec";
+import { scheduleKind, type EnvironmentSpec } from "../../core/environment";
 
 /** Milliseconds `timeZone` is ahead of UTC at `instant`. */
 function offsetAt(timeZone: string, instant: number): number {
