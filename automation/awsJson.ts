@@ -53,3 +53,26 @@ export function loadAwsJsonFiles<S extends z.ZodType, T>(
     }
     return out;
 }
+
+/**
+ * Runs every loader and returns what each read; when any fail, the problems of all of them are
+ * reported together, so a run with three bad input files names all three, not only the first.
+ */
+export function loadAll<T extends Record<string, () => unknown>>(loaders: T): { [K in keyof T]: ReturnType<T[K]> } {
+    const out: Partial<Record<keyof T, unknown>> = {};
+    const problems: string[] = [];
+    for (const key of Object.keys(loaders) as (keyof T)[]) {
+        try {
+            out[key] = loaders[key]();
+        } catch (error) {
+            if (!(error instanceof UserInputError)) {
+                throw error;
+            }
+            problems.push(...error.problems);
+        }
+    }
+    if (problems.length > 0) {
+        throw new UserInputError(problems);
+    }
+    return out as { [K in keyof T]: ReturnType<T[K]> };
+}

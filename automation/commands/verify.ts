@@ -41,24 +41,26 @@ export default defineCommand({
             if (missing.length > 0) {
                 throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
             }
-            const { loadAwsJsonFiles } = await import("../awsJson");
-            const inputs = {
-                inventory: loadInventoryFiles(options.inventory),
-                attachments: loadAwsJsonFiles(
-                    options.volumes,
-                    shapes.describeVolumesSchema,
-                    shapes.toAttachments,
-                    "aws ec2 describe-volumes --output json",
-                    "the volumes",
-                ),
-                snapshots: loadAwsJsonFiles(
-                    options.snapshots,
-                    shapes.describeSnapshotsSchema,
-                    shapes.toSnapshots,
-                    "aws ec2 describe-snapshots --output json",
-                    "the snapshots",
-                ),
-            };
+            const { loadAll, loadAwsJsonFiles } = await import("../awsJson");
+            const inputs = loadAll({
+                inventory: () => loadInventoryFiles(options.inventory),
+                attachments: () =>
+                    loadAwsJsonFiles(
+                        options.volumes,
+                        shapes.describeVolumesSchema,
+                        shapes.toAttachments,
+                        "aws ec2 describe-volumes --output json",
+                        "the volumes",
+                    ),
+                snapshots: () =>
+                    loadAwsJsonFiles(
+                        options.snapshots,
+                        shapes.describeSnapshotsSchema,
+                        shapes.toSnapshots,
+                        "aws ec2 describe-snapshots --output json",
+                        "the snapshots",
+                    ),
+            });
             verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now, options.fleet)));
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
