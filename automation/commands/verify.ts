@@ -79,8 +79,19 @@ export default defineCommand({
                 verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
             }
         }
+        const { accountFor } = await import("../manifest/accounting");
+        accountFor(
+            "verify",
+            chosen.map((e) => e.spec.name),
+            verdicts.map((v) => v.name),
+        );
         const code = verifyExitCode(verdicts);
-        io.out(options.json ? JSON.stringify({ ok: code === 0, environments: verdicts }) : verifyText(verdicts));
+        const counted = `${verdicts.length} of ${fleet.environments.length} environment(s) of the manifest verified`;
+        io.out(
+            options.json
+                ? JSON.stringify({ ok: code === 0, environmentsInManifest: fleet.environments.length, environments: verdicts })
+                : `${counted}:\n${verifyText(verdicts)}`,
+        );
         return code;
     },
 });

@@ -49,6 +49,8 @@ export interface DriverOptions {
 
 export interface FleetRun {
     readonly operation: Operation;
+    /** Environments in the manifest, run or not (--env). */
+    readonly environmentsInManifest: number;
     readonly environments: EnvironmentRun[];
 }
 
@@ -177,7 +179,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
             chosen.map((e) => e.spec.name),
             environments.map((e) => e.name),
         );
-        return { operation: options.operation, environments };
+        return { operation: options.operation, environmentsInManifest: fleet.environments.length, environments };
     } finally {
         process.off("exit", cleanup);
         cleanup();

@@ -73,6 +73,9 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
             );
             assert.strictEqual(summary.ok, true);
             assert.strictEqual(summary.operation, "apply");
+            assert.strictEqual((summary as unknown as { environmentsInManifest: number }).environmentsInManifest, 2);
+            const one = await run("apply", manifest, ...againstScratchProject(), "--env", "b");
+            assert.match(one.out, /^vss-fleet apply: 1 of 2 environment\(s\) of the manifest\n/);
         } finally {
             fake.dispose();
         }
@@ -132,6 +135,12 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
             "arn:aws:iam::222222222222:role/b-task-notify-*",
         ]);
         assert.strictEqual((await run("deploy-policy", manifest)).code, 2, "--env is required");
+    });
+
+    it("rejects --timeout 0", async () => {
+        const { code, err } = await run("preview", manifest, "--timeout", "0");
+        assert.strictEqual(code, 2);
+        assert.match(err, /--timeout takes a whole number of at least 1, not '0'/);
     });
 
     it("rejects --parallel 0", async () => {
