@@ -64,3 +64,8 @@ export function boundaryPolicyArn(partition: string, accountId: string, environm
 export function rolePlacement(partition: string, accountId: string, environment: string): { path: string; permissionsBoundary: string } {
     return { path: iamPath(environment), permissionsBoundary: boundaryPolicyArn(partition, accountId, environment) };
 }
+
+/** The lifecycle function's name before Pulumi's random suffix (the component names it "<env>-lifecycle-fn"). */
+export function lifecycleFunctionPrefix(environment: string): string {
+    return childName(environment, "lifecycle-fn-");
+}

@@ -4,7 +4,7 @@ import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "../func
 import { functionEnvironment } from "../functions/lifecycle/config";
 import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
-import { childName, lifecycleRuleName } from "./naming";
+import { childName, lifecycleRuleName, rolePlacement } from "./naming";
 
 export interface SnapshotLifecycleArgs {
     readonly scope: ArnScope;
@@ -90,9 +90,12 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             {
                 description: `vss-fleet ${args.environment}: the lifecycle function (verify, retention, drills).`,
                 assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(args.scope.accountId)),
+                // The environment's IAM path and permissions boundary (components/naming.ts); the
+                // deploy role may not rewrite a trust policy in place, so a new trust means a new role.
+                ...rolePlacement(args.scope.partition, args.scope.accountId, args.environment),
                 tags,
             },
-            child,
+            { ...child, replaceOnChanges: ["assumeRolePolicy"] },
         );
         const rolePolicy = new aws.iam.RolePolicy(
             childName(name, "permissions"),

@@ -1,3 +1,5 @@
+export * from "./boundaryPolicy";
+export * from "./guardrails";
 export * from "./instancePolicy";
 export * from "./lifecyclePolicy";
 export * from "./policyDocument";

@@ -18,7 +18,14 @@ export interface LifecyclePolicyInput extends ArnScope {
     readonly logGroupName: string;
     readonly retention: boolean;
     readonly restoreDrill: boolean;
+    /** The largest drill volume, GiB; default the gp3 maximum (16384). */
+    readonly maxDrillVolumeGiB?: number;
+    /** The alert topic's customer managed KMS key, when it has one (an AWS managed key needs no grant). */
+    readonly alertTopicKmsKeyArn?: string;
 }
+
+/** Drills restore to gp3 at its baseline (3000 IOPS, 125 MiB/s), the cheapest volume a restore can use. */
+export const DRILL_VOLUME = { type: "gp3", maxIops: 3000, maxThroughput: 125, maxSizeGiB: 16384 } as const;
 
 export function lifecycleLogGroupName(environment: string): string {
     return `/vss-fleet/${environment}/lifecycle`;
@@ -47,11 +54,21 @@ function drillStatements(input: LifecyclePolicyInput): Statement[] {
     const volumes = arn(input, "ec2", "volume/*");
     return [
         {
+            // Only drill volumes, and only cheap ones: a role that can create any volume can run up
+            // a bill of io2 at 64000 IOPS. IOPS and throughput are absent when the call leaves them
+            // to gp3's baseline.
             Sid: "CreateOnlyTaggedDrillVolumes",
             Effect: "Allow",
             Action: "ec2:CreateVolume",
             Resource: volumes,
-            Condition: { StringEquals: { [`aws:RequestTag/${DRILL_TAG_KEY}`]: input.environment } },
+            Condition: {
+                StringEquals: { [`aws:RequestTag/${DRILL_TAG_KEY}`]: input.environment, "ec2:VolumeType": DRILL_VOLUME.type },
+                NumericLessThanEquals: { "ec2:VolumeSize": String(input.maxDrillVolumeGiB ?? DRILL_VOLUME.maxSizeGiB) },
+                NumericLessThanEqualsIfExists: {
+                    "ec2:VolumeIops": String(DRILL_VOLUME.maxIops),
+                    "ec2:VolumeThroughput": String(DRILL_VOLUME.maxThroughput),
+                },
+            },
         },
         {
             Sid: "RestoreOnlyFromThisFleetsEnvironmentSnapshots",
@@ -111,7 +128,18 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
             Resource: "*",
             Condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
         },
+        // Also the function's on-failure destination: failed asynchronous invocations land on this topic.
         { Sid: "AlertOnlyTheEnvironmentsTopic", Effect: "Allow", Action: "sns:Publish", Resource: input.alertTopicArn },
+        ...(input.alertTopicKmsKeyArn
+            ? [
+                  {
+                      Sid: "EncryptAlertsWithTheTopicsKey",
+                      Effect: "Allow" as const,
+                      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                      Resource: input.alertTopicKmsKeyArn,
+                  },
+              ]
+            : []),
         {
             Sid: "WriteOwnLogs",
             Effect: "Allow",

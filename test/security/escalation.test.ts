@@ -21,6 +21,8 @@ import {
     STAR,
     taskRole,
 } from "./actors";
+import { bootstrap } from "../../automation/driver/bootstrap";
+import { DEFAULT_FLEET } from "../../spec";
 import { AUTONAME_SUFFIX, resolvedFleet, type ResolvedEnvironment } from "./resolvedFleet";
 import { simulate, type Request } from "./simulate";
 
@@ -37,42 +39,42 @@ const iamArn = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
 const DEPLOY_ROLE: Scenario[] = [
     {
         name: "deploy-prod creates prod-backdoor outside the fleet's path, with no boundary",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "iam:CreateRole", resource: iamArn("role/prod-backdoor") }),
     },
     {
         name: "deploy-prod writes an inline *:* policy on prod-backdoor",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "iam:PutRolePolicy", resource: iamArn("role/prod-backdoor") }),
     },
     {
         name: "deploy-prod overwrites prod-instance-role's trust policy",
-        expected: "Allowed",
+        expected: "ExplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "iam:UpdateAssumeRolePolicy", resource: instanceRole(get(f, "prod")).arn }),
     },
     {
         name: "deploy-prod writes an inline policy on prod-database-admin, a role vss-fleet never created",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "iam:PutRolePolicy", resource: iamArn("role/prod-database-admin") }),
     },
     {
         name: "deploy-prod deletes prod-database-admin",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "iam:DeleteRole", resource: iamArn("role/prod-database-admin") }),
     },
     {
         name: "deploy-prod writes an inline policy on prod-eu's instance role",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "iam:PutRolePolicy", resource: instanceRole(get(f, "prod-eu")).arn }),
     },
     {
         name: "deploy-prod deletes prod-eu's lifecycle role",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "iam:DeleteRole", resource: lifecycleRole(get(f, "prod-eu")).arn }),
     },
     {
         name: "deploy-prod writes a new default version of prod-eu's instance snapshot policy",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({
             ...deployer(get(f, "prod")),
             action: "iam:CreatePolicyVersion",
@@ -106,7 +108,7 @@ const DEPLOY_ROLE: Scenario[] = [
     },
     {
         name: "deploy-prod passes the prod instance role to Lambda",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({
             ...deployer(get(f, "prod")),
             action: "iam:PassRole",
@@ -116,12 +118,12 @@ const DEPLOY_ROLE: Scenario[] = [
     },
     {
         name: "deploy-prod deletes every tag of a database instance (DeleteTags with no keys)",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "ec2:DeleteTags", resource: instanceArn(DATABASE_INSTANCE) }),
     },
     {
         name: "deploy-prod writes a target tag key with another environment's value (Backup=dev)",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({
             ...deployer(get(f, "prod")),
             action: "ec2:CreateTags",
@@ -131,7 +133,7 @@ const DEPLOY_ROLE: Scenario[] = [
     },
     {
         name: "deploy-prod writes both target tag keys, one with the right value and one wrong (Tier=silver)",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({
             ...deployer(get(f, "prod")),
             action: "ec2:CreateTags",
@@ -141,7 +143,7 @@ const DEPLOY_ROLE: Scenario[] = [
     },
     {
         name: "deploy-prod stamps vss-fleet:environment=prod on another team's maintenance window",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f) => ({
             ...deployer(get(f, "prod")),
             action: "ssm:AddTagsToResource",
@@ -154,12 +156,12 @@ const DEPLOY_ROLE: Scenario[] = [
 const RUNTIME_ROLES: Scenario[] = [
     {
         name: "the prod task role cancels any command in the account",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => ({ ...session(taskRole(get(f, "prod")), "mw-exec", b), action: "ssm:CancelCommand", resource: "*" }),
     },
     {
         name: "a prod instance writes command output to a bucket of the same name in another account",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => ({
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "s3:PutObject",
@@ -174,7 +176,7 @@ const RUNTIME_ROLES: Scenario[] = [
     },
     {
         name: "the prod lifecycle role creates a 16 TiB io2 drill volume with 64000 IOPS",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => ({
             ...session(lifecycleRole(get(f, "prod")), "prod-lifecycle-fn", b),
             action: "ec2:CreateVolume",
@@ -190,7 +192,7 @@ const RUNTIME_ROLES: Scenario[] = [
     },
     {
         name: "a prod instance creates snapshots carrying another instance's vss-fleet:instance-id",
-        expected: "Allowed",
+        expected: "ExplicitlyDenied",
         request: (f, b) => ({
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "ec2:CreateSnapshots",
@@ -206,7 +208,7 @@ const RUNTIME_ROLES: Scenario[] = [
     },
     {
         name: "a prod instance tags its new snapshots with another instance's vss-fleet:instance-id in the create call",
-        expected: "Allowed",
+        expected: "ExplicitlyDenied",
         request: (f, b) => ({
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "ec2:CreateTags",
@@ -221,7 +223,7 @@ const RUNTIME_ROLES: Scenario[] = [
     },
     {
         name: "a prod instance creates snapshots already tagged AppConsistent=true",
-        expected: "Allowed",
+        expected: "ExplicitlyDenied",
         request: (f, b) => ({
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "ec2:CreateTags",
@@ -236,7 +238,7 @@ const RUNTIME_ROLES: Scenario[] = [
     },
     {
         name: "a prod instance creates snapshots carrying a drill tag",
-        expected: "Allowed",
+        expected: "ExplicitlyDenied",
         request: (f, b) => ({
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "ec2:CreateTags",
@@ -251,7 +253,7 @@ const RUNTIME_ROLES: Scenario[] = [
     },
     {
         name: "a prod instance flips AppConsistent=false to true on another instance's snapshot",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => ({
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "ec2:CreateTags",
@@ -268,7 +270,7 @@ const RUNTIME_ROLES: Scenario[] = [
     },
     {
         name: "a prod instance rewrites Device on another instance's snapshot",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => ({
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "ec2:CreateTags",
@@ -289,7 +291,7 @@ const RUNTIME_ROLES: Scenario[] = [
 const INJECTED: Scenario[] = [
     {
         name: "prod-backdoor, as the deploy role can make it (*:* inline), creates an IAM user",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => ({
             principal: iamArn("role/prod-backdoor"),
             identityPolicies: [{ name: "backdoor", policy: STAR }],
@@ -300,7 +302,7 @@ const INJECTED: Scenario[] = [
     },
     {
         name: "the prod lifecycle role, after the deploy role added *:* to it, deletes a database team's snapshot",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => {
             const role = lifecycleRole(get(f, "prod"));
             const own = session(role, "prod-lifecycle-fn", b);
@@ -315,7 +317,7 @@ const INJECTED: Scenario[] = [
     },
     {
         name: "the prod lifecycle role, after the deploy role added *:* to it, attaches AdministratorAccess to itself",
-        expected: "Allowed",
+        expected: "ImplicitlyDenied",
         request: (f, b) => {
             const role = lifecycleRole(get(f, "prod"));
             const own = session(role, "prod-lifecycle-fn", b);
@@ -349,6 +351,11 @@ describe("escalation suite (IAM simulation over the resolved plan of test/securi
     const boundaries = new Map<string, PolicyDocument>();
     before(async () => {
         fleet = await resolvedFleet();
+        // What the administrator applied once per environment (vss-fleet deploy-policy --bootstrap).
+        for (const env of fleet.values()) {
+            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET);
+            boundaries.set(boundary.arn, boundary.policy);
+        }
     });
 
     for (const [group, scenarios] of [
