@@ -163,6 +163,17 @@ function forgeryDenials(scope: ArnScope): Statement[] {
                 ArnNotEquals: { "ec2:SourceInstanceARN": arn(scope, "ec2", `instance/\${aws:RequestTag/${INSTANCE_ID_TAG_KEY}}`) },
             },
         },
+        {
+            // After creation too: a snapshot that names its instance is tagged only by that instance.
+            Sid: "TagOnlySnapshotsThatNameThisInstance",
+            Effect: "Deny",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(scope),
+            Condition: {
+                Null: { [`ec2:ResourceTag/${INSTANCE_ID_TAG_KEY}`]: "false" },
+                ArnNotEquals: { "ec2:SourceInstanceARN": arn(scope, "ec2", `instance/\${ec2:ResourceTag/${INSTANCE_ID_TAG_KEY}}`) },
+            },
+        },
     ];
 }
 
