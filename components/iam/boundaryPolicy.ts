@@ -139,15 +139,21 @@ export function permissionsBoundaryPolicy(input: BoundaryPolicyInput): PolicyDoc
             Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
         },
         // Alerts and logs, in the environment's account and region only.
-        { Sid: "PublishInTheAccount", Effect: "Allow", Action: "sns:Publish", Resource: regional("sns", "*") },
+        // Any region: a notification topic need only be in the environment's account.
+        {
+            Sid: "PublishInTheAccount",
+            Effect: "Allow",
+            Action: "sns:Publish",
+            Resource: `arn:${input.partition}:sns:*:${input.accountId}:*`,
+        },
         {
             // An encrypted topic's key policy grants its use to the account's principals; a boundary
             // still has to admit it, and only through SNS.
             Sid: "EncryptForSnsOnly",
             Effect: "Allow",
             Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            Resource: regional("kms", "key/*"),
-            Condition: { StringEquals: { "kms:ViaService": `sns.${input.region}.amazonaws.com` } },
+            Resource: `arn:${input.partition}:kms:*:${input.accountId}:key/*`,
+            Condition: { StringLike: { "kms:ViaService": "sns.*.amazonaws.com" } },
         },
         {
             Sid: "LogsInTheAccount",

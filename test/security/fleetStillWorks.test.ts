@@ -299,6 +299,19 @@ const BEST_ATTEMPTS: Case[] = [
         }),
     },
     {
+        // RESIDUAL, said in docs/iam.md: RegisterTaskWithMaintenanceWindow takes no condition key, so
+        // IAM cannot require a service role; a task without one runs as Systems Manager's
+        // service-linked role. Detect it (CloudTrail), or keep the deploy role out of reach.
+        name: "RESIDUAL: deploy-prod registers a task on its own window (IAM cannot require the task's service role)",
+        expected: "Allowed",
+        request: (f) => ({
+            ...deployer(get(f, "prod")),
+            action: "ssm:RegisterTaskWithMaintenanceWindow",
+            resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:maintenancewindow/mw-0123456789abcdef0`,
+            context: { "aws:ResourceTag/vss-fleet:environment": "prod" },
+        }),
+    },
+    {
         name: "a prod instance marks another instance's snapshot that names that instance (vss-fleet:instance-id)",
         expected: "ExplicitlyDenied",
         request: (f, b) => ({
