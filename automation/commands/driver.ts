@@ -113,7 +113,7 @@ export function registerDriverCommands(program: Command, io: Io, setExit: SetExi
         .action((manifest: string, options: { env: string }) => {
             const fleet = loadManifest(manifest);
             const [env] = chooseEnvironments(fleet, [options.env]);
-            io.out(JSON.stringify(deployPolicy(env.spec), null, 2));
+            io.out(JSON.stringify(deployPolicy(env.spec, env.instances), null, 2));
             setExit(EXIT.ok);
         });
 }

@@ -16,7 +16,8 @@ export interface Bootstrap {
     readonly apply: string[];
 }
 
-export function bootstrap(spec: EnvironmentSpec, fleet: string): Bootstrap {
+/** @param instances the instances the manifest enrolls, as for deployPolicy. */
+export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: readonly string[]): Bootstrap {
     const partition = partitionOf(spec.region);
     const name = boundaryPolicyName(spec.name);
     const arn = boundaryPolicyArn(partition, spec.accountId, spec.name);
@@ -29,7 +30,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string): Bootstrap {
             arn,
             policy: permissionsBoundaryPolicy({ partition, region: spec.region, accountId: spec.accountId, environment: spec.name, fleet }),
         },
-        deployPolicy: deployPolicy(spec),
+        deployPolicy: deployPolicy(spec, instances),
         apply: [
             `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${file}`,
             `aws iam create-policy-version --policy-arn ${arn} --policy-document file://${file} --set-as-default`,

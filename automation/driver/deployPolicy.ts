@@ -12,7 +12,12 @@ import { childName, lifecycleFunctionPrefix, lifecycleRuleName } from "../../com
 import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../spec";
 import { deployIamStatements } from "./deployIam";
 
-export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
+/**
+ * @param instances the existing instances the manifest enrolls (its `instances`): the only ones whose
+ * tags the role may write. Without the list, a deploy role could enroll any instance of the account
+ * into a window that runs the document it also controls.
+ */
+export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]): PolicyDocument {
     const scope: ArnScope = { partition: partitionOf(spec.region), region: spec.region, accountId: spec.accountId };
     const env = spec.name;
     const lifecycle = lifecycleEnabled(spec);
@@ -20,7 +25,7 @@ export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
         ...deployIamStatements(scope, env, lifecycle),
         ...documentStatements(scope, env),
         ...windowStatements(scope, env),
-        ...enrollmentStatements(scope, spec.targetTags),
+        ...(instances.length > 0 ? enrollmentStatements(scope, spec.targetTags, instances) : []),
         {
             // Reads that take no resource-level permissions: the provider's refresh, the inventory,
             // the policy pack's AMI lookup and the driver's account guard.
@@ -128,12 +133,13 @@ function windowStatements(scope: ArnScope, env: string): Statement[] {
 }
 
 /**
- * Enrollment writes and removes only the environment's target tags on instances: each key only with
+ * Enrollment writes and removes only the environment's target tags, only on the instances the
+ * manifest lists: each key only with
  * its own value, and DeleteTags only naming keys (DeleteTags without keys removes every tag, and
  * ForAllValues over an empty set is true, so "keys given" must be said separately).
  */
-function enrollmentStatements(scope: ArnScope, targetTags: Readonly<Record<string, string>>): Statement[] {
-    const instances = arn(scope, "ec2", "instance/*");
+function enrollmentStatements(scope: ArnScope, targetTags: Readonly<Record<string, string>>, instanceIds: readonly string[]): Statement[] {
+    const instances = instanceIds.map((id) => arn(scope, "ec2", `instance/${id}`));
     const keys = Object.keys(targetTags);
     const values = Object.fromEntries(Object.entries(targetTags).map(([key, value]) => [`aws:RequestTag/${key}`, value]));
     return [

@@ -11,7 +11,7 @@
  */
 import { DRILL_TAG_KEY, METRICS_NAMESPACE } from "../../functions/lifecycle/config";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
-import { iamPath, lifecycleFunctionPrefix } from "../naming";
+import { childName, iamPath, lifecycleFunctionPrefix } from "../naming";
 import { arn, instanceArns, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
 
 export interface BoundaryPolicyInput extends ArnScope {
@@ -83,10 +83,17 @@ export function permissionsBoundaryPolicy(input: BoundaryPolicyInput): PolicyDoc
         // Instances: snapshot themselves (the instance policy pins "themselves").
         { Sid: "InstanceAttributes", Effect: "Allow", Action: "ec2:DescribeInstanceAttribute", Resource: instanceArns(input) },
         {
-            Sid: "CreateSnapshotsInTheRegion",
+            Sid: "CreateSnapshotsOfInstancesInTheRegion",
             Effect: "Allow",
             Action: "ec2:CreateSnapshots",
-            Resource: [instanceArns(input), volumes, snapshotArns(input)],
+            Resource: [instanceArns(input), volumes],
+        },
+        {
+            Sid: "CreateOnlyTheEnvironmentsSnapshots",
+            Effect: "Allow",
+            Action: "ec2:CreateSnapshots",
+            Resource: snapshotArns(input),
+            Condition: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env } },
         },
         { Sid: "TagSnapshotsAndVolumesInTheRegion", Effect: "Allow", Action: "ec2:CreateTags", Resource: [snapshotArns(input), volumes] },
         // The lifecycle function: deletes only what carries this environment's and fleet's tags.
@@ -120,10 +127,11 @@ export function permissionsBoundaryPolicy(input: BoundaryPolicyInput): PolicyDoc
         },
         // The window task: send commands, invoke the environment's function, hand its own notification role to SSM.
         {
-            Sid: "SendCommands",
+            // Only the environment's own document: not AWS-RunPowerShellScript, whatever a role's policy says.
+            Sid: "SendOnlyTheEnvironmentsDocument",
             Effect: "Allow",
             Action: "ssm:SendCommand",
-            Resource: [regional("ssm", "document/*"), instanceArns(input)],
+            Resource: [regional("ssm", `document/${childName(env, "snapshot-document")}*`), instanceArns(input)],
         },
         {
             Sid: "InvokeTheEnvironmentsFunction",

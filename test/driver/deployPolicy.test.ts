@@ -5,7 +5,8 @@ import { specOf } from "../helpers";
 import { decide as simulate } from "../iamSimulation";
 
 const ACCOUNT = "111111111111";
-const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" } }));
+const ENROLLED = "i-0123456789abcdef0";
+const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" } }), [ENROLLED]);
 const role = (name: string, env = "prod") => `arn:aws:iam::${ACCOUNT}:role/vss-fleet/${env}/${name}`;
 const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/vss-fleet-boundary/vss-fleet-prod-boundary`;
 const bounded = { "iam:PermissionsBoundary": BOUNDARY };
@@ -126,6 +127,22 @@ describe("deploy role policy (IAM simulation)", () => {
         assert.strictEqual(await decide("ec2:DeleteTags", instance, { "aws:TagKeys": ["Backup"] }), "Allowed");
         assert.strictEqual(await decide("ec2:DeleteTags", instance, { "aws:TagKeys": ["Backup", "Name"] }), "ImplicitlyDenied");
         assert.strictEqual(await decide("ec2:DeleteTags", instance), "ImplicitlyDenied", "DeleteTags without keys removes every tag");
+        const unlisted = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0ffffffffffffffff`;
+        assert.strictEqual(
+            await decide("ec2:CreateTags", unlisted, { "aws:TagKeys": ["Backup"], "aws:RequestTag/Backup": "prod" }),
+            "ImplicitlyDenied",
+            "an instance the manifest does not list",
+        );
+    });
+
+    it("grants no tag writes at all when the manifest enrolls no existing instance", async () => {
+        const none = deployPolicy(specOf({ targetTags: { Backup: "prod" } }), []);
+        const instance = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${ENROLLED}`;
+        const context = { "aws:TagKeys": ["Backup"], "aws:RequestTag/Backup": "prod" };
+        assert.strictEqual(
+            await simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`, none, "ec2:CreateTags", instance, context),
+            "ImplicitlyDenied",
+        );
     });
 
     it("CANNOT do what a deployment never needs", async () => {
@@ -154,7 +171,7 @@ describe("deploy role policy (IAM simulation)", () => {
     });
 
     describe("with the snapshot lifecycle", () => {
-        const lifecycle = deployPolicy(specOf({ targetTags: { Backup: "prod" }, retention: { days: 35 } }));
+        const lifecycle = deployPolicy(specOf({ targetTags: { Backup: "prod" }, retention: { days: 35 } }), []);
         const decideLifecycle = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
             simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`, lifecycle, action, resource, context);
         const regional = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;

@@ -8,6 +8,8 @@ export const FOREIGN_ACCOUNT = "999999999999";
 export const OWN_INSTANCE = "i-0aaaaaaaaaaaaaaaa";
 export const OTHER_INSTANCE = "i-0bbbbbbbbbbbbbbbb";
 export const DATABASE_INSTANCE = "i-0dddddddddddddddd";
+/** Listed under prod's `instances` in fleet.yaml: the stack enrolls it. */
+export const ENROLLED_INSTANCE = "i-0cccccccccccccccc";
 export const SNAPSHOT = "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0";
 export const instanceArn = (id: string, region = "us-east-1", account = ACCOUNT) => `arn:aws:ec2:${region}:${account}:instance/${id}`;
 

@@ -78,7 +78,7 @@ describe("every resolved policy against the IAM catalogue (@cloud-copilot/iam-da
         const fleet = await resolvedFleet();
         const policies: [string, PolicyDocument][] = [["guardrails", guardrailPolicy("aws")]];
         for (const env of fleet.values()) {
-            const { boundary, deployPolicy } = bootstrap(env.spec, DEFAULT_FLEET);
+            const { boundary, deployPolicy } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
             policies.push([`${env.spec.name} boundary`, boundary.policy], [`${env.spec.name} deploy policy`, deployPolicy]);
             for (const role of env.roles) {
                 policies.push([`${role.logicalName} trust`, role.trust]);

@@ -10,6 +10,7 @@ import {
     ACCOUNT,
     DATABASE_INSTANCE,
     deployer,
+    ENROLLED_INSTANCE,
     FOREIGN_ACCOUNT,
     instanceArn,
     instanceRole,
@@ -117,9 +118,24 @@ const DEPLOY_ROLE: Scenario[] = [
         }),
     },
     {
+        name: "deploy-prod enrolls a database instance the manifest does not list (Backup=prod)",
+        expected: "ImplicitlyDenied",
+        request: (f) => ({
+            ...deployer(get(f, "prod")),
+            action: "ec2:CreateTags",
+            resource: instanceArn(DATABASE_INSTANCE),
+            context: { "aws:TagKeys": ["Backup"], "aws:RequestTag/Backup": "prod" },
+        }),
+    },
+    {
         name: "deploy-prod deletes every tag of a database instance (DeleteTags with no keys)",
         expected: "ImplicitlyDenied",
         request: (f) => ({ ...deployer(get(f, "prod")), action: "ec2:DeleteTags", resource: instanceArn(DATABASE_INSTANCE) }),
+    },
+    {
+        name: "deploy-prod deletes every tag of an instance it enrolls (DeleteTags with no keys)",
+        expected: "ImplicitlyDenied",
+        request: (f) => ({ ...deployer(get(f, "prod")), action: "ec2:DeleteTags", resource: instanceArn(ENROLLED_INSTANCE) }),
     },
     {
         name: "deploy-prod writes a target tag key with another environment's value (Backup=dev)",
@@ -127,7 +143,7 @@ const DEPLOY_ROLE: Scenario[] = [
         request: (f) => ({
             ...deployer(get(f, "prod")),
             action: "ec2:CreateTags",
-            resource: instanceArn(DATABASE_INSTANCE),
+            resource: instanceArn(ENROLLED_INSTANCE),
             context: { "aws:TagKeys": ["Backup"], "aws:RequestTag/Backup": "dev" },
         }),
     },
@@ -137,7 +153,7 @@ const DEPLOY_ROLE: Scenario[] = [
         request: (f) => ({
             ...deployer(get(f, "prod")),
             action: "ec2:CreateTags",
-            resource: instanceArn(DATABASE_INSTANCE),
+            resource: instanceArn(ENROLLED_INSTANCE),
             context: { "aws:TagKeys": ["Backup", "Tier"], "aws:RequestTag/Backup": "prod", "aws:RequestTag/Tier": "silver" },
         }),
     },
@@ -353,7 +369,7 @@ describe("escalation suite (IAM simulation over the resolved plan of test/securi
         fleet = await resolvedFleet();
         // What the administrator applied once per environment (vss-fleet deploy-policy --bootstrap).
         for (const env of fleet.values()) {
-            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET);
+            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
             boundaries.set(boundary.arn, boundary.policy);
         }
     });

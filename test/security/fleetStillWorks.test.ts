@@ -61,6 +61,16 @@ const FLEET_CALLS: Case[] = [
         }),
     },
     {
+        name: "deploy-prod enrolls an instance the manifest lists, writing both target tags",
+        expected: "Allowed",
+        request: (f) => ({
+            ...deployer(get(f, "prod")),
+            action: "ec2:CreateTags",
+            resource: instanceArn("i-0cccccccccccccccc"),
+            context: { "aws:TagKeys": ["Backup", "Tier"], "aws:RequestTag/Backup": "prod", "aws:RequestTag/Tier": "gold" },
+        }),
+    },
+    {
         name: "deploy-prod passes its lifecycle role to Lambda",
         expected: "Allowed",
         request: (f) => ({
@@ -131,6 +141,16 @@ const FLEET_CALLS: Case[] = [
             action: "ssm:SendCommand",
             resource: instanceArn(OTHER_INSTANCE),
             context: { "ssm:resourceTag/Backup": "prod", "ssm:resourceTag/Tier": "gold" },
+        }),
+    },
+    {
+        name: "the prod task role sends the environment's own document",
+        expected: "Allowed",
+        request: (f, b) => ({
+            ...session(taskRole(get(f, "prod")), "mw-exec", b),
+            action: "ssm:SendCommand",
+            // The name the plan resolved (the mock keeps the logical name; a deployment adds a suffix).
+            resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:document/prod-snapshot-document`,
         }),
     },
     {
@@ -249,6 +269,32 @@ const BEST_ATTEMPTS: Case[] = [
         }),
     })),
     {
+        name: "the prod task role, after the deploy role added *:* to it, runs a shell document of the account's",
+        expected: "ImplicitlyDenied",
+        request: (f, b) => {
+            const own = session(taskRole(get(f, "prod")), "mw-exec", b);
+            return {
+                ...own,
+                identityPolicies: [...own.identityPolicies, { name: "injected", policy: STAR }],
+                action: "ssm:SendCommand",
+                resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:document/RunAnything`,
+            };
+        },
+    },
+    {
+        name: "the prod task role, after the deploy role added *:* to it, runs a document of prod-eu's",
+        expected: "ImplicitlyDenied",
+        request: (f, b) => {
+            const own = session(taskRole(get(f, "prod")), "mw-exec", b);
+            return {
+                ...own,
+                identityPolicies: [...own.identityPolicies, { name: "injected", policy: STAR }],
+                action: "ssm:SendCommand",
+                resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:document/prod-eu-snapshot-document${AUTONAME_SUFFIX}`,
+            };
+        },
+    },
+    {
         name: "the prod lifecycle role creates a gp3 drill volume with 16000 IOPS",
         expected: "ImplicitlyDenied",
         request: (f, b) => ({
@@ -337,7 +383,7 @@ describe("the fleet still works, and the attacker's best moves fail (IAM simulat
     before(async () => {
         fleet = await resolvedFleet();
         for (const env of fleet.values()) {
-            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET);
+            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
             boundaries.set(boundary.arn, boundary.policy);
         }
     });

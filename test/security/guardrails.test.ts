@@ -43,7 +43,7 @@ describe("vss-fleet guardrails (the SCP, simulated)", function () {
     before(async () => {
         fleet = await resolvedFleet();
         for (const env of fleet.values()) {
-            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET);
+            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
             boundaries.set(boundary.arn, boundary.policy);
         }
     });

@@ -29,6 +29,8 @@ export interface ResolvedRole {
 
 export interface ResolvedEnvironment {
     readonly spec: EnvironmentSpec;
+    /** The instances the manifest enrolls. */
+    readonly instances: readonly string[];
     readonly plan: EnvironmentPlan;
     readonly roles: ResolvedRole[];
     readonly deployPolicy: PolicyDocument;
@@ -44,7 +46,7 @@ export const AUTONAME_SUFFIX = "-0a1b2c3";
 const str = (value: unknown) => (typeof value === "string" ? value : undefined);
 const doc = (value: unknown) => JSON.parse(String(value)) as PolicyDocument;
 
-function resolveEnvironment(spec: EnvironmentSpec, plan: EnvironmentPlan): ResolvedEnvironment {
+function resolveEnvironment(spec: EnvironmentSpec, instances: readonly string[], plan: EnvironmentPlan): ResolvedEnvironment {
     const partition = "aws";
     const of = (type: string) => plan.resources.filter((r) => r.type === type);
     const managed = new Map<string, PolicyDocument>(Object.entries(AWS_MANAGED_POLICIES));
@@ -95,7 +97,7 @@ function resolveEnvironment(spec: EnvironmentSpec, plan: EnvironmentPlan): Resol
         const inputs = t.inputs as Inputs;
         resourcePolicies.set(String(inputs.arn), doc(inputs.policy));
     }
-    return { spec, plan, roles, deployPolicy: deployPolicy(spec), managedPolicies, resourcePolicies };
+    return { spec, instances, plan, roles, deployPolicy: deployPolicy(spec, instances), managedPolicies, resourcePolicies };
 }
 
 let cached: Promise<Map<string, ResolvedEnvironment>> | undefined;
@@ -105,7 +107,9 @@ export function resolvedFleet(): Promise<Map<string, ResolvedEnvironment>> {
     cached ??= (async () => {
         const fleet = loadManifest(FLEET_MANIFEST);
         const plan = await planFleet(fleet, [], { today: new Date("2026-11-29T00:00:00Z") });
-        return new Map(fleet.environments.map((env, i) => [env.spec.name, resolveEnvironment(env.spec, plan.environments[i])] as const));
+        return new Map(
+            fleet.environments.map((env, i) => [env.spec.name, resolveEnvironment(env.spec, env.instances, plan.environments[i])] as const),
+        );
     })();
     return cached;
 }
