@@ -5,7 +5,7 @@
  */
 import { permissionsBoundaryPolicy, type PolicyDocument } from "../../components/iam";
 import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName } from "../../components/naming";
-import { partitionOf, type EnvironmentSpec } from "../../spec";
+import { partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { deployPolicy } from "./deployPolicy";
 
 export interface Bootstrap {

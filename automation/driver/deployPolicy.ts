@@ -9,7 +9,7 @@ import { policyDocument, type ArnScope, type PolicyDocument, type Statement } fr
 import { arn } from "../../components/iam/policyDocument";
 import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
 import { childName, lifecycleFunctionPrefix, lifecycleRuleName } from "../../components/naming";
-import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../spec";
+import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { deployIamStatements } from "./deployIam";
 
 /**

@@ -9,8 +9,8 @@
  * an administrator applies it once per environment, before the first deploy, and again only when a
  * vss-fleet upgrade changes it (`vss-fleet deploy-policy --bootstrap` prints it).
  */
-import { DRILL_TAG_KEY, METRICS_NAMESPACE } from "../../functions/lifecycle/config";
-import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
+import { DRILL_TAG_KEY, METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import { childName, iamPath, lifecycleFunctionPrefix } from "../naming";
 import { arn, instanceArns, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
 

@@ -3,9 +3,9 @@
  * AWSEC2VssSnapshotPolicy, pinned to one partition/account/region, and narrowed to snapshots that
  * carry this environment's tag so a compromised instance cannot tag or snapshot on anyone's behalf.
  */
-import type { Engine } from "../../spec";
-import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../functions/lifecycle/config";
-import { ENVIRONMENT_TAG_KEY } from "../../spec";
+import type { Engine } from "../../core/environment";
+import { ENVIRONMENT_TAG_KEY } from "../../core/environment";
+import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../core/lifecycle/functionConfig";
 import {
     arn,
     instanceArns,

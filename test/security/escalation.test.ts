@@ -23,7 +23,7 @@ import {
     taskRole,
 } from "./actors";
 import { bootstrap } from "../../automation/driver/bootstrap";
-import { DEFAULT_FLEET } from "../../spec";
+import { DEFAULT_FLEET } from "../../core/environment";
 import { AUTONAME_SUFFIX, resolvedFleet, type ResolvedEnvironment } from "./resolvedFleet";
 import { simulate, type Request } from "./simulate";
 

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import { bootstrap } from "../../automation/driver/bootstrap";
 import type { PolicyDocument } from "../../components/iam";
 import { boundaryPolicyArn, iamPath } from "../../components/naming";
-import { DEFAULT_FLEET } from "../../spec";
+import { DEFAULT_FLEET } from "../../core/environment";
 import type { Decision } from "../iamSimulation";
 import {
     ACCOUNT,

@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { bootstrap } from "../../automation/driver/bootstrap";
 import { guardrailPolicy, type PolicyDocument } from "../../components/iam";
-import { DEFAULT_FLEET } from "../../spec";
+import { DEFAULT_FLEET } from "../../core/environment";
 import type { Decision } from "../iamSimulation";
 import { ACCOUNT, instanceArn, instanceRole, lifecycleRole, OWN_INSTANCE, session, SNAPSHOT } from "./actors";
 import { resolvedFleet, type ResolvedEnvironment } from "./resolvedFleet";

@@ -9,7 +9,7 @@ import type { PolicyDocument } from "../../components/iam";
 import { deployPolicy } from "../../automation/driver/deployPolicy";
 import { loadManifest } from "../../automation/manifest/load";
 import { planFleet, type EnvironmentPlan } from "../../automation/offline/engine";
-import type { EnvironmentSpec } from "../../spec";
+import type { EnvironmentSpec } from "../../core/environment";
 import { AWS_MANAGED_POLICIES } from "./managedPolicies";
 
 export const FLEET_MANIFEST = path.join(__dirname, "fleet.yaml");
