@@ -113,6 +113,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                             logGroupName: lifecycleLogGroupName(args.environment),
                             retention: args.retention !== undefined,
                             restoreDrill: args.restoreDrill !== undefined,
+                            protection: args.protection,
                         }),
                     ),
                 ),

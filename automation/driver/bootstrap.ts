@@ -6,6 +6,7 @@
 import { permissionsBoundaryPolicy, type PolicyDocument } from "../../components/iam";
 import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName } from "../../components/naming";
 import { partitionOf, type EnvironmentSpec } from "../../core/environment";
+import { protectionConfig } from "../../core/lifecycle/functionConfig";
 import { deployPolicy } from "./deployPolicy";
 
 export interface Bootstrap {
@@ -28,7 +29,14 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
             path: BOUNDARY_PATH,
             name,
             arn,
-            policy: permissionsBoundaryPolicy({ partition, region: spec.region, accountId: spec.accountId, environment: spec.name, fleet }),
+            policy: permissionsBoundaryPolicy({
+                partition,
+                region: spec.region,
+                accountId: spec.accountId,
+                environment: spec.name,
+                fleet,
+                protection: protectionConfig(spec),
+            }),
         },
         deployPolicy: deployPolicy(spec, instances),
         apply: [

@@ -9,14 +9,17 @@
  * an administrator applies it once per environment, before the first deploy, and again only when a
  * vss-fleet upgrade changes it (`vss-fleet deploy-policy --bootstrap` prints it).
  */
-import { DRILL_TAG_KEY, METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
+import { DRILL_TAG_KEY, METRICS_NAMESPACE, type ProtectionConfig } from "../../core/lifecycle/functionConfig";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import { childName, iamPath, lifecycleFunctionPrefix } from "../naming";
+import { protectionStatements } from "./protectionPolicy";
 import { arn, instanceArns, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
 
 export interface BoundaryPolicyInput extends ArnScope {
     readonly environment: string;
     readonly fleet: string;
+    /** Copies, locks and archive (protectionConfig(spec)): the lifecycle role's grants for them, admitted as they are. */
+    readonly protection?: ProtectionConfig;
 }
 
 /** What AmazonSSMManagedInstanceCore grants, action by action: the agent's channel to Systems Manager. */
@@ -177,6 +180,9 @@ export function permissionsBoundaryPolicy(input: BoundaryPolicyInput): PolicyDoc
             Resource: `arn:${input.partition}:s3:::*`,
             Condition: { StringEquals: { "s3:ResourceAccount": input.accountId } },
         },
+        // Copies, locks and archive: exactly the lifecycle role's own statements (already scoped by tag,
+        // duration, account and role), so the boundary admits no more than the spec asks for.
+        ...(input.protection ? protectionStatements({ ...input, protection: input.protection }) : []),
     ];
     return policyDocument(statements);
 }

@@ -3,5 +3,6 @@ export * from "./guardrails";
 export * from "./instancePolicy";
 export * from "./lifecyclePolicy";
 export * from "./policyDocument";
+export * from "./protectionPolicy";
 export * from "./taskPolicy";
 export * from "./trust";

@@ -6,8 +6,15 @@
  *   and deletes ONLY volumes carrying that drill tag (restore drills);
  * - it writes ONLY the drill stamp tags onto such snapshots.
  */
-import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY, METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
+import {
+    DRILL_RESULT_TAG_KEY,
+    DRILL_TAG_KEY,
+    DRILLED_AT_TAG_KEY,
+    METRICS_NAMESPACE,
+    type ProtectionConfig,
+} from "../../core/lifecycle/functionConfig";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
+import { protectionStatements } from "./protectionPolicy";
 import { arn, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
 
 export interface LifecyclePolicyInput extends ArnScope {
@@ -22,6 +29,8 @@ export interface LifecyclePolicyInput extends ArnScope {
     readonly maxDrillVolumeGiB?: number;
     /** The alert topic's customer managed KMS key, when it has one (an AWS managed key needs no grant). */
     readonly alertTopicKmsKeyArn?: string;
+    /** Copies, locks and the archive tier (protectionConfig(spec)); omitted: none of their grants. */
+    readonly protection?: ProtectionConfig;
 }
 
 /** Drills restore to gp3 at its baseline (3000 IOPS, 125 MiB/s), the cheapest volume a restore can use. */
@@ -148,6 +157,7 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
         },
         ...(input.retention ? retentionStatements(input) : []),
         ...(input.restoreDrill ? drillStatements(input) : []),
+        ...(input.protection ? protectionStatements({ ...input, protection: input.protection }) : []),
     ]);
 }
 

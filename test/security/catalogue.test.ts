@@ -53,11 +53,19 @@ async function problemsOf(name: string, policy: PolicyDocument): Promise<string[
                 problems.push(`${name} ${statement.Sid}: unknown action ${action}`);
             }
         }
-        const keys = Object.values(statement.Condition ?? {}).flatMap((block) => Object.keys(block));
-        for (const key of keys) {
-            if (!(await findConditionKey(key))) {
+        const uses = Object.entries(statement.Condition ?? {}).flatMap(([operator, block]) =>
+            Object.keys(block).map((key) => ({ operator, key })),
+        );
+        for (const { operator, key } of uses) {
+            const known = await findConditionKey(key);
+            if (!known) {
                 problems.push(`${name} ${statement.Sid}: unknown condition key ${key}`);
                 continue;
+            }
+            // ForAllValues over a single-valued key is true whenever the key is absent, and ForAnyValue
+            // never sees more than one value: both read as a check and are not one.
+            if (/^For(AllValues|AnyValue):/.test(operator) && !known.type.startsWith("ArrayOf")) {
+                problems.push(`${name} ${statement.Sid}: ${operator} on single-valued ${key}`);
             }
             if (isGlobal(key) || REQUEST_WIDE_KEYS.has(key.toLowerCase()) || actions.length === 0) {
                 continue;
@@ -119,12 +127,20 @@ describe("every resolved policy against the IAM catalogue (@cloud-copilot/iam-da
                     Resource: "*",
                     Condition: { StringEquals: { "ec2:VolumeType": "gp3", "ssm:NoSuchKey": "x" } },
                 },
+                {
+                    Sid: "SetOperatorOnOneValue",
+                    Effect: "Allow",
+                    Action: "ec2:ModifySnapshotAttribute",
+                    Resource: "*",
+                    Condition: { "ForAllValues:StringEquals": { "ec2:Add/userId": ["333333333333"] } },
+                },
             ],
         };
         assert.deepStrictEqual(await problemsOf("broken", broken), [
             "broken Typo: unknown action ec2:CreateSnapshot2",
             "broken WrongKey: no action of [ssm:CancelCommand] carries ec2:VolumeType",
             "broken WrongKey: unknown condition key ssm:NoSuchKey",
+            "broken SetOperatorOnOneValue: ForAllValues:StringEquals on single-valued ec2:Add/userId",
         ]);
     });
 });
