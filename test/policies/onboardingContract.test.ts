@@ -21,7 +21,27 @@ import { resource } from "./harness";
 const WINDOWS_AMI = "ami-0windows0000000001";
 const TARGET = { Backup: "prod", "VSS-Snapshot": "daily" };
 const enrollment = { environments: [{ name: "prod", targetTags: TARGET }], windowsAmiIds: [WINDOWS_AMI], resolveAmis: false };
-const config: PackConfig = { "windows-instance-enrolled": enrollment, "windows-instance-can-run-snapshot": enrollment };
+const PREFLIGHT = "fleet-enrolled-instances-snapshot-ready";
+const preflight = {
+    environment: { name: "prod", targetTags: TARGET, accountId: "111111111111", region: "us-east-1" },
+    inventory: [
+        {
+            instanceId: "i-0000000000000001a",
+            accountId: "111111111111",
+            region: "us-east-1",
+            platform: "windows",
+            tags: TARGET,
+            instanceProfileArn: "arn:aws:iam::111111111111:instance-profile/app",
+            role: { name: "app-role", canSnapshot: false },
+            ssm: { registered: false },
+        },
+    ],
+};
+const config: PackConfig = {
+    "windows-instance-enrolled": enrollment,
+    "windows-instance-can-run-snapshot": enrollment,
+    [PREFLIGHT]: preflight,
+};
 
 const instanceTags = (tags: Record<string, string>) => [{ resourceType: "instance", tags }];
 const propagated = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
@@ -80,26 +100,31 @@ const sorted = (list: Violation[]) => [...list].sort((a, b) => sortKey(a).locale
 const name = (urn?: string) => urn?.split("::").pop();
 const enrolledPolicy = (list: Violation[]) => list.filter((v) => v.policy === "windows-instance-enrolled");
 
-describe("contract: every launch path under Pulumi's policy host", function () {
+describe("contract: every launch path, and the preflight, under Pulumi's policy host", function () {
     this.timeout(120_000);
     let host: PolicyHost;
 
-    before(async () => {
-        host = await PolicyHost.start();
+    /** Sends config as the engine does: schema defaults applied, and always a level. */
+    function configure(packConfig: PackConfig) {
         const engineConfig: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> = {};
         for (const policy of vssFleetPolicies()) {
-            const { level, properties } = effectiveConfig(policy, config);
+            const { level, properties } = effectiveConfig(policy, packConfig);
             engineConfig[policy.name] = { enforcementLevel: level ?? policy.enforcementLevel ?? "advisory", properties };
         }
-        await host.configure(engineConfig);
+        return host.configure(engineConfig);
+    }
+
+    before(async () => {
+        host = await PolicyHost.start();
+        await configure(config);
     });
     after(() => host?.stop());
 
-    async function both(stack: AnalyzedResource[]) {
+    async function both(stack: AnalyzedResource[], packConfig = config) {
         const offline = await evaluatePolicies(
             vssFleetPolicies().filter((p) => "validateStack" in p),
             stack,
-            { packName: POLICY_PACK_NAME, packVersion: "0.1.0", config },
+            { packName: POLICY_PACK_NAME, packVersion: "0.1.0", config: packConfig },
         );
         return { offline: offline.violations, served: await host.analyzeStack(stack) };
     }
@@ -145,5 +170,36 @@ describe("contract: every launch path under Pulumi's policy host", function () {
             /^can't run policy 'windows-instance-enrolled' from policy pack 'vss-fleet@v0\.1\.0' during preview: string value at \.tags/,
         );
         assert.deepStrictEqual(sorted(offline), sorted(served));
+    });
+
+    it("reports each preflight gap of an enrolled inventory instance, advisory by default and mandatory when configured", async () => {
+        const gaps = (list: Violation[]) => list.filter((v) => v.policy === PREFLIGHT);
+        const { offline, served } = await both([]);
+        assert.deepStrictEqual(
+            gaps(served).map((v) => [v.enforcementLevel, v.message.split("\n")[1].replace(/^.* is enrolled in environment prod but /, "")]),
+            [
+                [
+                    "advisory",
+                    "its role app-role lacks the snapshot permission (ec2:CreateSnapshots). Attach the environment's snapshot policy to role app-role, or switch the instance to the environment's instance profile.",
+                ],
+                [
+                    "advisory",
+                    "is not managed by SSM: Systems Manager has no record of its agent. Install and start the SSM Agent, give its role AmazonSSMManagedInstanceCore, and let it reach the SSM endpoints.",
+                ],
+            ],
+        );
+        assert.deepStrictEqual(sorted(offline), sorted(served));
+        const strict = { ...config, [PREFLIGHT]: { ...preflight, enforcementLevel: "mandatory" as const } };
+        await configure(strict);
+        try {
+            const again = await both([], strict);
+            assert.deepStrictEqual(
+                gaps(again.served).map((v) => v.enforcementLevel),
+                ["mandatory", "mandatory"],
+            );
+            assert.deepStrictEqual(sorted(again.offline), sorted(again.served));
+        } finally {
+            await configure(config);
+        }
     });
 });
