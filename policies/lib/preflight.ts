@@ -12,6 +12,8 @@ export interface PreflightGap {
     readonly code: PreflightCode;
     /** What is wrong, to follow "is enrolled but". */
     readonly problem: string;
+    /** The same without per-instance detail, so a report can group instances that share it. */
+    readonly summary: string;
     /** What to do about it. */
     readonly fix: string;
 }
@@ -22,6 +24,7 @@ export function preflightGaps(instance: InventoryInstance): PreflightGap[] {
         gaps.push({
             code: "no-instance-profile",
             problem: "has no instance profile, so neither SSM nor the snapshot can act for it",
+            summary: "no instance profile",
             fix: "Attach the environment's instance profile (stack output instanceProfileName), or a profile whose role has the snapshot policy.",
         });
     }
@@ -30,6 +33,7 @@ export function preflightGaps(instance: InventoryInstance): PreflightGap[] {
         gaps.push({
             code: "role-cannot-snapshot",
             problem: `its role ${role.name} lacks the snapshot permission (ec2:CreateSnapshots)`,
+            summary: `role ${role.name} lacks the snapshot permission`,
             fix: `Attach the environment's snapshot policy to role ${role.name}, or switch the instance to the environment's instance profile.`,
         });
     }
@@ -39,6 +43,7 @@ export function preflightGaps(instance: InventoryInstance): PreflightGap[] {
         gaps.push({
             code: "not-managed-by-ssm",
             problem: `is not managed by SSM: Systems Manager has no record of its agent${core}`,
+            summary: "not managed by SSM",
             fix: "Install and start the SSM Agent, give its role AmazonSSMManagedInstanceCore, and let it reach the SSM endpoints.",
         });
     } else if (ssm?.registered === true && ssm.pingStatus !== undefined && ssm.pingStatus !== "Online") {
@@ -46,6 +51,7 @@ export function preflightGaps(instance: InventoryInstance): PreflightGap[] {
         gaps.push({
             code: "ssm-agent-offline",
             problem: `its SSM agent is ${ssm.pingStatus}${since}, so Run Command cannot reach it`,
+            summary: `SSM agent ${ssm.pingStatus}`,
             fix: "Start the instance or its SSM Agent service (AmazonSSMAgent), and check that it reaches the SSM endpoints.",
         });
     }
