@@ -3,6 +3,7 @@ import apply from "./apply";
 import type { CommandDefinition } from "./command";
 import deployPolicy from "./deployPolicy";
 import destroy from "./destroy";
+import discover from "./discover";
 import drift from "./drift";
 import plan from "./plan";
 import preview from "./preview";
@@ -24,4 +25,5 @@ export const COMMANDS: readonly CommandDefinition[] = [
     deployPolicy,
     verify,
     previewStacks,
+    discover,
 ];

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { defaultRateControl } from "../../automation/offline/rateControl";
-import { MAX_CONCURRENCY, MAX_ERRORS } from "../../spec/aws";
+import { MAX_CONCURRENCY, MAX_ERRORS } from "../../core/environment/aws";
 
 const pick = (input: Parameters<typeof defaultRateControl>[0]) => {
     const { maxConcurrency, maxErrors } = defaultRateControl(input);
