@@ -19,6 +19,7 @@ export default defineCommand({
     examples: [
         "vss-fleet discover fleet.yaml --inventory instances.json --ssm ssm.json --iam iam.json",
         "vss-fleet discover fleet.yaml --inventory instances.json --format markdown",
+        "vss-fleet discover fleet.yaml --live --iam iam.json --json",
         "vss-fleet discover fleet.yaml --inventory instances.json --write-enrollment instances > enrollment.yaml",
     ],
     takesManifest: true,
@@ -29,6 +30,11 @@ export default defineCommand({
             "iam",
             "--iam <file>",
             "the JSON of 'aws iam get-account-authorization-details --filter Role LocalManagedPolicy --output json' (repeatable)",
+        ),
+        flag(
+            "live",
+            "--live",
+            "read instances and SSM agents with the SDK in each environment's account and region (deployRoleArn assumed)",
         ),
         envFilter,
         flag("all", "--all", "list every instance of each group (default: the first 10)"),
@@ -41,9 +47,14 @@ export default defineCommand({
         format("output format"),
     ],
     async run({ manifest, options, io }) {
-        if (options.inventory.length === 0) {
+        if (options.inventory.length === 0 && !options.live) {
             throw new UserInputError([
-                `discover reads files: give --inventory with the JSON of ${INSTANCES_JSON} for each account and region (live discovery is not implemented)`,
+                `discover needs --inventory with the JSON of ${INSTANCES_JSON} for each account and region, or --live to read them with your credentials`,
+            ]);
+        }
+        if (options.live && options.inventory.length + options.ssm.length > 0) {
+            throw new UserInputError([
+                "--live reads instances and SSM agents itself: leave out --inventory and --ssm (--iam files still apply)",
             ]);
         }
         const shape = options.writeEnrollment;
@@ -55,11 +66,37 @@ export default defineCommand({
         const { discover } = await import("../discover/classify");
         const fleet = loadManifest(manifest);
         const environments = chooseEnvironments(fleet, options.env);
-        const inventory = facts.withFacts(
-            facts.loadInstanceFiles(options.inventory),
-            options.ssm.length > 0 ? facts.loadSsmFiles(options.ssm) : undefined,
-            options.iam.length > 0 ? facts.rolesByProfile(facts.loadIamFiles(options.iam)) : undefined,
-        );
+        const roles = options.iam.length > 0 ? facts.rolesByProfile(facts.loadIamFiles(options.iam)) : undefined;
+        let inventory;
+        if (options.live) {
+            const { EC2Client } = await import("@aws-sdk/client-ec2");
+            const { SSMClient } = await import("@aws-sdk/client-ssm");
+            const { credentialsFor } = await import("../driver/identity");
+            const { liveFacts } = await import("../discover/live");
+            const instances = [];
+            const ssm = [];
+            const asked = new Set<string>();
+            // One read per account and region, with the credentials of the first environment there.
+            for (const env of environments) {
+                const where = `${env.spec.accountId}/${env.spec.region}`;
+                if (asked.has(where)) {
+                    continue;
+                }
+                asked.add(where);
+                const client = { region: env.spec.region, credentials: credentialsFor(env.spec) };
+                const found = await liveFacts(
+                    { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region },
+                    new EC2Client(client),
+                    new SSMClient(client),
+                );
+                instances.push(...found.instances);
+                ssm.push(...found.ssm);
+            }
+            inventory = facts.withFacts(instances, ssm, roles, asked);
+        } else {
+            const ssm = options.ssm.length > 0 ? facts.loadSsmFiles(options.ssm) : undefined;
+            inventory = facts.withFacts(facts.loadInstanceFiles(options.inventory), ssm, roles);
+        }
         const found = discover(environments, inventory, new Date());
         if (shape !== undefined) {
             const { writeEnrollment } = await import("../discover/enrollment");

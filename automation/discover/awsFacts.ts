@@ -17,7 +17,7 @@ const DESCRIBE_INSTANCES = "aws ec2 describe-instances --output json";
 const DESCRIBE_SSM = "aws ssm describe-instance-information --output json";
 const IAM_DETAILS = "aws iam get-account-authorization-details --filter Role LocalManagedPolicy --output json";
 
-const ssmSchema = z.looseObject({
+export const ssmSchema = z.looseObject({
     InstanceInformationList: z.array(
         z.looseObject({
             InstanceId: z.string().min(1),
@@ -53,26 +53,25 @@ const iamSchema = z.looseObject({
 export type SsmRecord = z.infer<typeof ssmSchema>["InstanceInformationList"][number];
 type IamDetails = z.infer<typeof iamSchema>;
 
-/** describe-instances, with the two fields the plain inventory leaves out. */
+/** describe-instances output (the CLI's JSON or an SDK page), with the two fields the plain inventory leaves out. */
+export function toInstances(output: z.infer<typeof describeInstancesSchema>): InventoryInstance[] {
+    const raw = new Map(output.Reservations.flatMap((r) => r.Instances).map((i) => [i.InstanceId, i as Record<string, unknown>]));
+    return toInventory(output).map((instance) => {
+        const facts = raw.get(instance.instanceId);
+        const type = facts?.InstanceType;
+        const profile = (facts?.IamInstanceProfile as { Arn?: unknown } | undefined)?.Arn;
+        return {
+            ...instance,
+            ...(typeof type === "string" ? { instanceType: type } : {}),
+            // describe-instances always says whether a profile is attached: absent means none.
+            instanceProfileArn: typeof profile === "string" ? profile : null,
+        };
+    });
+}
+
 export function loadInstanceFiles(files: readonly string[]): InventoryInstance[] {
-    const convert = (output: z.infer<typeof describeInstancesSchema>): InventoryInstance[] => {
-        const raw = new Map(
-            output.Reservations.flatMap((r) => r.Instances).map((i) => [i.InstanceId, i as Record<string, unknown> & typeof i]),
-        );
-        return toInventory(output).map((instance) => {
-            const facts = raw.get(instance.instanceId);
-            const type = facts?.InstanceType;
-            const profile = (facts?.IamInstanceProfile as { Arn?: unknown } | undefined)?.Arn;
-            return {
-                ...instance,
-                ...(typeof type === "string" ? { instanceType: type } : {}),
-                // describe-instances always says whether a profile is attached: absent means none.
-                instanceProfileArn: typeof profile === "string" ? profile : null,
-            };
-        });
-    };
     const byId = new Map<string, InventoryInstance>();
-    for (const instance of loadAwsJsonFiles(files, describeInstancesSchema, convert, DESCRIBE_INSTANCES, "the instances")) {
+    for (const instance of loadAwsJsonFiles(files, describeInstancesSchema, toInstances, DESCRIBE_INSTANCES, "the instances")) {
         byId.set(instance.instanceId, byId.get(instance.instanceId) ?? instance);
     }
     return [...byId.values()];
@@ -139,9 +138,11 @@ export function withFacts(
     instances: readonly InventoryInstance[],
     ssm: readonly SsmRecord[] | undefined,
     roles: ReadonlyMap<string, InventoryRole> | undefined,
+    /** `account/region` pairs SSM was asked about for certain (live discovery), on top of those inferred. */
+    asked: ReadonlySet<string> = new Set(),
 ): InventoryInstance[] {
     const records = new Map((ssm ?? []).map((r) => [r.InstanceId, r]));
-    const covered = new Set(instances.filter((i) => records.has(i.instanceId)).map((i) => `${i.accountId}/${i.region}`));
+    const covered = new Set([...asked, ...instances.filter((i) => records.has(i.instanceId)).map((i) => `${i.accountId}/${i.region}`)]);
     return instances.map((instance) => {
         const record = records.get(instance.instanceId);
         const role = instance.instanceProfileArn ? roles?.get(instance.instanceProfileArn) : undefined;

@@ -101,10 +101,11 @@ function groupOf(tags: TagSet, misses: readonly NearMiss[], target: TagSet): str
     return carriedInstead.length > 0 ? `carry ${carriedInstead.join(", ")}` : "carry none of the target tags";
 }
 
-/** How close an instance's tags come to an environment's: exact tags count double, near misses once. */
+/** How close an instance's tags come to an environment's: exact tags count 2, a near miss whose value matches 1. */
 function closeness(tags: TagSet, target: TagSet): number {
     const misses = nearMisses(tags, target);
-    return 2 * (Object.keys(target).length - misses.length) + misses.filter((m) => m.kind !== "missing" && m.kind !== "other-value").length;
+    const near = misses.filter((m) => m.found && m.found.value.trim().toLowerCase() === m.expected.toLowerCase());
+    return 2 * (Object.keys(target).length - misses.length) + near.length;
 }
 
 export function discover(environments: readonly FleetEnvironment[], inventory: readonly InventoryInstance[], today: Date): Discovery {

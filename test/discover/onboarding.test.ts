@@ -48,7 +48,7 @@ describe("onboarding: discover, enroll, plan (CLI, offline)", function () {
     it("refuses without instance files, and an unknown enrollment shape, with exit 2", async () => {
         const none = await runCli("discover", files.manifest);
         assert.strictEqual(none.code, 2);
-        assert.match(none.err, /^discover reads files: give --inventory/);
+        assert.match(none.err, /^discover needs --inventory with the JSON of .* or --live to read them with your credentials\n$/);
         const shape = await runCli("discover", files.manifest, "--inventory", files.instances[0], "--write-enrollment", "apply");
         assert.strictEqual(shape.code, 2);
         assert.strictEqual(shape.err, "--write-enrollment apply: choose one of instances, exemptions, create-tags\n");
