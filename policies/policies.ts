@@ -1,5 +1,6 @@
 /** Every policy of the pack, built with its dependencies. No PolicyPack here: constructing one starts a server. */
 import type { Policies } from "@pulumi/policy";
+import { fleetEnrolledInstancesSnapshotReady } from "./fleetEnrolledInstancesSnapshotReady";
 import { fleetWindowsInstancesEnrolled } from "./fleetWindowsInstancesEnrolled";
 import { iamNoBroadManagedPolicies } from "./iamNoBroadManagedPolicies";
 import { iamNoPassroleWildcard } from "./iamNoPassroleWildcard";
@@ -24,6 +25,7 @@ export function vssFleetPolicies(deps: PackDependencies = {}): Policies {
         windowsInstanceEnrolled(deps),
         windowsInstanceCanRunSnapshot(deps),
         fleetWindowsInstancesEnrolled(deps),
+        fleetEnrolledInstancesSnapshotReady(deps),
         iamNoUnscopedSnapshotPermissions,
         iamNoPassroleWildcard,
         iamNoBroadManagedPolicies,
