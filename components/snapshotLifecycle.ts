@@ -127,7 +127,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 timeout: 900,
                 memorySize: 256,
                 environment: {
-                    variables: this.alertTopic.arn.apply((alertTopicArn) =>
+                    variables: pulumi.all([this.alertTopic.arn, args.windowId]).apply(([alertTopicArn, windowId]) =>
                         functionEnvironment({
                             environment: args.environment,
                             fleet: args.fleet,
@@ -137,6 +137,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                             retention: args.retention,
                             drillInstancesPerRun: args.restoreDrill?.instancesPerRun,
                             alertTopicArn,
+                            windowId,
                         }),
                     ),
                 },

@@ -10,10 +10,13 @@ import {
     describeAttachments,
     describeEnvironmentSnapshots,
     describeSnapshotsSchema,
+    describeVolumesById,
     describeVolumesSchema,
     toAttachments,
     toSnapshots,
+    toVolumeIds,
 } from "../lifecycle/awsShapes";
+import { snapshotVolumeIds } from "../lifecycle/provenance";
 import { DEFAULT_FLEET } from "../../spec";
 import { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText, type EnvironmentVerdict } from "../lifecycle/verify";
 import { loadManifest } from "../manifest/load";
@@ -60,15 +63,17 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                     if (missing.length > 0) {
                         throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
                     }
+                    const volumes = loadAwsJsonFiles(
+                        options.volumes,
+                        describeVolumesSchema,
+                        (output) => [output],
+                        "aws ec2 describe-volumes --output json",
+                        "the volumes",
+                    );
                     const inputs = {
                         inventory: loadInventoryFiles(options.inventory),
-                        attachments: loadAwsJsonFiles(
-                            options.volumes,
-                            describeVolumesSchema,
-                            toAttachments,
-                            "aws ec2 describe-volumes --output json",
-                            "the volumes",
-                        ),
+                        attachments: volumes.flatMap(toAttachments),
+                        volumeIds: volumes.flatMap(toVolumeIds),
                         snapshots: loadAwsJsonFiles(
                             options.snapshots,
                             describeSnapshotsSchema,
@@ -84,10 +89,21 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                         const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
                         const inventory = await describeWindowsInstances(scope, client);
                         const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
+                        const [fleetVolumes, snapshots] = await Promise.all([
+                            describeAttachments(client, ids),
+                            describeEnvironmentSnapshots(client, env.spec.name),
+                        ]);
+                        // The snapshots' volumes wherever they are attached: provenance must see one attached elsewhere.
+                        const known = new Set(fleetVolumes.map((a) => a.volumeId));
+                        const others = await describeVolumesById(
+                            client,
+                            snapshotVolumeIds(snapshots).filter((id) => !known.has(id)),
+                        );
                         const inputs = {
                             inventory,
-                            attachments: await describeAttachments(client, ids),
-                            snapshots: await describeEnvironmentSnapshots(client, env.spec.name),
+                            attachments: [...fleetVolumes, ...others.attachments],
+                            volumeIds: [...known, ...others.knownVolumeIds],
+                            snapshots,
                         };
                         verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
                     }

@@ -8,6 +8,9 @@
  * 5. ...unless the instance has fewer than `minSets` good sets at all. Its backups are failing, and
  *    until they recover every recovery point counts, partial ones included (a bad set may still
  *    hold a good boot volume), so nothing of that instance is deleted.
+ * 6. A set is deleted only when its provenance is proven with the window history read
+ *    (provenance.ts): a set that the rules above would delete but the evidence does not prove is
+ *    WITHHELD and reported, never deleted. Tags alone never decide a deletion.
  */
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
 import type { SnapshotSet } from "./sets";
@@ -25,14 +28,46 @@ export interface Deletion {
     readonly reason: string;
 }
 
+/** A set the age rules would delete, kept because its provenance is not proven. */
+export interface Withheld {
+    readonly instanceId: string;
+    readonly setKey: string;
+    readonly startTime: string;
+    readonly snapshotIds: string[];
+    readonly verdict: string;
+    readonly reasons: string[];
+}
+
+export interface RetentionReview {
+    readonly deletions: Deletion[];
+    readonly withheld: Withheld[];
+}
+
+/** The sets to delete. */
 export function retentionPlan(
     setsByInstance: ReadonlyMap<string, readonly SnapshotSet[]>,
     rule: RetentionRule,
     owner: { readonly environment: string; readonly fleet: string },
     now: Date,
 ): Deletion[] {
+    return retentionReview(setsByInstance, rule, owner, now).deletions;
+}
+
+/**
+ * The sets to delete, and those the age rules would delete but the evidence does not allow.
+ * `windowHistoryRead: false` is the CLI's dry run: it cannot read the window's history, so it
+ * lists proven sets as the function would delete them if that history agrees too.
+ */
+export function retentionReview(
+    setsByInstance: ReadonlyMap<string, readonly SnapshotSet[]>,
+    rule: RetentionRule,
+    owner: { readonly environment: string; readonly fleet: string },
+    now: Date,
+    options: { readonly windowHistoryRead: boolean } = { windowHistoryRead: true },
+): RetentionReview {
     const cutoff = now.getTime() - rule.days * 86_400_000;
     const deletions: Deletion[] = [];
+    const withheld: Withheld[] = [];
     for (const [instanceId, sets] of setsByInstance) {
         const newestFirst = [...sets].sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
         const kept = new Set(newestFirst.filter((s) => s.good).slice(0, rule.minSets));
@@ -46,6 +81,18 @@ export function retentionPlan(
             if (kept.has(set) || !ours || set.startTime.getTime() >= cutoff) {
                 continue;
             }
+            const allowed = options.windowHistoryRead ? set.provenance?.deletable : set.provenance?.verdict === "proven";
+            if (!allowed) {
+                withheld.push({
+                    instanceId,
+                    setKey: set.key,
+                    startTime: set.startTime.toISOString(),
+                    snapshotIds: set.snapshots.map((s) => s.snapshotId),
+                    verdict: set.provenance?.verdict ?? "not judged",
+                    reasons: set.provenance?.reasons.length ? set.provenance.reasons : ["the window's execution history was not read"],
+                });
+                continue;
+            }
             deletions.push({
                 instanceId,
                 setKey: set.key,
@@ -55,5 +102,5 @@ export function retentionPlan(
             });
         }
     }
-    return deletions;
+    return { deletions, withheld };
 }

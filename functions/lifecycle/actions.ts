@@ -7,10 +7,11 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { retentionPlan } from "../../automation/lifecycle/retention";
+import { retentionReview } from "../../automation/lifecycle/retention";
 import type { LifecycleConfig } from "./config";
 import { drillInstance, drillPicks, sweepLeftovers, type DrillTiming } from "./drill";
 import { instanceSets, targetedInstances } from "./fleet";
+import { contradictionFailures, provenanceMetrics, recordExecutions } from "./provenance";
 import { applyRetention } from "./retention";
 import { alertOnFailures, instanceLabel, metricData, putMetrics, type Failure, type Metric } from "./report";
 import { readRun, runVerdicts } from "./runVerification";
@@ -41,7 +42,7 @@ export async function verifyRun(
         targetedInstances(clients.ec2, config.targetTags),
         readRun(clients.ssm, windowExecutionId),
     ]);
-    const sets = await instanceSets(clients.ec2, config, instances);
+    const sets = await instanceSets(clients, config, instances, now);
     const verdicts = runVerdicts(instances, sets, run, config.rpoHours, now);
     const failures: Failure[] = verdicts.filter((v) => !v.ok).map((v) => ({ subject: instanceLabel(v), reasons: v.reasons }));
     const metrics: Metric[] = [
@@ -56,15 +57,19 @@ export async function verifyRun(
                 instanceId: v.instanceId,
             })),
     ];
+    // Sets whose evidence disagrees are never deleted and always reported; proven ones get their execution recorded.
+    failures.push(...contradictionFailures(sets), ...(await recordExecutions(clients.ec2, sets)));
+    metrics.push(...provenanceMetrics(sets));
     let deletedSnapshots = 0;
     if (config.retention) {
-        const plan = retentionPlan(sets, config.retention, { environment: config.environment, fleet: config.fleet }, now);
-        const outcome = await applyRetention(clients.ec2, plan);
+        const review = retentionReview(sets, config.retention, { environment: config.environment, fleet: config.fleet }, now);
+        const outcome = await applyRetention(clients.ec2, review.deletions);
         deletedSnapshots = outcome.deletedSnapshotIds.length;
         failures.push(...outcome.failures);
         metrics.push(
             { MetricName: "RetentionDeletedSnapshots", Value: deletedSnapshots, Unit: "Count" },
             { MetricName: "RetentionFailures", Value: outcome.failures.length, Unit: "Count" },
+            { MetricName: "RetentionWithheldSets", Value: review.withheld.length, Unit: "Count" },
         );
     }
     await putMetrics(clients.cloudWatch, metricData(config.environment, metrics, now));
@@ -95,7 +100,7 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
         failures.push({ subject: "drill clean-up", reasons: [`could not delete leftover drill volumes ${swept.stuck.join(", ")}`] });
     }
     const instances = await targetedInstances(clients.ec2, config.targetTags);
-    const sets = await instanceSets(clients.ec2, config, instances);
+    const sets = await instanceSets(clients, config, instances, now);
     const picks = drillPicks(instances, sets, config.drillInstancesPerRun ?? 1);
     // Instances to drill, none restorable: that is a failed drill too (and says the backups are failing).
     const nothingToDrill = picks.length === 0 && instances.length > 0;

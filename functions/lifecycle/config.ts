@@ -24,6 +24,8 @@ export interface LifecycleConfig {
     readonly retention?: { readonly days: number; readonly minSets: number };
     readonly drillInstancesPerRun?: number;
     readonly alertTopicArn: string;
+    /** The environment's maintenance window: its execution history dates every set the function may delete. */
+    readonly windowId: string;
 }
 
 const ENV = {
@@ -35,6 +37,7 @@ const ENV = {
     retention: "VSS_FLEET_RETENTION",
     drillInstancesPerRun: "VSS_FLEET_DRILL_INSTANCES_PER_RUN",
     alertTopicArn: "VSS_FLEET_ALERT_TOPIC_ARN",
+    windowId: "VSS_FLEET_WINDOW_ID",
 } as const;
 
 /** The function's environment variables for a configuration (Lambda allows 4 KB of them; this stays far below). */
@@ -48,6 +51,7 @@ export function functionEnvironment(config: LifecycleConfig): Record<string, str
         ...(config.retention ? { [ENV.retention]: JSON.stringify(config.retention) } : {}),
         ...(config.drillInstancesPerRun ? { [ENV.drillInstancesPerRun]: String(config.drillInstancesPerRun) } : {}),
         [ENV.alertTopicArn]: config.alertTopicArn,
+        [ENV.windowId]: config.windowId,
     };
 }
 
@@ -73,6 +77,7 @@ const environmentSchema = z.object({
     [ENV.retention]: json(z.object({ days: z.int().positive(), minSets: z.int().positive() })).optional(),
     [ENV.drillInstancesPerRun]: z.coerce.number().int().positive().optional(),
     [ENV.alertTopicArn]: z.string().startsWith("arn:"),
+    [ENV.windowId]: z.string().min(1, "must name the environment's maintenance window"),
 });
 
 /** Reads the configuration back; a function deployed with broken variables fails loudly at its first call. */
@@ -92,6 +97,7 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
         ...(v[ENV.retention] ? { retention: v[ENV.retention] } : {}),
         ...(v[ENV.drillInstancesPerRun] ? { drillInstancesPerRun: v[ENV.drillInstancesPerRun] } : {}),
         alertTopicArn: v[ENV.alertTopicArn],
+        windowId: v[ENV.windowId],
     };
 }
 

@@ -58,6 +58,7 @@ describe("the snapshot lifecycle in an environment", () => {
                 rpoHours: 26,
                 excludeBootVolume: false,
                 alertTopicArn: "arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts",
+                windowId: "prod-backup-window-id",
             });
             assert.deepStrictEqual(fn.inputs.loggingConfig, { logFormat: "Text", logGroup: "/vss-fleet/prod/lifecycle" });
             assert.strictEqual(only(resources, T.logGroup).inputs.name, "/vss-fleet/prod/lifecycle");

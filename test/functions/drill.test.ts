@@ -12,6 +12,7 @@ import {
     clients,
     config,
     createMocks,
+    describeVolumes,
     hoursAgo,
     instance,
     NOW,
@@ -40,12 +41,12 @@ function world(): World {
             volume("vol-0c00000000000c001", WEB, "/dev/sda1", "us-east-1c"),
         ],
         snapshots: [
-            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-new", hoursAgo(2))),
-            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-old", hoursAgo(26))),
-            snapshot("vol-0b00000000000b001", "fs-new", hoursAgo(3), {
+            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-new", hoursAgo(0.25))),
+            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-old", hoursAgo(24.25))),
+            snapshot("vol-0b00000000000b001", "fs-new", hoursAgo(0.25), {
                 tags: { "vss-fleet:drilled-at": "2026-11-21T06:00:00.000Z", "vss-fleet:drill-result": "restored" },
             }),
-            snapshot("vol-0c00000000000c001", "web-bad", hoursAgo(3), { tags: { AppConsistent: "false" } }),
+            snapshot("vol-0c00000000000c001", "web-bad", hoursAgo(0.25), { tags: { AppConsistent: "false" } }),
         ],
     };
 }
@@ -107,8 +108,7 @@ function serveVolumes(mocks: Mocks, w: World, states: string[], leftovers: Volum
         if (input.Filters?.some((f) => f.Name === "tag:vss-fleet:drill")) {
             return { Volumes: leftovers };
         }
-        const attached = input.Filters?.find((f) => f.Name === "attachment.instance-id")?.Values ?? [];
-        return { Volumes: w.volumes.filter((v) => v.Attachments?.some((a) => attached.includes(a.InstanceId ?? ""))) };
+        return describeVolumes(w, input);
     });
 }
 

@@ -47,6 +47,7 @@ describe("vss-fleet verify", () => {
         assert.deepStrictEqual(prod.retention, {
             days: 30,
             minSets: 1,
+            withheld: [],
             wouldDelete: [
                 {
                     instanceId: "i-0a1b2c3d4e5f60001",
@@ -87,6 +88,7 @@ describe("vss-fleet verify", () => {
                 },
                 newestSetProblems: ["snap-0a000000000002002 (vol-0a00000000000a002) is error", "no snapshot of vol-0a00000000000a003"],
                 inconsistentSets: 1,
+                untrustedSets: [],
                 rpoBreached: false,
             },
             {
@@ -100,6 +102,7 @@ describe("vss-fleet verify", () => {
                 },
                 newestSetProblems: [],
                 inconsistentSets: 0,
+                untrustedSets: [],
                 rpoBreached: false,
             },
             {
@@ -107,6 +110,7 @@ describe("vss-fleet verify", () => {
                 name: "files-prod-01",
                 newestSetProblems: ["no snapshot of vol-0c00000000000c002"],
                 inconsistentSets: 1,
+                untrustedSets: [],
                 rpoBreached: true,
             },
         ]);
