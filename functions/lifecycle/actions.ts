@@ -91,13 +91,28 @@ export interface DrillSummary {
     readonly alerted: boolean;
 }
 
-export async function drill(clients: Clients, config: LifecycleConfig, timing: DrillTiming): Promise<DrillSummary> {
+/** A fresh random token per drill run (tests pass their own). */
+export function drillToken(): string {
+    // The global Web Crypto: no import, so the bundle needs nothing beyond the runtime's SDK.
+    return crypto.randomUUID().replace(/-/g, "").slice(0, 16);
+}
+
+export async function drill(clients: Clients, config: LifecycleConfig, timing: DrillTiming, token = drillToken()): Promise<DrillSummary> {
     const now = new Date(timing.clock());
-    const identity = { environment: config.environment, fleet: config.fleet, runId: `drill-${now.toISOString()}` };
+    const identity = { environment: config.environment, fleet: config.fleet, runId: `drill-${now.toISOString()}-${token}`, token };
     const failures: Failure[] = [];
     const swept = await sweepLeftovers(clients.ec2, config.environment, now);
     if (swept.stuck.length > 0) {
         failures.push({ subject: "drill clean-up", reasons: [`could not delete leftover drill volumes ${swept.stuck.join(", ")}`] });
+    }
+    if (swept.unproven.length > 0) {
+        failures.push({
+            subject: "drill clean-up",
+            reasons: [
+                `volume(s) ${swept.unproven.join(", ")} carry the ${config.environment} drill tag, but no drill of this function ` +
+                    "recorded creating them: left alone; check who tagged them, and delete them by hand if they are leftovers",
+            ],
+        });
     }
     const instances = await targetedInstances(clients.ec2, config.targetTags);
     const sets = await instanceSets(clients, config, instances, now);
@@ -114,6 +129,7 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
         }
     });
     const metrics: Metric[] = [
+        { MetricName: "DrillSweepRefusedVolumes", Value: swept.unproven.length, Unit: "Count" },
         { MetricName: "DrillSucceeded", Value: results.filter((r) => r.ok).length, Unit: "Count" },
         {
             MetricName: "DrillFailed",

@@ -8,8 +8,14 @@ import { z } from "zod";
 export const METRICS_NAMESPACE = "VssFleet";
 /** On every volume a drill creates: the environment it belongs to (IAM lets the function delete only these). */
 export const DRILL_TAG_KEY = "vss-fleet:drill";
-/** On every volume a drill creates: which drill run made it, so a crashed run's leftovers can be named. */
+/**
+ * On every volume a drill creates: which drill run made it (a per-run random token in it). The
+ * same key on the restored snapshot, with DRILL_VOLUME_TAG_KEY, is the drill's record of what it
+ * created: the sweep deletes a leftover volume only when that record names it.
+ */
 export const DRILL_RUN_TAG_KEY = "vss-fleet:drill-run";
+/** On a drilled snapshot: the volume the drill created from it (the CreateVolume response's id). */
+export const DRILL_VOLUME_TAG_KEY = "vss-fleet:drill-volume";
 /** Written on the snapshots of a drilled set: when, and with what result (the drill rotation reads them). */
 export const DRILLED_AT_TAG_KEY = "vss-fleet:drilled-at";
 export const DRILL_RESULT_TAG_KEY = "vss-fleet:drill-result";
