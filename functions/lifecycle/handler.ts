@@ -9,6 +9,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { drill, verifyRun, type Clients } from "./actions";
 import { lifecycleEventSchema, readConfig } from "./config";
+import { awsEventSchema, relayEvent } from "./relay";
 
 /** Time kept back from the deadline for deleting drill volumes and publishing the report... */
 const CLEANUP_RESERVE_MS = 120_000;
@@ -35,6 +36,12 @@ function awsClients(): Clients {
 
 export async function handler(event: unknown, context?: LambdaContext) {
     const config = readConfig(process.env);
+    const awsEvent = awsEventSchema.safeParse(event);
+    if (awsEvent.success) {
+        const summary = await relayEvent(awsClients(), config, awsEvent.data);
+        console.log(JSON.stringify(summary));
+        return summary;
+    }
     const parsed = lifecycleEventSchema.safeParse(event);
     if (!parsed.success) {
         throw new Error(`vss-fleet lifecycle function: unexpected event ${JSON.stringify(event)}: ${parsed.error.issues[0]?.message}`);

@@ -101,7 +101,7 @@ describe("offline plan of the example fleet", () => {
 
     it("renders text for people", () => {
         const text = toText(plan, "examples/fleet.yaml");
-        assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}30 resources to create:\n/);
+        assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}34 resources to create:\n/);
         assert.match(text, /\n {2}Windows instances: 3 enrolled, 1 exempt, 0 unenrolled\n/);
         assert.match(
             text,
