@@ -91,7 +91,7 @@ describe("offline plan of the example fleet", () => {
     it("renders a markdown summary fit for a pull request", () => {
         const markdown = toMarkdown(blocked, "examples/fleet.yaml");
         assert.match(markdown, /^### vss-fleet plan: BLOCKED\n/);
-        assert.match(markdown, /\n\| prod \| 111111111111 \/ us-east-1 \| 30 \| 3 \| 1 \| 1 \| 1 \| 0 \|\n/);
+        assert.match(markdown, /\n\| prod \| 111111111111 \/ us-east-1 \| 34 \| 3 \| 1 \| 1 \| 1 \| 0 \|\n/);
         assert.match(
             markdown,
             /\n- :no_entry: \*\*fleet-windows-instances-enrolled\*\* \(mandatory\): Windows instance i-0a1b2c3d4e5f60099/,
