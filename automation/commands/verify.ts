@@ -17,6 +17,7 @@ import {
     toVolumeIds,
 } from "../lifecycle/awsShapes";
 import { snapshotVolumeIds } from "../lifecycle/provenance";
+import { listRulesSchema, recycleBinQuery, recycleBinVerdict, type ListRulesOutput } from "../lifecycle/recycleBin";
 import { DEFAULT_FLEET } from "../../spec";
 import { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText, type EnvironmentVerdict } from "../lifecycle/verify";
 import { loadManifest } from "../manifest/load";
@@ -34,6 +35,10 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
         .option("--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)", collect, [])
         .option("--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)", collect, [])
         .option("--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)", collect, [])
+        .option(
+            "--recycle-bin <file>",
+            "'aws rbin list-rules --resource-type EBS_SNAPSHOT --resource-tags ResourceTagKey=vss-fleet:environment,ResourceTagValue=<env> --output json' (offline, one environment)",
+        )
         .option("--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)")
         .option("--fleet <name>", "the fleet tag on the snapshots: the Pulumi project's name", DEFAULT_FLEET)
         .option("--json", "print exactly one JSON object on stdout")
@@ -46,6 +51,7 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                     inventory: string[];
                     volumes: string[];
                     snapshots: string[];
+                    recycleBin?: string;
                     at?: string;
                     fleet: string;
                     json?: boolean;
@@ -82,7 +88,27 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                             "the snapshots",
                         ),
                     };
-                    verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now, options.fleet)));
+                    if (options.recycleBin !== undefined && chosen.length !== 1) {
+                        throw new UserInputError([
+                            `--recycle-bin ${options.recycleBin}: the rules of one environment; choose it with --env`,
+                        ]);
+                    }
+                    const rules =
+                        options.recycleBin === undefined
+                            ? undefined
+                            : loadAwsJsonFiles(
+                                  [options.recycleBin],
+                                  listRulesSchema,
+                                  (output) => [output],
+                                  "aws rbin list-rules --output json",
+                                  "the Recycle Bin rules",
+                              )[0];
+                    verdicts.push(
+                        ...chosen.map((env) => ({
+                            ...verifyEnvironment(env, inputs, now, options.fleet),
+                            recycleBin: recycleBinVerdict(rules),
+                        })),
+                    );
                 } else {
                     for (const env of chosen) {
                         const client = new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) });
@@ -105,7 +131,10 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                             volumeIds: [...known, ...others.knownVolumeIds],
                             snapshots,
                         };
-                        verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
+                        verdicts.push({
+                            ...verifyEnvironment(env, inputs, now, options.fleet),
+                            recycleBin: recycleBinVerdict(await listRecycleBinRules(env.spec)),
+                        });
                     }
                 }
                 const code = verifyExitCode(verdicts);
@@ -113,4 +142,15 @@ export function registerVerifyCommand(program: Command, io: Io, setExit: SetExit
                 setExit(code);
             },
         );
+}
+
+/** Live: the environment's Recycle Bin rules. The client loads only here: the other commands never pay for it. */
+async function listRecycleBinRules(spec: { readonly name: string; readonly region: string } & Parameters<typeof credentialsFor>[0]) {
+    const { RbinClient, paginateListRules } = await import("@aws-sdk/client-rbin");
+    const client = new RbinClient({ region: spec.region, credentials: credentialsFor(spec) });
+    const output: ListRulesOutput = { Rules: [] };
+    for await (const page of paginateListRules({ client }, recycleBinQuery(spec.name))) {
+        output.Rules.push(...listRulesSchema.parse({ Rules: page.Rules ?? [] }).Rules);
+    }
+    return output;
 }

@@ -10,6 +10,7 @@ import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { DEFAULT_FLEET } from "../../spec/tags";
 import type { FleetEnvironment } from "../manifest/load";
 import { judgeSets } from "./provenance";
+import { recycleBinLine, type RecycleBinVerdict } from "./recycleBin";
 import { retentionReview, type Deletion, type Withheld } from "./retention";
 import { snapshotSets, type Attachment, type SnapshotRecord } from "./sets";
 
@@ -32,6 +33,8 @@ export interface InstanceVerdict {
 
 export interface EnvironmentVerdict {
     readonly name: string;
+    /** Whether a Recycle Bin rule keeps the environment's deleted snapshots (set by the command). */
+    readonly recycleBin?: RecycleBinVerdict;
     readonly rpoHours: number;
     readonly instances: InstanceVerdict[];
     /** With retention configured: what the lifecycle function would delete now (a dry run). */
@@ -139,6 +142,9 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
             for (const u of i.untrustedSets) {
                 lines.push(`         ${u.verdict} set from ${u.startTime} (never deleted): ${u.reasons.join("; ")}`);
             }
+        }
+        if (env.recycleBin) {
+            lines.push(recycleBinLine(env.name, env.recycleBin));
         }
         if (env.retention) {
             const { days, minSets, wouldDelete } = env.retention;
