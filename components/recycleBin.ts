@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ENVIRONMENT_TAG_KEY } from "../spec/tags";
+import { ENVIRONMENT_TAG_KEY } from "../core/environment/tags";
 
 /** The rule's arguments: tag-scoped to the environment's snapshots (a pure function, tested directly). */
 export function recycleBinRuleArgs(environment: string, retentionDays: number): aws.rbin.RuleArgs {

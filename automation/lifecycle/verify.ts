@@ -7,12 +7,14 @@
  */
 import type { InventoryInstance } from "../../policies/config";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
-import { DEFAULT_FLEET } from "../../spec/tags";
+import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
-import { judgeSets } from "./provenance";
-import { recycleBinLine, type RecycleBinVerdict } from "./recycleBin";
-import { retentionReview, type Deletion, type Withheld } from "./retention";
-import { snapshotSets, type Attachment, type SnapshotRecord } from "./sets";
+import { judgeSets } from "../../core/lifecycle/provenance";
+import { recycleBinLine, type RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
+import { retentionReview, type Deletion, type Withheld } from "../../core/lifecycle/retention";
+import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
+import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
+import { snapshotSets, type Attachment, type SnapshotRecord } from "../../core/lifecycle/sets";
 
 export interface InstanceVerdict {
     readonly instanceId: string;
@@ -37,6 +39,10 @@ export interface EnvironmentVerdict {
     readonly recycleBin?: RecycleBinVerdict;
     readonly rpoHours: number;
     readonly instances: InstanceVerdict[];
+    /** Per copy destination: the newest complete copied set of each instance against its RPO. */
+    readonly copies?: CopyVerdict[];
+    /** Why the copies were not judged (never silently skipped). */
+    readonly copiesNotChecked?: string;
     /** With retention configured: what the lifecycle function would delete now (a dry run). */
     readonly retention?: {
         readonly days: number;
@@ -53,6 +59,10 @@ export interface VerifyInputs {
     /** Every volume described, attached or not; default: the attached ones. */
     readonly volumeIds?: readonly string[];
     readonly snapshots: readonly SnapshotRecord[];
+    /** The copies read at the destinations, by destination label; a destination absent here was not read. */
+    readonly copies?: ReadonlyMap<string, readonly CopiedSnapshot[]>;
+    /** Why no destination could be read, when none was. */
+    readonly copiesNotRead?: string;
 }
 
 /** The environment's enrolled instances: selected by tags, or listed in the manifest. */
@@ -87,14 +97,33 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
     const review = retention
         ? retentionReview(sets, retention, { environment: env.spec.name, fleet }, now, { windowHistoryRead: false })
         : undefined;
+    const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
+    const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);
     return {
         name: env.spec.name,
         rpoHours: env.spec.rpoHours,
+        ...(destinations.length > 0
+            ? {
+                  copies: destinations
+                      .filter(({ label }) => inputs.copies?.has(label))
+                      .map(({ d, label }) =>
+                          judgeCopies(
+                              label,
+                              d.rpoHours ?? env.spec.rpoHours + 24,
+                              inputs.copies?.get(label) ?? [],
+                              instances.map((i) => i.instanceId),
+                              now,
+                          ),
+                      ),
+                  ...(unread.length > 0
+                      ? { copiesNotChecked: `copies not checked at ${unread.join(", ")}: ${inputs.copiesNotRead ?? "not read"}` }
+                      : {}),
+              }
+            : {}),
         ...(retention && review ? { retention: { ...retention, wouldDelete: review.deletions, withheld: review.withheld } } : {}),
         instances: instances.map((instance) => {
             const mine = sets.get(instance.instanceId) ?? [];
-            const good = mine.find((s) => s.good);
-            const ageHours = good ? (now.getTime() - good.startTime.getTime()) / 3_600_000 : undefined;
+            const { newestGood: good, ageHours, breached } = judgeRpo(mine, env.spec.rpoHours, now);
             return {
                 instanceId: instance.instanceId,
                 ...(instance.name ? { name: instance.name } : {}),
@@ -103,7 +132,7 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                           newestGoodSet: {
                               key: good.key,
                               startTime: good.startTime.toISOString(),
-                              ageHours: Math.round(ageHours * 10) / 10,
+                              ageHours: roundHours(ageHours, 1),
                               snapshotIds: good.snapshots.map((s) => s.snapshotId),
                           },
                       }
@@ -118,14 +147,16 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                         verdict: s.provenance?.verdict ?? "",
                         reasons: s.provenance?.reasons ?? [],
                     })),
-                rpoBreached: ageHours === undefined || ageHours > env.spec.rpoHours,
+                rpoBreached: breached,
             };
         }),
     };
 }
 
 export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number {
-    return verdicts.some((e) => e.instances.some((i) => i.rpoBreached)) ? 1 : 0;
+    const breached = (e: EnvironmentVerdict) =>
+        e.instances.some((i) => i.rpoBreached) || (e.copies ?? []).some((c) => c.instances.some((i) => i.rpoBreached));
+    return verdicts.some(breached) ? 1 : 0;
 }
 
 export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
@@ -143,8 +174,19 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
                 lines.push(`         ${u.verdict} set from ${u.startTime} (never deleted): ${u.reasons.join("; ")}`);
             }
         }
-        if (env.recycleBin) {
-            lines.push(recycleBinLine(env.name, env.recycleBin));
+        for (const copy of env.copies ?? []) {
+            lines.push(`  copies at ${copy.destination} (RPO ${copy.rpoHours} h)`);
+            for (const i of copy.instances) {
+                const newest = i.newestCompleteSet
+                    ? `newest complete copied set ${i.newestCompleteSet.ageHours} h old`
+                    : "no complete copied set";
+                lines.push(
+                    `    ${i.rpoBreached ? "BREACH" : "ok    "} ${i.instanceId}: ${newest}${i.incompleteSets ? `; ${i.incompleteSets} incomplete copied set(s)` : ""}`,
+                );
+            }
+        }
+        if (env.copiesNotChecked) {
+            lines.push(`  ${env.copiesNotChecked}`);
         }
         if (env.retention) {
             const { days, minSets, wouldDelete } = env.retention;
@@ -162,12 +204,22 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
                 ),
             );
         }
+        if (env.recycleBin) {
+            lines.push(recycleBinLine(env.name, env.recycleBin));
+        }
     }
     const breaches = verdicts.reduce((n, e) => n + e.instances.filter((i) => i.rpoBreached).length, 0);
+    const copyBreaches = verdicts.reduce(
+        (n, e) => n + (e.copies ?? []).reduce((m, c) => m + c.instances.filter((i) => i.rpoBreached).length, 0),
+        0,
+    );
     lines.push(
         breaches === 0
             ? "OK: every enrolled instance has a good set within its RPO."
             : `BREACH: ${breaches} instance(s) without a good set within the RPO.`,
     );
+    if (copyBreaches > 0) {
+        lines.push(`BREACH: ${copyBreaches} copied instance set(s) missing or older than the destination's RPO.`);
+    }
     return lines.join("\n");
 }

@@ -13,7 +13,7 @@ import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
-import { DEFAULT_FLEET, lifecycleSummary } from "../../spec";
+import { DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
 
 export interface PlannedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */
@@ -59,6 +59,7 @@ export function generatedPolicyConfig(
     return {
         "windows-instance-enrolled": enrollment,
         "windows-instance-can-run-snapshot": enrollment,
+        "windows-instance-requires-imdsv2": { resolveAmis: options.resolveAmis },
         "fleet-windows-instances-enrolled": {
             environment: {
                 name: env.spec.name,

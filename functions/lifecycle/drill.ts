@@ -14,10 +14,16 @@ import {
     EC2Client,
     paginateDescribeVolumes,
 } from "@aws-sdk/client-ec2";
-import { describeEnvironmentSnapshots } from "../../automation/lifecycle/awsShapes";
-import type { SnapshotSet } from "../../automation/lifecycle/sets";
-import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
-import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILL_TAG_KEY, DRILL_VOLUME_TAG_KEY, DRILLED_AT_TAG_KEY } from "./config";
+import { describeEnvironmentSnapshots } from "../../core/lifecycle/awsShapes";
+import type { SnapshotSet } from "../../core/lifecycle/sets";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
+import {
+    DRILL_RESULT_TAG_KEY,
+    DRILL_RUN_TAG_KEY,
+    DRILL_TAG_KEY,
+    DRILL_VOLUME_TAG_KEY,
+    DRILLED_AT_TAG_KEY,
+} from "../../core/lifecycle/functionConfig";
 import type { FleetInstance } from "./fleet";
 
 export interface DrillPick {

@@ -5,10 +5,10 @@
  */
 import { EC2Client, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import { paginateDescribeMaintenanceWindowExecutions, SSMClient } from "@aws-sdk/client-ssm";
-import { describeAttachments, describeEnvironmentSnapshots, describeVolumesById } from "../../automation/lifecycle/awsShapes";
-import { judgeSets, snapshotVolumeIds, type WindowExecution } from "../../automation/lifecycle/provenance";
-import { snapshotSets, type SnapshotSet } from "../../automation/lifecycle/sets";
-import type { LifecycleConfig } from "./config";
+import { describeAttachments, describeEnvironmentSnapshots, describeVolumesById } from "../../core/lifecycle/awsShapes";
+import { judgeSets, snapshotVolumeIds, type WindowExecution } from "../../core/lifecycle/provenance";
+import { snapshotSets, type SnapshotSet } from "../../core/lifecycle/sets";
+import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 
 export interface FleetInstance {
     readonly instanceId: string;

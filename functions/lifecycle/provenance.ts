@@ -5,8 +5,8 @@
  * it after about 30 days, long before most retention periods end).
  */
 import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { untrustedSets, WINDOW_EXECUTION_TAG_KEY } from "../../automation/lifecycle/provenance";
-import type { SnapshotSet } from "../../automation/lifecycle/sets";
+import { untrustedSets, WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
+import type { SnapshotSet } from "../../core/lifecycle/sets";
 import type { Failure, Metric } from "./report";
 
 /** EC2 CreateTags takes at most 1,000 resources per call. */

@@ -10,9 +10,9 @@
 import { EC2Client, paginateDescribeSnapshots } from "@aws-sdk/client-ec2";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { z } from "zod";
-import { describeVolumesById } from "../../automation/lifecycle/awsShapes";
-import { ENVIRONMENT_TAG_KEY } from "../../spec/tags";
-import type { LifecycleConfig } from "./config";
+import { describeVolumesById } from "../../core/lifecycle/awsShapes";
+import { ENVIRONMENT_TAG_KEY } from "../../core/environment/tags";
+import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 import { targetedInstances } from "./fleet";
 import { alertOnFailures, type Failure } from "./report";
 

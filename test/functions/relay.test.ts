@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { DescribeSnapshotsCommand } from "@aws-sdk/client-ec2";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { handler } from "../../functions/lifecycle/handler";
-import { functionEnvironment } from "../../functions/lifecycle/config";
+import { functionEnvironment } from "../../core/lifecycle/functionConfig";
 import { relayEvent } from "../../functions/lifecycle/relay";
 import { clients, config, createMocks, instance, resetMocks, restoreMocks, serve, snapshot, volume, type Mocks } from "./fixtures";
 
