@@ -74,15 +74,15 @@ export function retentionReview(
     const withheld: Withheld[] = [];
     for (const [instanceId, sets] of setsByInstance) {
         const newestFirst = [...sets].sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-        const kept = new Set(newestFirst.filter((s) => s.good).slice(0, rule.minSets));
+        // Only sets wholly ours count toward minSets: another fleet's good set on the same instance keeps nothing of ours safe.
+        const wholly = (set: SnapshotSet) =>
+            set.snapshots.every((s) => s.tags[ENVIRONMENT_TAG_KEY] === owner.environment && s.tags[FLEET_TAG_KEY] === owner.fleet);
+        const kept = new Set(newestFirst.filter((s) => s.good && wholly(s)).slice(0, rule.minSets));
         if (kept.size < rule.minSets) {
             continue;
         }
         for (const set of newestFirst) {
-            const ours = set.snapshots.every(
-                (s) => s.tags[ENVIRONMENT_TAG_KEY] === owner.environment && s.tags[FLEET_TAG_KEY] === owner.fleet,
-            );
-            if (kept.has(set) || !ours || set.startTime.getTime() >= cutoff) {
+            if (kept.has(set) || !wholly(set) || set.startTime.getTime() >= cutoff) {
                 continue;
             }
             const allowed =

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { judgeSets, type WindowExecution } from "../../../core/lifecycle/provenance";
-import { retentionReview } from "../../../core/lifecycle/retention";
+import { retentionPlan, retentionReview } from "../../../core/lifecycle/retention";
 import { snapshotSets, type Attachment, type SnapshotRecord } from "../../../core/lifecycle/sets";
 
 const NOW = new Date("2026-11-28T08:00:00Z");
@@ -120,5 +120,15 @@ describe("set-aware retention", () => {
             review.withheld.map((w) => [w.setKey, w.verdict, w.reasons]),
             [["set-40", "proven", ["the window's execution history was not read"]]],
         );
+    });
+
+    it("counts only sets wholly of this environment and fleet toward minSets", () => {
+        // The newest good set belongs to another fleet with the same environment name (not judged: retentionPlan).
+        const sets = snapshotSets([...run(1, { fleet: "other" }), ...run(40)], attachments, {
+            environment: "prod",
+            excludeBootVolume: false,
+            rootDeviceOf: () => "/dev/sda1",
+        });
+        assert.deepStrictEqual(retentionPlan(sets, { days: 30, minSets: 1 }, owner, NOW), [], "set-40 is our only good set: kept");
     });
 });
