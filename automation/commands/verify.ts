@@ -1,6 +1,6 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
 import type { ListRulesOutput } from "../../core/lifecycle/recycleBin";
-import type { EnvironmentVerdict } from "../lifecycle/verify";
+import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
@@ -37,7 +37,7 @@ export default defineCommand({
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../lifecycle/verify");
+        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const { snapshotVolumeIds } = await import("../../core/lifecycle/provenance");
         const rbin = await import("../../core/lifecycle/recycleBin");
@@ -54,57 +54,63 @@ export default defineCommand({
             if (missing.length > 0) {
                 throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
             }
-            const { loadAwsJsonFiles } = await import("../awsJson");
-            const volumes = loadAwsJsonFiles(
-                options.volumes,
-                shapes.describeVolumesSchema,
-                (output) => [output],
-                "aws ec2 describe-volumes --output json",
-                "the volumes",
-            );
-            const inputs = {
-                inventory: loadInventoryFiles(options.inventory),
-                attachments: volumes.flatMap(shapes.toAttachments),
-                volumeIds: volumes.flatMap(shapes.toVolumeIds),
-                snapshots: loadAwsJsonFiles(
-                    options.snapshots,
-                    shapes.describeSnapshotsSchema,
-                    shapes.toSnapshots,
-                    "aws ec2 describe-snapshots --output json",
-                    "the snapshots",
-                ),
-            };
-            const { copiesByDestination } = await import("../lifecycle/copyInputs");
-            const copies =
-                options.copySnapshots.length > 0
-                    ? copiesByDestination(
-                          loadAwsJsonFiles(
-                              options.copySnapshots,
-                              shapes.describeSnapshotsSchema,
-                              shapes.toSnapshots,
-                              "aws ec2 describe-snapshots --owner-ids self --output json",
-                              "the copies",
-                          ),
-                      )
-                    : undefined;
-            const withCopies = { ...inputs, ...(copies ? { copies } : { copiesNotRead: "no --copy-snapshots file was given" }) };
+            const { loadAll, loadAwsJsonFiles } = await import("../awsJson");
+            const { copiesByDestination } = await import("../verify/copyInputs");
+            const inputs = loadAll({
+                inventory: () => loadInventoryFiles(options.inventory),
+                volumes: () =>
+                    loadAwsJsonFiles(
+                        options.volumes,
+                        shapes.describeVolumesSchema,
+                        (output) => [output],
+                        "aws ec2 describe-volumes --output json",
+                        "the volumes",
+                    ),
+                recycleBinRules: () =>
+                    options.recycleBin === undefined
+                        ? undefined
+                        : loadAwsJsonFiles(
+                              [options.recycleBin],
+                              rbin.listRulesSchema,
+                              (output) => [output],
+                              "aws rbin list-rules --output json",
+                              "the Recycle Bin rules",
+                          )[0],
+                snapshots: () =>
+                    loadAwsJsonFiles(
+                        options.snapshots,
+                        shapes.describeSnapshotsSchema,
+                        shapes.toSnapshots,
+                        "aws ec2 describe-snapshots --output json",
+                        "the snapshots",
+                    ),
+                copies: () =>
+                    options.copySnapshots.length > 0
+                        ? copiesByDestination(
+                              loadAwsJsonFiles(
+                                  options.copySnapshots,
+                                  shapes.describeSnapshotsSchema,
+                                  shapes.toSnapshots,
+                                  "aws ec2 describe-snapshots --owner-ids self --output json",
+                                  "the copies",
+                              ),
+                          )
+                        : undefined,
+            });
             if (options.recycleBin !== undefined && chosen.length !== 1) {
                 throw new UserInputError([`--recycle-bin ${options.recycleBin}: the rules of one environment; choose it with --env`]);
             }
-            const rules =
-                options.recycleBin === undefined
-                    ? undefined
-                    : loadAwsJsonFiles(
-                          [options.recycleBin],
-                          rbin.listRulesSchema,
-                          (output) => [output],
-                          "aws rbin list-rules --output json",
-                          "the Recycle Bin rules",
-                      )[0];
+            const withCopies = {
+                inventory: inputs.inventory,
+                snapshots: inputs.snapshots,
+                attachments: inputs.volumes.flatMap(shapes.toAttachments),
+                volumeIds: inputs.volumes.flatMap(shapes.toVolumeIds),
+                ...(inputs.copies ? { copies: inputs.copies } : { copiesNotRead: "no --copy-snapshots file was given" }),
+            };
             verdicts.push(
                 ...chosen.map((env) => ({
                     ...verifyEnvironment(env, withCopies, now, options.fleet),
-                    recycleBin: rbin.recycleBinVerdict(rules),
+                    recycleBin: rbin.recycleBinVerdict(inputs.recycleBinRules),
                 })),
             );
         } else {
@@ -116,7 +122,7 @@ export default defineCommand({
                 const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
                 const inventory = await describeWindowsInstances(scope, client);
                 const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
-                const { liveCopies } = await import("../lifecycle/copyInputs");
+                const { liveCopies } = await import("../verify/copyInputs");
                 const [fleetVolumes, snapshots] = await Promise.all([
                     shapes.describeAttachments(client, ids),
                     shapes.describeEnvironmentSnapshots(client, env.spec.name),
@@ -140,8 +146,19 @@ export default defineCommand({
                 });
             }
         }
+        const { accountFor } = await import("../manifest/accounting");
+        accountFor(
+            "verify",
+            chosen.map((e) => e.spec.name),
+            verdicts.map((v) => v.name),
+        );
         const code = verifyExitCode(verdicts);
-        io.out(options.json ? JSON.stringify({ ok: code === 0, environments: verdicts }) : verifyText(verdicts));
+        const counted = `${verdicts.length} of ${fleet.environments.length} environment(s) of the manifest verified`;
+        io.out(
+            options.json
+                ? JSON.stringify({ ok: code === 0, environmentsInManifest: fleet.environments.length, environments: verdicts })
+                : `${counted}:\n${verifyText(verdicts)}`,
+        );
         return code;
     },
 });

@@ -10,10 +10,10 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { retentionReview } from "../../core/lifecycle/retention";
 import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 import { drillInstance, drillPicks, sweepLeftovers, type DrillTiming } from "./drill";
-import { instanceSets, targetedInstances } from "./fleet";
+import { instanceSets, targetedInstances } from "./fleetInstances";
 import { applyProtection, protectedRetention, readProtectionState, type ProtectionContext } from "./protect";
+import { applyRetention } from "./applyRetention";
 import { contradictionFailures, provenanceMetrics, recordExecutions } from "./provenance";
-import { applyRetention } from "./retention";
 import { alertOnFailures, instanceLabel, metricData, putMetrics, type Failure, type Metric } from "./report";
 import { readRun, runVerdicts } from "./runVerification";
 

@@ -24,7 +24,7 @@ import {
     DRILL_VOLUME_TAG_KEY,
     DRILLED_AT_TAG_KEY,
 } from "../../core/lifecycle/functionConfig";
-import type { FleetInstance } from "./fleet";
+import type { FleetInstance } from "./fleetInstances";
 
 export interface DrillPick {
     readonly instance: FleetInstance;

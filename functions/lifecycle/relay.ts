@@ -13,7 +13,7 @@ import { z } from "zod";
 import { describeVolumesById } from "../../core/lifecycle/awsShapes";
 import { ENVIRONMENT_TAG_KEY } from "../../core/environment/tags";
 import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
-import { targetedInstances } from "./fleet";
+import { targetedInstances } from "./fleetInstances";
 import { alertOnFailures, type Failure } from "./report";
 
 export const awsEventSchema = z.looseObject({

@@ -5,7 +5,7 @@
  * lifecycle function judges them (provenance.ts), without the window's execution history: a set
  * whose tags contradict its volumes is untrusted here too, and never counts as good.
  */
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
