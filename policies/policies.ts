@@ -12,6 +12,7 @@ import { snapshotTaskLogging } from "./snapshotTaskLogging";
 import { ssmDocumentNotPublic } from "./ssmDocumentNotPublic";
 import { windowsInstanceCanRunSnapshot } from "./windowsInstanceCanRunSnapshot";
 import { windowsInstanceEnrolled } from "./windowsInstanceEnrolled";
+import { windowsInstanceRequiresImdsv2 } from "./windowsInstanceRequiresImdsv2";
 
 export const POLICY_PACK_NAME = "vss-fleet";
 
@@ -33,5 +34,6 @@ export function vssFleetPolicies(deps: PackDependencies = {}): Policies {
         maintenanceWindowTaskBounded,
         maintenanceWindowSane,
         snapshotTaskLogging,
+        windowsInstanceRequiresImdsv2(deps),
     ];
 }

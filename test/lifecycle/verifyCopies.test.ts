@@ -50,6 +50,7 @@ describe("vss-fleet verify with copies", () => {
             "  copies at 333333333333/eu-west-1 (RPO 72 h)",
             "    BREACH i-0a1b2c3d4e5f60001: no complete copied set; 1 incomplete copied set(s)",
             "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",
+            "  recycle bin: not checked (offline: pass --recycle-bin FILE)",
             "OK: every enrolled instance has a good set within its RPO.",
             "BREACH: 3 copied instance set(s) missing or older than the destination's RPO.",
         ]);
