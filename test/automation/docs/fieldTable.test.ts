@@ -1,9 +1,9 @@
-/** FIELD_TABLE_DOC.md's EnvironmentSpec table is the one generated from the schema (`npm run docs`). */
+/** docs/manifest.md's EnvironmentSpec table is the one generated from the schema (`npm run docs`). */
 import * as assert from "assert";
 import * as fs from "fs";
 import { fieldTable, FIELD_TABLE_DOC, withFieldTable } from "../../../automation/docs/fieldTable";
 
-describe("the FIELD_TABLE_DOC's EnvironmentSpec field table", function () {
+describe("the EnvironmentSpec field table in docs/manifest.md", function () {
     this.timeout(30_000);
     const readme = fs.readFileSync(FIELD_TABLE_DOC, "utf8");
 
