@@ -345,7 +345,7 @@ export function lifecycleSummary(
     ].join("; ");
 }
 
-/** What a user writes: every defaulted field optional. */
+/** What a user writes: every defaulted field optional. @public (for programs that build specs in TypeScript) */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment with defaults applied and its name-dependent defaults resolved. */
 export type EnvironmentSpec = z.output<typeof environmentSchema> & {

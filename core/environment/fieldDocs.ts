@@ -1,5 +1,5 @@
 /**
- * The EnvironmentSpec's field table for people (README.md, between the field-table markers): the
+ * The EnvironmentSpec's field table for people (docs/manifest.md, between the field-table markers): the
  * rules of each field in words. The table's rows, their order and the defaults come from the zod
  * schema (automation/docs/fieldTable.ts); this map is typed by the schema's keys, so a new field does
  * not compile until it is documented here. `default` is given only where the schema's own default

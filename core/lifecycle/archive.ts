@@ -17,7 +17,7 @@ import type { SnapshotSet } from "./sets";
 
 /** AWS bills an archived snapshot for at least this many days. */
 export const ARCHIVE_MINIMUM_DAYS = 90;
-/** Restoring an archived snapshot takes up to this many hours (AWS's documented bound). */
+/** Restoring an archived snapshot takes up to this many hours (AWS's documented bound). @public (documents the restore runbook's wait; no code reads it yet) */
 export const ARCHIVE_RESTORE_HOURS = 72;
 
 export interface ArchiveRule {

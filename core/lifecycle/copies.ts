@@ -24,6 +24,7 @@ export const DEFAULT_CONCURRENT_COPIES = 20;
 
 /** On every copy: where it came from, and which set it belongs to. */
 export const COPY_SOURCE_SNAPSHOT_TAG_KEY = "vss-fleet:source-snapshot-id";
+/** @public (a tag key operators filter copies by; knip misses its use as a computed key) */
 export const COPY_SOURCE_REGION_TAG_KEY = "vss-fleet:source-region";
 export const COPY_SET_KEY_TAG_KEY = "vss-fleet:set-key";
 export const COPY_SET_SIZE_TAG_KEY = "vss-fleet:set-size";

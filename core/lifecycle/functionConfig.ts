@@ -167,6 +167,7 @@ export const lifecycleEventSchema = z.discriminatedUnion("action", [
     z.object({ action: z.literal("verify-run"), windowExecutionId: z.string().regex(/^[0-9a-f-]{36}$/i, "must be a window execution id") }),
     z.object({ action: z.literal("drill") }),
 ]);
+/** @public (the event's type, for code that invokes the function) */
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 
 /** The function's protection settings from an environment's spec; undefined when it has none. */

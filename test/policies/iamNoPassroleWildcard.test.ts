@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { UNKNOWN_VALUES } from "../../automation/offline/policyRuntime";
 import { taskRolePolicy } from "../../components/iam";
-import { iamDocument as json, SCOPE as scope } from "./fixtures";
+import { iamDocument as json, SCOPE as scope } from "./goodResources";
 import { messages, resource } from "./harness";
 
 describe("iam-no-passrole-wildcard", () => {

@@ -1,7 +1,7 @@
 /** maintenance-window-sane (policies/maintenanceWindowSane.ts). */
 import * as assert from "assert";
 import { UNKNOWN_VALUES } from "../../automation/offline/policyRuntime";
-import { goodWindow, WINDOW } from "./fixtures";
+import { goodWindow, WINDOW } from "./goodResources";
 import { messages, resource, run } from "./harness";
 
 describe("maintenance-window-sane", () => {

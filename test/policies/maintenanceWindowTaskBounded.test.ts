@@ -1,7 +1,7 @@
 /** maintenance-window-task-bounded (policies/maintenanceWindowTaskBounded.ts). */
 import * as assert from "assert";
 import { UNKNOWN_VALUES } from "../../automation/offline/policyRuntime";
-import { goodTask, TASK } from "./fixtures";
+import { goodTask, TASK } from "./goodResources";
 import { messages, resource } from "./harness";
 
 describe("maintenance-window-task-bounded", () => {

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { runUnderMocks } from "../../automation/offline/mockRuntime";
 import { defineEnvironment } from "../../stacks/program";
 import { specOf } from "../helpers";
-import { enrollment } from "./fixtures";
+import { enrollment } from "./goodResources";
 import { resource } from "./harness";
 
 describe("our own stacks pass our own pack", () => {

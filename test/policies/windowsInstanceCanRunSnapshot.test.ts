@@ -1,7 +1,7 @@
 /** windows-instance-can-run-snapshot (policies/windowsInstanceCanRunSnapshot.ts). */
 import * as assert from "assert";
 import { UNKNOWN_VALUES } from "../../automation/offline/policyRuntime";
-import { enrollment, WINDOWS_AMI } from "./fixtures";
+import { enrollment, WINDOWS_AMI } from "./goodResources";
 import { resource, run } from "./harness";
 
 describe("windows-instance-can-run-snapshot", () => {

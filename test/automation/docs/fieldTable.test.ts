@@ -1,20 +1,20 @@
 /** docs/manifest.md's EnvironmentSpec table is the one generated from the schema (`npm run docs`). */
 import * as assert from "assert";
 import * as fs from "fs";
-import { fieldTable, README, readmeWithFieldTable } from "../../../automation/docs/fieldTable";
+import { fieldTable, FIELD_TABLE_DOC, withFieldTable } from "../../../automation/docs/fieldTable";
 
 describe("the EnvironmentSpec field table in docs/manifest.md", function () {
     this.timeout(30_000);
-    const readme = fs.readFileSync(README, "utf8");
+    const readme = fs.readFileSync(FIELD_TABLE_DOC, "utf8");
 
     it("matches the schema: run `npm run docs` after changing a field", async () => {
-        assert.strictEqual(await readmeWithFieldTable(readme), readme);
+        assert.strictEqual(await withFieldTable(readme), readme);
     });
 
     it("a hand edit of the table is caught (the check can fail)", async () => {
         const edited = readme.replace(/\| `durationHours` +\| `1` /, (row) => row.replace("`1`", "`2`"));
         assert.notStrictEqual(edited, readme, "the fixture edit must hit the table");
-        assert.notStrictEqual(await readmeWithFieldTable(edited), edited);
+        assert.notStrictEqual(await withFieldTable(edited), edited);
     });
 
     it("rows in the schema's order, defaults read from the schema", () => {

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { UserInputError } from "../../automation/errors";
-import { loadInventoryFiles, parseInventoryFile, regionOfZone } from "../../automation/inventory/describeInstances";
-import { describeWindowsInstances } from "../../automation/inventory/live";
+import { UserInputError } from "../../../automation/errors";
+import { loadInventoryFiles, parseInventoryFile, regionOfZone } from "../../../automation/inventory/describeInstances";
+import { describeWindowsInstances } from "../../../automation/inventory/live";
 
 function problemsOf(fn: () => unknown): string[] {
     try {

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FakePulumi } from "./fakePulumi";
-import { runCli } from "../helpers";
+import { FakePulumi } from "../driver/fakePulumi";
+import { runCli } from "../../helpers";
 
 const MANIFEST = `version: 1
 environments:

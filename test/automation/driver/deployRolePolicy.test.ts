@@ -1,8 +1,8 @@
 /** The deploy role's policy, proven by IAM simulation like the stack's own roles. */
 import * as assert from "assert";
-import { deployPolicy } from "../../automation/driver/deployRolePolicy";
-import { specOf } from "../helpers";
-import { decide as simulate } from "../iamSimulation";
+import { deployPolicy } from "../../../automation/driver/deployRolePolicy";
+import { specOf } from "../../helpers";
+import { decide as simulate } from "../../iamSimulation";
 
 const ACCOUNT = "111111111111";
 const ENROLLED = "i-0123456789abcdef0";

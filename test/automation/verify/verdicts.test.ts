@@ -5,8 +5,8 @@ import * as path from "path";
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ListRulesCommand, RbinClient } from "@aws-sdk/client-rbin";
 import { mockClient } from "aws-sdk-client-mock";
-import { describeAttachments, describeEnvironmentSnapshots } from "../../core/lifecycle/awsShapes";
-import { runCli } from "../helpers";
+import { describeAttachments, describeEnvironmentSnapshots } from "../../../core/lifecycle/awsShapes";
+import { runCli } from "../../helpers";
 
 const OFFLINE = [
     "--offline",

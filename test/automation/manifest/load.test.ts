@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { UserInputError } from "../../automation/errors";
-import { parseManifest } from "../../automation/manifest/load";
+import { UserInputError } from "../../../automation/errors";
+import { parseManifest } from "../../../automation/manifest/load";
 
 const FILE = "fleet.yaml";
 const HEAD = `version: 1
@@ -263,7 +263,7 @@ environments:
     });
 
     it("reads the shipped example", async () => {
-        const { loadManifest } = await import("../../automation/manifest/load");
+        const { loadManifest } = await import("../../../automation/manifest/load");
         assert.deepStrictEqual(
             loadManifest("examples/fleet.yaml").environments.map((e) => e.spec.name),
             ["prod", "dev"],

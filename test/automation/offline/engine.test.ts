@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { loadInventoryFiles } from "../../automation/inventory/describeInstances";
-import { loadManifest, parseManifest } from "../../automation/manifest/load";
-import { burstWarnings, concurrencyOf, windowWarnings } from "../../automation/offline/capacity";
-import { planFleet, type FleetPlan } from "../../automation/offline/engine";
-import { toJson, toMarkdown, toText } from "../../automation/output/formats";
-import { specOf } from "../helpers";
+import { loadInventoryFiles } from "../../../automation/inventory/describeInstances";
+import { loadManifest, parseManifest } from "../../../automation/manifest/load";
+import { burstWarnings, concurrencyOf, windowWarnings } from "../../../automation/offline/capacity";
+import { planFleet, type FleetPlan } from "../../../automation/offline/engine";
+import { toJson, toMarkdown, toText } from "../../../automation/output/formats";
+import { specOf } from "../../helpers";
 
 const TODAY = new Date("2026-11-28T12:00:00Z");
 

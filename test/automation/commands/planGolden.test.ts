@@ -9,9 +9,9 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { runCli } from "../helpers";
+import { runCli } from "../../helpers";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 const ARGV = ["plan", "examples/fleet.yaml", "--offline", "--inventory", "examples/inventory.json"];
 const golden = (file: string) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "golden", file), "utf8");
 
