@@ -40,6 +40,8 @@ const preflight = {
 const config: PackConfig = {
     "windows-instance-enrolled": enrollment,
     "windows-instance-can-run-snapshot": enrollment,
+    // Every policy that detects Windows must be told not to call EC2 here (no credentials, no region).
+    "windows-instance-requires-imdsv2": { windowsAmiIds: [WINDOWS_AMI], resolveAmis: false },
     [PREFLIGHT]: preflight,
 };
 
