@@ -3,7 +3,7 @@
  * and the inputs that are only almost valid (upper-case AWS: tag keys, a whitespace-only reason).
  */
 import * as assert from "assert";
-import { judgeRpo } from "../../core/lifecycle/rpo";
+import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import type { SnapshotSet } from "../../core/lifecycle/sets";
 import { tagKeyProblem } from "../../core/environment";
 import { UserInputError } from "../../automation/errors";
@@ -61,6 +61,13 @@ describe("boundaries", () => {
             good,
             completing: false,
         });
+        it("ages are rounded half up only for display, to the places asked for", () => {
+            assert.deepStrictEqual(
+                [roundHours(26.04, 1), roundHours(24.45, 1), roundHours(24.456, 2), roundHours(0.5, 0), roundHours(7, 3)],
+                [26, 24.5, 24.46, 1, 7],
+            );
+        });
+
         for (const [what, sets, breached] of [
             ["exactly 26 h", [set(26 * 3_600_000)], false],
             ["26 h and 1 ms", [set(26 * 3_600_000 + 1)], true],
