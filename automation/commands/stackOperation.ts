@@ -59,7 +59,7 @@ export function stackOperation(operation: Operation, description: string, exampl
                 io.err("account check skipped (--no-account-check): the manifest's accountId is not verified against the credentials");
             }
             const timeoutMs = options.timeout === undefined ? undefined : positive(options.timeout, "--timeout") * 60_000;
-            const { exitCodeOf, runFleet } = await import("../driver/fleet");
+            const { exitCodeOf, runFleet } = await import("../driver/runFleet");
             const { driverJson, driverMarkdown, driverText } = await import("../output/driverFormats");
             const run = await runFleet(fleet, chosen, {
                 operation,

@@ -1,5 +1,5 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
-import type { EnvironmentVerdict } from "../lifecycle/verify";
+import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
@@ -20,13 +20,18 @@ export default defineCommand({
         repeatable("inventory", "--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)"),
         repeatable("volumes", "--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)"),
         repeatable("snapshots", "--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)"),
+        repeatable(
+            "copySnapshots",
+            "--copy-snapshots <file>",
+            "offline: the same describe-snapshots JSON from each copy destination's account and region (repeatable)",
+        ),
         optionalText("at", "--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)"),
         fleetTag,
         json,
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../lifecycle/verify");
+        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const fleet = loadManifest(manifest);
@@ -42,6 +47,7 @@ export default defineCommand({
                 throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
             }
             const { loadAll, loadAwsJsonFiles } = await import("../awsJson");
+            const { copiesByDestination } = await import("../verify/copyInputs");
             const inputs = loadAll({
                 inventory: () => loadInventoryFiles(options.inventory),
                 attachments: () =>
@@ -60,8 +66,24 @@ export default defineCommand({
                         "aws ec2 describe-snapshots --output json",
                         "the snapshots",
                     ),
+                copies: () =>
+                    options.copySnapshots.length > 0
+                        ? copiesByDestination(
+                              loadAwsJsonFiles(
+                                  options.copySnapshots,
+                                  shapes.describeSnapshotsSchema,
+                                  shapes.toSnapshots,
+                                  "aws ec2 describe-snapshots --owner-ids self --output json",
+                                  "the copies",
+                              ),
+                          )
+                        : undefined,
             });
-            verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now, options.fleet)));
+            const withCopies = {
+                ...inputs,
+                ...(inputs.copies ? { copies: inputs.copies } : { copiesNotRead: "no --copy-snapshots file was given" }),
+            };
+            verdicts.push(...chosen.map((env) => verifyEnvironment(env, withCopies, now, options.fleet)));
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
@@ -71,10 +93,12 @@ export default defineCommand({
                 const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
                 const inventory = await describeWindowsInstances(scope, client);
                 const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
+                const { liveCopies } = await import("../verify/copyInputs");
                 const inputs = {
                     inventory,
                     attachments: await shapes.describeAttachments(client, ids),
                     snapshots: await shapes.describeEnvironmentSnapshots(client, env.spec.name),
+                    ...(await liveCopies(env.spec, (region) => new EC2Client({ region, credentials: credentialsFor(env.spec) }))),
                 };
                 verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
             }

@@ -19,7 +19,7 @@ import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
 import { accountFor, InternalError } from "./accounting";
 import { overlappingTargets } from "./overlaps";
-import { EXTRA_KEYS, manifestExtrasSchema } from "./schema";
+import { EXTRA_KEYS, manifestExtrasSchema } from "./manifestSchema";
 
 export interface FleetEnvironment {
     readonly spec: EnvironmentSpec;

@@ -3,5 +3,5 @@ export * from "./environment";
 export * from "./regions";
 export * from "./schedule";
 export * from "./tags";
-export * from "./validate";
+export * from "./parse";
 export * from "./yamlSource";

@@ -18,7 +18,7 @@ import {
     type Node,
     type Scalar,
 } from "yaml";
-import { formatPath } from "./validate";
+import { formatPath } from "./parse";
 
 export interface SourcePosition {
     readonly line: number;

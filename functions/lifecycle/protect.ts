@@ -20,12 +20,20 @@ import {
     paginateDescribeSnapshotTierStatus,
 } from "@aws-sdk/client-ec2";
 import { planArchive, withoutArchiveSets, type ArchiveRule, type SnapshotTier } from "../../core/lifecycle/archive";
-import { copiedSets, copyTags, planCopies, toCopiedSnapshot, type CopiedSnapshot, type CopyDestination } from "../../core/lifecycle/copies";
+import {
+    copiedSets,
+    copyTags,
+    destinationLabel,
+    planCopies,
+    toCopiedSnapshot,
+    type CopiedSnapshot,
+    type CopyDestination,
+} from "../../core/lifecycle/copies";
 import { planLocks, withoutLockedSets, type LockRule, type SnapshotLock } from "../../core/lifecycle/locks";
 import { retentionPlan, type Deletion } from "../../core/lifecycle/retention";
 import type { SnapshotSet } from "../../core/lifecycle/sets";
 import { ENVIRONMENT_TAG_KEY } from "../../core/environment/tags";
-import { applyRetention } from "./retention";
+import { applyRetention } from "./applyRetention";
 import type { Failure, Metric } from "./report";
 
 export interface Protection {
@@ -224,7 +232,7 @@ async function copyToDestination(
     sets: ReadonlyMap<string, readonly SnapshotSet[]>,
     now: Date,
 ): Promise<ProtectionOutcome> {
-    const where = `${destination.accountId ?? context.sourceAccountId}/${destination.region}`;
+    const where = destinationLabel(destination, context.sourceAccountId);
     const failures: Failure[] = [];
     let client: EC2Client;
     let copies: CopiedSnapshot[];
@@ -261,7 +269,7 @@ async function copyToDestination(
                     }),
                 );
             }
-            const tags = copyTags(request, context.owner, context.sourceRegion);
+            const tags = copyTags(request, context.owner, context.sourceRegion, where);
             await client.send(
                 new CopySnapshotCommand({
                     SourceRegion: context.sourceRegion,

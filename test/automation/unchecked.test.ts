@@ -3,7 +3,7 @@
  * Windows instances in its account and region, or no inventory at all, is said in every format.
  */
 import * as assert from "assert";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { parseManifest } from "../../automation/manifest/load";
 import { planFleet, type FleetPlan } from "../../automation/offline/engine";
 import { toJson, toMarkdown, toText } from "../../automation/output/formats";

@@ -131,8 +131,8 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         assert.strictEqual(code, 0);
         const policy = JSON.parse(out) as { Statement: { Sid: string; Resource: unknown }[] };
         assert.deepStrictEqual(policy.Statement.find((s) => s.Sid === "PassOnlyTheTaskRolesToSsm")?.Resource, [
-            "arn:aws:iam::222222222222:role/b-task-role-*",
-            "arn:aws:iam::222222222222:role/b-task-notify-*",
+            "arn:aws:iam::222222222222:role/vss-fleet/b/b-task-role*",
+            "arn:aws:iam::222222222222:role/vss-fleet/b/b-task-notify*",
         ]);
         assert.strictEqual((await run("deploy-policy", manifest)).code, 2, "--env is required");
     });

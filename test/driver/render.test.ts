@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkStacks, configDiff, renderStacks } from "../../automation/driver/render";
+import { checkStacks, configDiff, renderStacks } from "../../automation/driver/stackFiles";
 import { parseManifest } from "../../automation/manifest/load";
 
 const MANIFEST = `version: 1

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { DeleteSnapshotCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { applyRetention } from "../../functions/lifecycle/retention";
+import { applyRetention } from "../../functions/lifecycle/applyRetention";
 
 const deletion = (key: string, ids: string[]) => ({
     instanceId: "i-1",
