@@ -3,6 +3,7 @@ import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } fr
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
+import { recycleBinRule } from "./recycleBin";
 import { SnapshotInstanceRole } from "./snapshotInstanceRole";
 import { lifecycleSettingsOf } from "../core/lifecycle/lifecycleSettings";
 import { SnapshotLifecycle } from "./snapshotLifecycle";
@@ -96,6 +97,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 maxConcurrency: spec.maxConcurrency,
                 maxErrors: spec.maxErrors,
                 logging: spec.logging,
+                logRetentionDays: spec.logRetentionDays,
                 notifications:
                     spec.notifications && notificationRole
                         ? { snsTopicArn: spec.notifications.snsTopicArn, events: spec.notifications.events, roleArn: notificationRole.arn }
@@ -117,11 +119,15 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                     taskRoleName: this.taskRole.role.name,
                     taskRoleArn: this.taskRole.role.arn,
                     documentName: this.document.document.name,
+                    logRetentionDays: spec.logRetentionDays,
+                    alertTopicKmsKeyArn: spec.alertTopicKmsKeyArn,
+                    reservedConcurrency: spec.lifecycleReservedConcurrency,
                     tags,
                 },
                 child,
             );
         }
+        recycleBinRule(childName(name, "recycle-bin"), spec.name, spec.recycleBinDays, tags, child);
 
         this.windowId = this.window.window.id;
         this.documentName = this.document.document.name;

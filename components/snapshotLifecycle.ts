@@ -3,9 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "./lifecycle/functionBundle";
 import { functionEnvironment } from "../core/lifecycle/functionConfig";
 import { functionConfigOf, type LifecycleSettings } from "../core/lifecycle/lifecycleSettings";
-import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
+import { invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
 import { childName, lifecycleRuleName, rolePlacement } from "./naming";
+
+/** Reserved concurrency by default: a verify run, a drill and a relayed event at once, no more. */
+export const DEFAULT_RESERVED_CONCURRENCY = 2;
+export const AWS_MANAGED_SNS_KEY = "alias/aws/sns";
+
+/** The alert topic's key: the customer managed key given, else AWS's managed key for SNS (never unencrypted). */
+export function alertTopicKey(kmsKeyArn: string | undefined): string {
+    return kmsKeyArn ?? AWS_MANAGED_SNS_KEY;
+}
 
 export interface SnapshotLifecycleArgs {
     readonly scope: ArnScope;
@@ -20,8 +29,12 @@ export interface SnapshotLifecycleArgs {
     readonly taskRoleArn: pulumi.Input<string>;
     /** The snapshot document, whose failed invocations the EventBridge rule reports. */
     readonly documentName: pulumi.Input<string>;
-    /** Days to keep the function's logs. */
+    /** Days to keep the function's logs. Default 90. */
     readonly logRetentionDays?: number;
+    /** The alert topic's KMS key: a customer managed key ARN. Default the AWS managed key alias/aws/sns. */
+    readonly alertTopicKmsKeyArn?: string;
+    /** Concurrent executions reserved for the function, which also cap it. Default 2. */
+    readonly reservedConcurrency?: number;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -44,36 +57,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
 
         this.alertTopic = new aws.sns.Topic(
             childName(name, "alerts"),
-            { displayName: `vss-fleet ${args.settings.environment}`, tags },
-            child,
-        );
-        const failureRules = FAILURE_KINDS.map((kind) => {
-            const rule = new aws.cloudwatch.EventRule(
-                lifecycleRuleName(args.settings.environment, kind),
-                {
-                    description: `vss-fleet ${args.settings.environment}: ${kind} failures to the alert topic.`,
-                    eventPattern: pulumi
-                        .all([args.windowId, args.documentName])
-                        .apply(([windowId, documentName]) => JSON.stringify(failureEventPatterns({ windowId, documentName })[kind])),
-                    tags,
-                },
-                child,
-            );
-            new aws.cloudwatch.EventTarget(
-                childName(name, `${kind}-failed-alert`),
-                { rule: rule.name, targetId: "alert-topic", arn: this.alertTopic.arn },
-                child,
-            );
-            return rule;
-        });
-        new aws.sns.TopicPolicy(
-            childName(name, "alerts-policy"),
-            {
-                arn: this.alertTopic.arn,
-                policy: pulumi
-                    .all([this.alertTopic.arn, ...failureRules.map((r) => r.arn)])
-                    .apply(([topicArn, ...ruleArns]) => JSON.stringify(alertTopicPolicy(topicArn, args.scope.accountId, ruleArns))),
-            },
+            { displayName: `vss-fleet ${args.settings.environment}`, kmsMasterKeyId: alertTopicKey(args.alertTopicKmsKeyArn), tags },
             child,
         );
 
@@ -128,16 +112,52 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 timeout: 900,
                 memorySize: 256,
                 environment: {
-                    variables: this.alertTopic.arn.apply((alertTopicArn) =>
-                        functionEnvironment(functionConfigOf(args.settings, alertTopicArn)),
-                    ),
+                    variables: pulumi
+                        .all([this.alertTopic.arn, args.windowId])
+                        .apply(([alertTopicArn, windowId]) =>
+                            functionEnvironment(functionConfigOf(args.settings, alertTopicArn, windowId)),
+                        ),
                 },
                 loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+                // Reserved: a burst of events elsewhere cannot starve it, and a loop in it cannot run up the bill.
+                reservedConcurrentExecutions: args.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY,
                 tags,
             },
             // The role's permissions must exist before the first invocation can succeed.
             { ...child, dependsOn: [rolePolicy] },
         );
+        // Asynchronous invocations (drills, relayed AWS events) that fail for good land on the alert
+        // topic, published with the function's role: a broken function still reaches a person.
+        new aws.lambda.FunctionEventInvokeConfig(
+            childName(name, "on-failure"),
+            {
+                functionName: this.function.name,
+                maximumRetryAttempts: 1,
+                maximumEventAgeInSeconds: 3600,
+                destinationConfig: { onFailure: { destination: this.alertTopic.arn } },
+            },
+            child,
+        );
+        // AWS-reported failures go through the function (functions/lifecycle/relay.ts says why).
+        for (const kind of FAILURE_KINDS) {
+            const rule = new aws.cloudwatch.EventRule(
+                lifecycleRuleName(args.settings.environment, kind),
+                {
+                    description: `vss-fleet ${args.settings.environment}: ${kind} failures, through the lifecycle function, to the alert topic.`,
+                    eventPattern: pulumi
+                        .all([args.windowId, args.documentName])
+                        .apply(([windowId, documentName]) => JSON.stringify(failureEventPatterns({ windowId, documentName })[kind])),
+                    tags,
+                },
+                child,
+            );
+            this.invokedBy(name, kind, rule, args);
+            new aws.cloudwatch.EventTarget(
+                childName(name, `${kind}-failed-alert`),
+                { rule: rule.name, targetId: "lifecycle-fn", arn: this.function.arn },
+                child,
+            );
+        }
 
         new aws.iam.RolePolicy(
             childName(name, "window-invokes"),
@@ -170,18 +190,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 },
                 child,
             );
-            new aws.lambda.Permission(
-                childName(name, "drill-invokes"),
-                {
-                    statementId: "vss-fleet-drill-schedule",
-                    action: "lambda:InvokeFunction",
-                    function: this.function.name,
-                    principal: "events.amazonaws.com",
-                    sourceArn: this.drillRule.arn,
-                    sourceAccount: args.scope.accountId,
-                },
-                child,
-            );
+            this.invokedBy(name, "drill", this.drillRule, args);
             new aws.cloudwatch.EventTarget(
                 childName(name, "drill-target"),
                 { rule: this.drillRule.name, targetId: "lifecycle-fn", arn: this.function.arn, input: drillPayload() },
@@ -195,5 +204,22 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             verifyTaskId: this.verifyTask.id,
             drillRuleName: this.drillRule?.name,
         });
+    }
+
+    /** Only this one EventBridge rule of this account may invoke the function, per rule. */
+    private invokedBy(name: string, kind: string, rule: aws.cloudwatch.EventRule, args: SnapshotLifecycleArgs): void {
+        new aws.lambda.Permission(
+            childName(name, `${kind}-invokes`),
+            {
+                // The drill's statement id predates the failure rules; kept so an update does not replace it.
+                statementId: kind === "drill" ? "vss-fleet-drill-schedule" : `vss-fleet-${kind}-rule`,
+                action: "lambda:InvokeFunction",
+                function: this.function.name,
+                principal: "events.amazonaws.com",
+                sourceArn: rule.arn,
+                sourceAccount: args.scope.accountId,
+            },
+            { parent: this },
+        );
     }
 }

@@ -31,6 +31,38 @@ export interface InventoryInstance {
     readonly name?: string;
     /** RootDeviceName, to tell the boot volume apart (excludeBootVolume). */
     readonly rootDeviceName?: string;
+    /** InstanceType, for the preflight's report. */
+    readonly instanceType?: string;
+    /**
+     * Preflight facts (from `vss-fleet discover` or exported AWS CLI JSON); each is judged only when
+     * present, so an inventory without them behaves as before.
+     * The instance profile's ARN (IamInstanceProfile.Arn), or null when the instance has none.
+     */
+    readonly instanceProfileArn?: string | null;
+    /** What the inventory knows of the instance profile's role. */
+    readonly role?: InventoryRole;
+    /** What SSM DescribeInstanceInformation says of it. */
+    readonly ssm?: InventorySsm;
+}
+
+export interface InventoryRole {
+    readonly name: string;
+    /** Whether the role's policies allow ec2:CreateSnapshots (absent: not known). */
+    readonly canSnapshot?: boolean;
+    /** Whether AmazonSSMManagedInstanceCore (or an equivalent) is attached (absent: not known). */
+    readonly ssmCore?: boolean;
+}
+
+export interface InventorySsm {
+    /** False when DescribeInstanceInformation has no record of the instance: SSM does not manage it. */
+    readonly registered: boolean;
+    /** PingStatus: Online, ConnectionLost or Inactive. */
+    readonly pingStatus?: string;
+    readonly agentVersion?: string;
+    /** PlatformType: Windows, Linux or MacOS. */
+    readonly platformType?: string;
+    /** LastPingDateTime, ISO 8601. */
+    readonly lastPingDateTime?: string;
 }
 
 export interface FleetConfig {
@@ -104,6 +136,25 @@ export const fleetConfigSchema: PolicyConfigSchema = {
                     platform: { type: "string" },
                     tags: tagMap,
                     name: { type: "string" },
+                    rootDeviceName: { type: "string" },
+                    instanceType: { type: "string" },
+                    instanceProfileArn: { type: ["string", "null"] },
+                    role: {
+                        type: "object",
+                        required: ["name"],
+                        properties: { name: { type: "string" }, canSnapshot: { type: "boolean" }, ssmCore: { type: "boolean" } },
+                    },
+                    ssm: {
+                        type: "object",
+                        required: ["registered"],
+                        properties: {
+                            registered: { type: "boolean" },
+                            pingStatus: { type: "string" },
+                            agentVersion: { type: "string" },
+                            platformType: { type: "string" },
+                            lastPingDateTime: { type: "string" },
+                        },
+                    },
                 },
             },
         },

@@ -3,6 +3,7 @@ import apply from "./apply";
 import type { CommandDefinition } from "./command";
 import deployPolicy from "./deployPolicy";
 import destroy from "./destroy";
+import discover from "./discover";
 import drift from "./drift";
 import guardrails from "./guardrails";
 import plan from "./plan";
@@ -28,4 +29,5 @@ export const COMMANDS: readonly CommandDefinition[] = [
     verify,
     restore,
     previewStacks,
+    discover,
 ];

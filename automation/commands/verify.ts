@@ -1,4 +1,5 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
+import type { ListRulesOutput } from "../../core/lifecycle/recycleBin";
 import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
@@ -25,6 +26,11 @@ export default defineCommand({
             "--copy-snapshots <file>",
             "offline: the same describe-snapshots JSON from each copy destination's account and region (repeatable)",
         ),
+        optionalText(
+            "recycleBin",
+            "--recycle-bin <file>",
+            "offline: 'aws rbin list-rules --resource-type EBS_SNAPSHOT --resource-tags ResourceTagKey=vss-fleet:environment,ResourceTagValue=<env> --output json' (one environment)",
+        ),
         optionalText("at", "--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)"),
         fleetTag,
         json,
@@ -33,6 +39,8 @@ export default defineCommand({
         const { loadManifest } = await import("../manifest/load");
         const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
+        const { snapshotVolumeIds } = await import("../../core/lifecycle/provenance");
+        const rbin = await import("../../core/lifecycle/recycleBin");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const fleet = loadManifest(manifest);
         const chosen = chooseEnvironments(fleet, options.env);
@@ -50,14 +58,24 @@ export default defineCommand({
             const { copiesByDestination } = await import("../verify/copyInputs");
             const inputs = loadAll({
                 inventory: () => loadInventoryFiles(options.inventory),
-                attachments: () =>
+                volumes: () =>
                     loadAwsJsonFiles(
                         options.volumes,
                         shapes.describeVolumesSchema,
-                        shapes.toAttachments,
+                        (output) => [output],
                         "aws ec2 describe-volumes --output json",
                         "the volumes",
                     ),
+                recycleBinRules: () =>
+                    options.recycleBin === undefined
+                        ? undefined
+                        : loadAwsJsonFiles(
+                              [options.recycleBin],
+                              rbin.listRulesSchema,
+                              (output) => [output],
+                              "aws rbin list-rules --output json",
+                              "the Recycle Bin rules",
+                          )[0],
                 snapshots: () =>
                     loadAwsJsonFiles(
                         options.snapshots,
@@ -79,11 +97,22 @@ export default defineCommand({
                           )
                         : undefined,
             });
+            if (options.recycleBin !== undefined && chosen.length !== 1) {
+                throw new UserInputError([`--recycle-bin ${options.recycleBin}: the rules of one environment; choose it with --env`]);
+            }
             const withCopies = {
-                ...inputs,
+                inventory: inputs.inventory,
+                snapshots: inputs.snapshots,
+                attachments: inputs.volumes.flatMap(shapes.toAttachments),
+                volumeIds: inputs.volumes.flatMap(shapes.toVolumeIds),
                 ...(inputs.copies ? { copies: inputs.copies } : { copiesNotRead: "no --copy-snapshots file was given" }),
             };
-            verdicts.push(...chosen.map((env) => verifyEnvironment(env, withCopies, now, options.fleet)));
+            verdicts.push(
+                ...chosen.map((env) => ({
+                    ...verifyEnvironment(env, withCopies, now, options.fleet),
+                    recycleBin: rbin.recycleBinVerdict(inputs.recycleBinRules),
+                })),
+            );
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
@@ -94,13 +123,27 @@ export default defineCommand({
                 const inventory = await describeWindowsInstances(scope, client);
                 const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
                 const { liveCopies } = await import("../verify/copyInputs");
+                const [fleetVolumes, snapshots] = await Promise.all([
+                    shapes.describeAttachments(client, ids),
+                    shapes.describeEnvironmentSnapshots(client, env.spec.name),
+                ]);
+                // The snapshots' volumes wherever they are attached: provenance must see one attached elsewhere.
+                const known = new Set(fleetVolumes.map((a) => a.volumeId));
+                const others = await shapes.describeVolumesById(
+                    client,
+                    snapshotVolumeIds(snapshots).filter((id) => !known.has(id)),
+                );
                 const inputs = {
                     inventory,
-                    attachments: await shapes.describeAttachments(client, ids),
-                    snapshots: await shapes.describeEnvironmentSnapshots(client, env.spec.name),
+                    attachments: [...fleetVolumes, ...others.attachments],
+                    volumeIds: [...known, ...others.knownVolumeIds],
+                    snapshots,
                     ...(await liveCopies(env.spec, (region) => new EC2Client({ region, credentials: credentialsFor(env.spec) }))),
                 };
-                verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
+                verdicts.push({
+                    ...verifyEnvironment(env, inputs, now, options.fleet),
+                    recycleBin: rbin.recycleBinVerdict(await listRecycleBinRules(env.spec, credentialsFor(env.spec))),
+                });
             }
         }
         const { accountFor } = await import("../manifest/accounting");
@@ -119,3 +162,15 @@ export default defineCommand({
         return code;
     },
 });
+
+/** Live: the environment's Recycle Bin rules. The client loads only here: the other commands never pay for it. */
+async function listRecycleBinRules(spec: { readonly name: string; readonly region: string }, credentials: unknown) {
+    const { RbinClient, paginateListRules } = await import("@aws-sdk/client-rbin");
+    const { listRulesSchema, recycleBinQuery } = await import("../../core/lifecycle/recycleBin");
+    const client = new RbinClient({ region: spec.region, credentials: credentials as never });
+    const output: ListRulesOutput = { Rules: [] };
+    for await (const page of paginateListRules({ client }, recycleBinQuery(spec.name))) {
+        output.Rules.push(...listRulesSchema.parse({ Rules: page.Rules ?? [] }).Rules);
+    }
+    return output;
+}

@@ -21,6 +21,7 @@ export function generatedPolicyConfig(
     return {
         "windows-instance-enrolled": enrollment,
         "windows-instance-can-run-snapshot": enrollment,
+        "windows-instance-requires-imdsv2": { resolveAmis: options.resolveAmis },
         "fleet-windows-instances-enrolled": {
             environment: {
                 name: env.spec.name,

@@ -1,13 +1,17 @@
 /**
  * `vss-fleet verify`: for every enrolled instance, the newest good snapshot set and its age, missing
  * volumes, inconsistent sets and RPO breaches. An instance breaches when it has no good set, or its
- * newest good set is older than the environment's rpoHours.
+ * newest good set is older than the environment's rpoHours. Sets are judged for provenance like the
+ * lifecycle function judges them (provenance.ts), without the window's execution history: a set
+ * whose tags contradict its volumes is untrusted here too, and never counts as good.
  */
 import type { InventoryInstance } from "../../policies/policyConfig";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
-import { retentionPlan, type Deletion } from "../../core/lifecycle/retention";
+import { judgeSets } from "../../core/lifecycle/provenance";
+import { recycleBinLine, type RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
+import { retentionReview, type Deletion, type Withheld } from "../../core/lifecycle/retention";
 import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
 import { snapshotSets, type Attachment, type SnapshotRecord } from "../../core/lifecycle/sets";
@@ -24,11 +28,15 @@ export interface InstanceVerdict {
     /** The newest set, when it is not good: what is wrong with it. */
     readonly newestSetProblems: string[];
     readonly inconsistentSets: number;
+    /** Sets whose evidence does not prove they are this environment's: never good, never deleted. */
+    readonly untrustedSets: { readonly key: string; readonly startTime: string; readonly verdict: string; readonly reasons: string[] }[];
     readonly rpoBreached: boolean;
 }
 
 export interface EnvironmentVerdict {
     readonly name: string;
+    /** Whether a Recycle Bin rule keeps the environment's deleted snapshots (set by the command). */
+    readonly recycleBin?: RecycleBinVerdict;
     readonly rpoHours: number;
     readonly instances: InstanceVerdict[];
     /** Per copy destination: the newest complete copied set of each instance against its RPO. */
@@ -36,12 +44,20 @@ export interface EnvironmentVerdict {
     /** Why the copies were not judged (never silently skipped). */
     readonly copiesNotChecked?: string;
     /** With retention configured: what the lifecycle function would delete now (a dry run). */
-    readonly retention?: { readonly days: number; readonly minSets: number; readonly wouldDelete: Deletion[] };
+    readonly retention?: {
+        readonly days: number;
+        readonly minSets: number;
+        readonly wouldDelete: Deletion[];
+        /** Old enough to go, but the evidence does not prove them ours: the function keeps them. */
+        readonly withheld: Withheld[];
+    };
 }
 
 export interface VerifyInputs {
     readonly inventory: readonly InventoryInstance[];
     readonly attachments: readonly Attachment[];
+    /** Every volume described, attached or not; default: the attached ones. */
+    readonly volumeIds?: readonly string[];
     readonly snapshots: readonly SnapshotRecord[];
     /** The copies read at the destinations, by destination label; a destination absent here was not read. */
     readonly copies?: ReadonlyMap<string, readonly CopiedSnapshot[]>;
@@ -63,12 +79,24 @@ export function enrolledInstances(env: FleetEnvironment, inventory: readonly Inv
 export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date, fleet = DEFAULT_FLEET): EnvironmentVerdict {
     const instances = enrolledInstances(env, inputs.inventory, now);
     const rootDevice = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
-    const sets = snapshotSets(inputs.snapshots, inputs.attachments, {
+    const grouped = snapshotSets(inputs.snapshots, inputs.attachments, {
         environment: env.spec.name,
         excludeBootVolume: env.spec.vss.excludeBootVolume,
         rootDeviceOf: (id) => rootDevice.get(id),
     });
+    const sets = judgeSets(grouped, {
+        environment: env.spec.name,
+        fleet,
+        instanceIds: new Set(instances.map((i) => i.instanceId)),
+        attachments: inputs.attachments,
+        knownVolumeIds: new Set(inputs.volumeIds ?? inputs.attachments.map((a) => a.volumeId)),
+        now,
+    });
     const { retention } = env.spec;
+    // The dry run: what the function would delete if the window's history (which verify does not read) also agrees.
+    const review = retention
+        ? retentionReview(sets, retention, { environment: env.spec.name, fleet }, now, { windowHistoryRead: false })
+        : undefined;
     const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
     const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);
     return {
@@ -92,9 +120,7 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                       : {}),
               }
             : {}),
-        ...(retention
-            ? { retention: { ...retention, wouldDelete: retentionPlan(sets, retention, { environment: env.spec.name, fleet }, now) } }
-            : {}),
+        ...(retention && review ? { retention: { ...retention, wouldDelete: review.deletions, withheld: review.withheld } } : {}),
         instances: instances.map((instance) => {
             const mine = sets.get(instance.instanceId) ?? [];
             const { newestGood: good, ageHours, breached } = judgeRpo(mine, env.spec.rpoHours, now);
@@ -113,6 +139,14 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                     : {}),
                 newestSetProblems: mine[0] && !mine[0].good ? mine[0].problems : [],
                 inconsistentSets: mine.filter((s) => !s.good).length,
+                untrustedSets: mine
+                    .filter((s) => s.provenance && s.provenance.verdict !== "proven")
+                    .map((s) => ({
+                        key: s.key,
+                        startTime: s.startTime.toISOString(),
+                        verdict: s.provenance?.verdict ?? "",
+                        reasons: s.provenance?.reasons ?? [],
+                    })),
                 rpoBreached: breached,
             };
         }),
@@ -136,6 +170,9 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
                 `  ${i.rpoBreached ? "BREACH" : "ok    "} ${label}: ${newest}${i.inconsistentSets ? `; ${i.inconsistentSets} bad set(s)` : ""}`,
             );
             lines.push(...i.newestSetProblems.map((p) => `         newest set: ${p}`));
+            for (const u of i.untrustedSets) {
+                lines.push(`         ${u.verdict} set from ${u.startTime} (never deleted): ${u.reasons.join("; ")}`);
+            }
         }
         for (const copy of env.copies ?? []) {
             lines.push(`  copies at ${copy.destination} (RPO ${copy.rpoHours} h)`);
@@ -158,6 +195,17 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
                 `  retention (${days} days, at least ${minSets} good sets): would delete ${wouldDelete.length} set(s), ${snapshots} snapshot(s)`,
             );
             lines.push(...wouldDelete.map((d) => `    - ${d.instanceId} set of ${d.startTime} (${d.reason}): ${d.snapshotIds.join(", ")}`));
+            if (wouldDelete.length > 0) {
+                lines.push("    (the function deletes these only if the window's execution history also dates them)");
+            }
+            lines.push(
+                ...env.retention.withheld.map(
+                    (w) => `    kept, ${w.verdict}: ${w.instanceId} set of ${w.startTime}: ${w.reasons.join("; ")}`,
+                ),
+            );
+        }
+        if (env.recycleBin) {
+            lines.push(recycleBinLine(env.name, env.recycleBin));
         }
     }
     const breaches = verdicts.reduce((n, e) => n + e.instances.filter((i) => i.rpoBreached).length, 0);

@@ -160,6 +160,32 @@ const environmentFields = z.strictObject({
         .string()
         .optional()
         .describe("The KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account."),
+    recycleBinDays: z
+        .int()
+        .min(1)
+        .max(365)
+        .default(7)
+        .describe(
+            "Days a deleted snapshot of this environment stays recoverable: a Recycle Bin rule for snapshots tagged with the environment.",
+        ),
+    logRetentionDays: z
+        .int()
+        .refine((days) => (aws.LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+            message: `must be a retention CloudWatch Logs accepts: ${aws.LOG_RETENTION_DAYS.join(", ")}`,
+        })
+        .default(90)
+        .describe("Days to keep every log group the stack creates (the lifecycle function's, and logging.cloudWatchLogGroupName)."),
+    alertTopicKmsKeyArn: z
+        .string()
+        .regex(aws.KMS_KEY_ARN, "must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>")
+        .optional()
+        .describe("Customer managed key for the alert topic; default the AWS managed key alias/aws/sns."),
+    lifecycleReservedConcurrency: z
+        .int()
+        .min(1)
+        .max(100)
+        .default(2)
+        .describe("Concurrent executions reserved for (and capping) the lifecycle function."),
     lifecycle: z
         .boolean()
         .optional()
@@ -235,6 +261,14 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
         problem: (env) =>
             env.deployRoleArn && env.deployRoleArn.split(":")[4] !== env.accountId
                 ? `the deploy role must be in the environment's account ${env.accountId}`
+                : undefined,
+    },
+    {
+        keys: ["alertTopicKmsKeyArn", "accountId", "region"],
+        path: ["alertTopicKmsKeyArn"],
+        problem: (env) =>
+            env.alertTopicKmsKeyArn && !env.alertTopicKmsKeyArn.includes(`:${env.region}:${env.accountId}:`)
+                ? `the key must be in the environment's account ${env.accountId} and region ${env.region}`
                 : undefined,
     },
     {

@@ -83,6 +83,19 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     volumeKmsKeyId: {
         rules: "the KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account",
     },
+    recycleBinDays: {
+        rules: "1-365: a Recycle Bin rule keeps every deleted snapshot tagged with the environment recoverable this long (docs/deletion-safety.md)",
+    },
+    logRetentionDays: {
+        rules: "a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653): every log group the stack creates",
+    },
+    alertTopicKmsKeyArn: {
+        rules: "a KMS key ARN in the environment's account and region for the alert topic",
+        default: "the AWS managed key `alias/aws/sns`",
+    },
+    lifecycleReservedConcurrency: {
+        rules: "1-100 concurrent executions reserved for, and capping, the lifecycle function",
+    },
     // Follows from retention and restoreDrill (lifecycleEnabled), not a schema default.
     lifecycle: {
         rules: "`true` deploys the lifecycle function for verification and alerts alone; `false` with `retention`, `restoreDrill`, `copies`, `lock` or `archive` is an error",

@@ -38,7 +38,7 @@ export function lifecycleSettingsOf(spec: EnvironmentSpec, fleet: string): Lifec
 }
 
 /** The function's configuration (what its environment variables carry) for these settings. */
-export function functionConfigOf(settings: LifecycleSettings, alertTopicArn: string): LifecycleConfig {
+export function functionConfigOf(settings: LifecycleSettings, alertTopicArn: string, windowId: string): LifecycleConfig {
     return {
         environment: settings.environment,
         fleet: settings.fleet,
@@ -48,6 +48,7 @@ export function functionConfigOf(settings: LifecycleSettings, alertTopicArn: str
         retention: settings.retention,
         drillInstancesPerRun: settings.restoreDrill?.instancesPerRun,
         alertTopicArn,
+        windowId,
         protection: settings.protection,
     };
 }

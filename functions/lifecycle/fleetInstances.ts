@@ -1,9 +1,12 @@
 /**
  * What the function reads about an environment: the instances its window targets (by the same tags)
- * and their snapshot sets. Every Describe call is filtered on the server and paginated.
+ * and their snapshot sets with the evidence of where they came from. Every Describe call is filtered
+ * on the server and paginated.
  */
 import { EC2Client, paginateDescribeInstances } from "@aws-sdk/client-ec2";
-import { describeAttachments, describeEnvironmentSnapshots } from "../../core/lifecycle/awsShapes";
+import { paginateDescribeMaintenanceWindowExecutions, SSMClient } from "@aws-sdk/client-ssm";
+import { describeAttachments, describeEnvironmentSnapshots, describeVolumesById } from "../../core/lifecycle/awsShapes";
+import { judgeSets, snapshotVolumeIds, type WindowExecution } from "../../core/lifecycle/provenance";
 import { snapshotSets, type SnapshotSet } from "../../core/lifecycle/sets";
 import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 
@@ -43,23 +46,57 @@ export async function targetedInstances(ec2: EC2Client, targetTags: Readonly<Rec
     return instances.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
 }
 
-/** Each instance's snapshot sets (newest first), from this environment's snapshots only. */
+/** The window's execution history, as far back as SSM keeps it (about 30 days). */
+export async function windowExecutions(ssm: SSMClient, windowId: string): Promise<WindowExecution[]> {
+    const out: WindowExecution[] = [];
+    for await (const page of paginateDescribeMaintenanceWindowExecutions({ client: ssm, pageSize: 100 }, { WindowId: windowId })) {
+        for (const e of page.WindowExecutions ?? []) {
+            if (e.WindowExecutionId && e.StartTime) {
+                out.push({ id: e.WindowExecutionId, start: new Date(e.StartTime), ...(e.EndTime ? { end: new Date(e.EndTime) } : {}) });
+            }
+        }
+    }
+    return out;
+}
+
+/**
+ * Each instance's snapshot sets (newest first), from this environment's snapshots only, each judged
+ * for provenance: the volumes the snapshots came from are read wherever they are attached, and the
+ * window's execution history dates them.
+ */
 export async function instanceSets(
-    ec2: EC2Client,
+    clients: { readonly ec2: EC2Client; readonly ssm: SSMClient },
     config: LifecycleConfig,
     instances: readonly FleetInstance[],
+    now: Date,
 ): Promise<Map<string, SnapshotSet[]>> {
-    const [attachments, snapshots] = await Promise.all([
+    const [fleetVolumes, snapshots, executions] = await Promise.all([
         describeAttachments(
-            ec2,
+            clients.ec2,
             instances.map((i) => i.instanceId),
         ),
-        describeEnvironmentSnapshots(ec2, config.environment),
+        describeEnvironmentSnapshots(clients.ec2, config.environment),
+        windowExecutions(clients.ssm, config.windowId),
     ]);
+    const known = new Set(fleetVolumes.map((a) => a.volumeId));
+    const others = await describeVolumesById(
+        clients.ec2,
+        snapshotVolumeIds(snapshots).filter((id) => !known.has(id)),
+    );
+    const attachments = [...fleetVolumes, ...others.attachments];
     const root = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
-    return snapshotSets(snapshots, attachments, {
+    const sets = snapshotSets(snapshots, attachments, {
         environment: config.environment,
         excludeBootVolume: config.excludeBootVolume,
         rootDeviceOf: (id) => root.get(id),
+    });
+    return judgeSets(sets, {
+        environment: config.environment,
+        fleet: config.fleet,
+        instanceIds: new Set(instances.map((i) => i.instanceId)),
+        attachments,
+        knownVolumeIds: new Set([...known, ...others.knownVolumeIds]),
+        executions,
+        now,
     });
 }

@@ -22,6 +22,7 @@ describe("the command modules", () => {
                 "verify",
                 "restore",
                 "preview-stacks",
+                "discover",
             ],
         );
         for (const command of COMMANDS) {

@@ -103,7 +103,10 @@ describe("windows-instance-enrolled", () => {
             );
         const unenrolled = await run(POLICY, [template, group([])], config);
         assert.strictEqual(unenrolled.violations.length, 1);
-        assert.match(unenrolled.violations[0].message, /aws:autoscaling\/group:Group web-asg is a Windows instance/);
+        assert.match(
+            unenrolled.violations[0].message,
+            /aws:autoscaling\/group:Group web-asg launches Windows instances \(launch template web-lt: /,
+        );
         const enrolled = await run(POLICY, [template, group([{ key: "Backup", value: "prod", propagateAtLaunch: true }])], config);
         assert.deepStrictEqual(enrolled.violations, []);
     });

@@ -47,6 +47,7 @@ describe("generatedPolicyConfig", () => {
         assert.deepStrictEqual(config, {
             "windows-instance-enrolled": enrollment,
             "windows-instance-can-run-snapshot": enrollment,
+            "windows-instance-requires-imdsv2": { resolveAmis: true },
             "fleet-windows-instances-enrolled": {
                 environment: {
                     name: "prod",

@@ -54,6 +54,9 @@ describe("EnvironmentSpec", () => {
             vss: { excludeBootVolume: false, noWriters: false, copyOnly: false, saveVssMetadata: false },
             snapshotTags: {},
             rpoHours: 26,
+            recycleBinDays: 7,
+            logRetentionDays: 90,
+            lifecycleReservedConcurrency: 2,
         });
     });
 

@@ -26,24 +26,28 @@ describe("lifecycleSettingsOf / functionConfigOf", () => {
     });
 
     it("the function's configuration carries the drill size, not its schedule (EventBridge owns that)", () => {
-        assert.deepStrictEqual(functionConfigOf(lifecycleSettingsOf(spec, "acme-fleet"), "arn:aws:sns:us-east-1:111111111111:alerts"), {
-            environment: "prod",
-            fleet: "acme-fleet",
-            targetTags: { "vss-fleet:environment": "prod", Role: "db" },
-            rpoHours: 12,
-            excludeBootVolume: true,
-            retention: { days: 35, minSets: 7 },
-            drillInstancesPerRun: 2,
-            alertTopicArn: "arn:aws:sns:us-east-1:111111111111:alerts",
-            protection: undefined,
-        });
+        assert.deepStrictEqual(
+            functionConfigOf(lifecycleSettingsOf(spec, "acme-fleet"), "arn:aws:sns:us-east-1:111111111111:alerts", "mw-0c50858d01abc0123"),
+            {
+                environment: "prod",
+                fleet: "acme-fleet",
+                targetTags: { "vss-fleet:environment": "prod", Role: "db" },
+                rpoHours: 12,
+                excludeBootVolume: true,
+                retention: { days: 35, minSets: 7 },
+                drillInstancesPerRun: 2,
+                alertTopicArn: "arn:aws:sns:us-east-1:111111111111:alerts",
+                windowId: "mw-0c50858d01abc0123",
+                protection: undefined,
+            },
+        );
     });
 
     it("without retention or drills, neither appears", () => {
         const settings = lifecycleSettingsOf(specOf({ lifecycle: true }), "vss-fleet");
         assert.strictEqual(settings.retention, undefined);
         assert.strictEqual(settings.restoreDrill, undefined);
-        const config = functionConfigOf(settings, "arn:aws:sns:us-east-1:111111111111:a");
+        const config = functionConfigOf(settings, "arn:aws:sns:us-east-1:111111111111:a", "mw-0c50858d01abc0123");
         assert.strictEqual(config.retention, undefined);
         assert.strictEqual(config.drillInstancesPerRun, undefined);
         assert.strictEqual(settings.rpoHours, 26);
