@@ -90,6 +90,7 @@ describe("contract: the real pack under Pulumi's policy host", function () {
             ["windows-instance-enrolled", "mandatory"],
             ["windows-instance-can-run-snapshot", "mandatory"],
             ["fleet-windows-instances-enrolled", "mandatory"],
+            ["fleet-enrolled-instances-snapshot-ready", "advisory"],
             ["iam-no-unscoped-snapshot-permissions", "mandatory"],
             ["iam-no-passrole-wildcard", "mandatory"],
             ["iam-no-broad-managed-policies", "mandatory"],
@@ -97,6 +98,7 @@ describe("contract: the real pack under Pulumi's policy host", function () {
             ["maintenance-window-task-bounded", "mandatory"],
             ["maintenance-window-sane", "mandatory"],
             ["snapshot-task-logging", "advisory"],
+            ["windows-instance-requires-imdsv2", "advisory"],
         ];
         assert.deepStrictEqual(
             info.policiesList.map((p) => [p.name, (["advisory", "mandatory", "disabled", "remediate"] as const)[p.enforcementlevel]]),
