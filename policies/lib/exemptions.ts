@@ -19,10 +19,12 @@ export function exemptionProblem(exemption: Exemption, today: Date): string | un
     if (!exemption.reason || exemption.reason.trim() === "") {
         return `The exemption for ${subject} has no reason; say why the instance needs no backup.`;
     }
-    if (!exemption.expires || !/^\d{4}-\d{2}-\d{2}$/.test(exemption.expires)) {
+    const lastDay = exemption.expires && /^\d{4}-\d{2}-\d{2}$/.test(exemption.expires) ? Date.parse(`${exemption.expires}T00:00:00Z`) : NaN;
+    if (Number.isNaN(lastDay)) {
         return `The exemption for ${subject} needs an expiry date as YYYY-MM-DD.`;
     }
-    if (Date.parse(`${exemption.expires}T23:59:59Z`) < today.getTime()) {
+    // It holds through the whole last day: until the next day begins (23:59:59.999 is still valid).
+    if (lastDay + 86_400_000 <= today.getTime()) {
         return `The exemption for ${subject} expired on ${exemption.expires}; renew it or enroll the instance.`;
     }
     return undefined;

@@ -52,22 +52,63 @@ function world(): World {
     };
 }
 
-/** A clock that only moves when the code under test sleeps. */
+/** How often code may read the fake clock without sleeping, or sleep at all, before it counts as stuck. */
+const STARVED_READS = 10_000;
+const STARVED_SLEEPS = 2_000;
+
+/**
+ * A clock that only moves when the code under test sleeps. Code that waits for a deadline without
+ * sleeping (or sleeps without end) would spin until mocha's timeout; instead the clock throws at
+ * once, so a starved wait is a failure with a reason, never a hang.
+ */
 function fakeTiming(deadlineMs = 600_000): DrillTiming & { slept: number[] } {
     let now = NOW.getTime();
+    let readsSinceSleep = 0;
     const slept: number[] = [];
     return {
         deadline: now + deadlineMs,
         cleanupDeadline: now + deadlineMs + 100_000,
         pollMs: 5_000,
-        clock: () => now,
+        clock: () => {
+            if (++readsSinceSleep > STARVED_READS) {
+                throw new Error(`fake clock read ${STARVED_READS} times without a sleep: the code under test waits without sleeping`);
+            }
+            return now;
+        },
         sleep: async (ms) => {
+            if (slept.length >= STARVED_SLEEPS) {
+                throw new Error(`fake clock: ${STARVED_SLEEPS} sleeps and the code under test still waits`);
+            }
+            readsSinceSleep = 0;
             slept.push(ms);
             now += ms;
         },
         slept,
     };
 }
+
+describe("the fake clock", function () {
+    // If the guard were missing, these would spin until this timeout: a failure, not a wait either way.
+    this.timeout(5_000);
+
+    it("fails a wait that never sleeps instead of hanging", () => {
+        const timing = fakeTiming();
+        assert.throws(() => {
+            while (timing.clock() < timing.deadline) {
+                // busy-waiting on a clock that only moves on sleep
+            }
+        }, /read 10000 times without a sleep/);
+    });
+
+    it("fails a wait that sleeps without end", async () => {
+        const timing = fakeTiming(Number.MAX_SAFE_INTEGER / 2);
+        await assert.rejects(async () => {
+            while (timing.clock() < timing.deadline) {
+                await timing.sleep(1);
+            }
+        }, /2000 sleeps and the code under test still waits/);
+    });
+});
 
 /**
  * The drill volumes as EC2 keeps them. Each reports `states` poll by poll (the last one repeats; a

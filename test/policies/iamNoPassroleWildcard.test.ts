@@ -31,6 +31,25 @@ describe("iam-no-passrole-wildcard", () => {
         ]);
         assert.match((await messages(P, [resource(RP, "t", { policy: doc })]))[0], /Statement Any allows iam:PassRole on any role/);
     });
+    it("blocks PassRole on role/* (every role of the account), and iam:* on it, even with iam:PassedToService", async () => {
+        for (const [action, resource_] of [
+            ["iam:PassRole", "arn:aws:iam::111111111111:role/*"],
+            ["iam:*", ["arn:aws:iam::111111111111:role/vss-fleet/prod/n", "arn:aws:iam::111111111111:role/*"]],
+        ] as const) {
+            const doc = json([
+                {
+                    Sid: "AllRoles",
+                    Effect: "Allow",
+                    Action: action,
+                    Resource: resource_,
+                    Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+                },
+            ]);
+            assert.deepStrictEqual(await messages(P, [resource(RP, "t", { policy: doc })]), [
+                "mandatory: Statement AllRoles allows iam:PassRole on any role. Name the role ARN it may pass, or anyone with this policy can hand an administrator role to a service.",
+            ]);
+        }
+    });
     it("judges a role's unknown inline policy at update, not in preview", async () => {
         const role = resource("aws:iam/role:Role", "r", { inlinePolicies: [{ name: "p", policy: UNKNOWN_VALUES.string }] });
         assert.deepStrictEqual(await messages(P, [role]), []);

@@ -84,13 +84,32 @@ describe("contract: the real pack under Pulumi's policy host", function () {
         const info = await host.info();
         assert.strictEqual(info.name, POLICY_PACK_NAME);
         assert.strictEqual(info.version, "0.1.0");
-        const expected = vssFleetPolicies().map((p) => [p.name, p.enforcementLevel, Object.keys(p.configSchema?.properties ?? {}).sort()]);
+        // The levels as the pack promises them, written out here, not read back from the code under test:
+        // a policy quietly downgraded to advisory must fail this test.
+        const LEVELS: [string, string][] = [
+            ["windows-instance-enrolled", "mandatory"],
+            ["windows-instance-can-run-snapshot", "mandatory"],
+            ["fleet-windows-instances-enrolled", "mandatory"],
+            ["fleet-enrolled-instances-snapshot-ready", "advisory"],
+            ["iam-no-unscoped-snapshot-permissions", "mandatory"],
+            ["iam-no-passrole-wildcard", "mandatory"],
+            ["iam-no-broad-managed-policies", "mandatory"],
+            ["ssm-document-not-public", "mandatory"],
+            ["maintenance-window-task-bounded", "mandatory"],
+            ["maintenance-window-sane", "mandatory"],
+            ["snapshot-task-logging", "advisory"],
+            ["windows-instance-requires-imdsv2", "advisory"],
+        ];
+        assert.deepStrictEqual(
+            info.policiesList.map((p) => [p.name, (["advisory", "mandatory", "disabled", "remediate"] as const)[p.enforcementlevel]]),
+            LEVELS,
+        );
+        const schemas = vssFleetPolicies().map((p) => [p.name, Object.keys(p.configSchema?.properties ?? {}).sort()]);
         const served = info.policiesList.map((p) => [
             p.name,
-            (["advisory", "mandatory", "disabled", "remediate"] as const)[p.enforcementlevel],
             Object.keys(p.configschema?.properties?.fieldsMap ? Object.fromEntries(p.configschema.properties.fieldsMap) : {}).sort(),
         ]);
-        assert.deepStrictEqual(served, expected);
+        assert.deepStrictEqual(served, schemas);
     });
 
     it("reports the same stack-policy diagnostics as the offline runner", async () => {

@@ -98,6 +98,25 @@ describe("retention (properties)", () => {
         );
     });
 
+    it("keeps the NEWEST minSets good sets, whatever order the sets come in", () => {
+        const set = (key: string, days: number): SnapshotSet => ({
+            key,
+            instanceId: "i-1",
+            startTime: new Date(NOW.getTime() - days * DAY),
+            snapshots: [{ snapshotId: `snap-${key}`, volumeId: "v", startTime: new Date(0), state: "completed", tags: { ...OWNERS[0] } }],
+            missingVolumes: [],
+            problems: [],
+            good: true,
+            completing: false,
+        });
+        // Oldest first: the 40-day set is the newest good one and must stay; the 50-day set goes.
+        const sets = new Map([["i-1", [set("old", 50), set("newer", 40)]]]);
+        assert.deepStrictEqual(
+            retentionPlan(sets, { days: 30, minSets: 1 }, OWNER, NOW).map((d) => d.setKey),
+            ["old"],
+        );
+    });
+
     it("boundary: a set exactly `days` old stays, one a millisecond older goes", () => {
         const at = (ms: number): SnapshotSet => ({
             key: `k${ms}`,
