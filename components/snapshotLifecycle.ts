@@ -93,6 +93,8 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                             retention: args.settings.retention !== undefined,
                             restoreDrill: args.settings.restoreDrill !== undefined,
                             protection: args.settings.protection,
+                            // A customer managed key: the role may use it to publish (AWS's managed key needs no grant).
+                            alertTopicKmsKeyArn: args.alertTopicKmsKeyArn,
                         }),
                     ),
                 ),
