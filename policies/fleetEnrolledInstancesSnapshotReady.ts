@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { fleetConfigSchema, type FleetConfig } from "./config";
+import { fleetConfigSchema, type FleetConfig } from "./policyConfig";
 import { stackWrittenTags } from "./fleetWindowsInstancesEnrolled";
 import { classifyFleet } from "./lib/fleetClassification";
 import { preflightGaps } from "./lib/preflight";

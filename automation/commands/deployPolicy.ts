@@ -12,7 +12,7 @@ export default defineCommand({
     options: [requiredText("env", "--env <name>", "the environment")],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { deployPolicy } = await import("../driver/deployPolicy");
+        const { deployPolicy } = await import("../driver/deployRolePolicy");
         const [env] = chooseEnvironments(loadManifest(manifest), [options.env]);
         io.out(JSON.stringify(deployPolicy(env.spec), null, 2));
         return EXIT.ok;

@@ -9,6 +9,7 @@ import plan from "./plan";
 import preview from "./preview";
 import previewStacks from "./previewStacks";
 import render from "./render";
+import restore from "./restore";
 import schema from "./schema";
 import validate from "./validate";
 import verify from "./verify";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     render,
     deployPolicy,
     verify,
+    restore,
     previewStacks,
     discover,
 ];

@@ -53,7 +53,7 @@ export function stackOperation(operation: Operation, description: string, exampl
             if (!options.accountCheck) {
                 io.err("account check skipped (--no-account-check): the manifest's accountId is not verified against the credentials");
             }
-            const { exitCodeOf, runFleet } = await import("../driver/fleet");
+            const { exitCodeOf, runFleet } = await import("../driver/runFleet");
             const { driverJson, driverMarkdown, driverText } = await import("../output/driverFormats");
             const run = await runFleet(fleet, chosen, {
                 operation,

@@ -1,5 +1,5 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
-import type { EnvironmentVerdict } from "../lifecycle/verify";
+import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
@@ -31,7 +31,7 @@ export default defineCommand({
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../lifecycle/verify");
+        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const fleet = loadManifest(manifest);
@@ -64,7 +64,7 @@ export default defineCommand({
                     "the snapshots",
                 ),
             };
-            const { copiesByDestination } = await import("../lifecycle/copyInputs");
+            const { copiesByDestination } = await import("../verify/copyInputs");
             const copies =
                 options.copySnapshots.length > 0
                     ? copiesByDestination(
@@ -88,7 +88,7 @@ export default defineCommand({
                 const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
                 const inventory = await describeWindowsInstances(scope, client);
                 const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
-                const { liveCopies } = await import("../lifecycle/copyInputs");
+                const { liveCopies } = await import("../verify/copyInputs");
                 const inputs = {
                     inventory,
                     attachments: await shapes.describeAttachments(client, ids),

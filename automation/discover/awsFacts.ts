@@ -8,7 +8,7 @@
  * file cannot establish stays unknown (never guessed as missing).
  */
 import { z } from "zod";
-import type { InventoryInstance, InventoryRole } from "../../policies/config";
+import type { InventoryInstance, InventoryRole } from "../../policies/policyConfig";
 import { actionCovers, allowStatements } from "../../policies/lib/iamStatements";
 import { loadAwsJsonFiles } from "../awsJson";
 import { describeInstancesSchema, toInventory } from "../inventory/describeInstances";

@@ -3,7 +3,7 @@
  * unenrolled (with near-miss hints), and what keeps each from being snapshotted. Enrollment is the
  * plan's own rule (classifyFleet), so discover and plan can never disagree about who is enrolled.
  */
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { findExemption } from "../../policies/lib/exemptions";
 import { classifyFleet, inScope, type FleetScope } from "../../policies/lib/fleetClassification";
 import { preflightGaps, type PreflightGap } from "../../policies/lib/preflight";

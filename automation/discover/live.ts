@@ -6,7 +6,7 @@
  */
 import { paginateDescribeInstances, type EC2Client } from "@aws-sdk/client-ec2";
 import { paginateDescribeInstanceInformation, type SSMClient } from "@aws-sdk/client-ssm";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
 import { describeInstancesSchema } from "../inventory/describeInstances";
 import { describeFilters } from "../inventory/live";

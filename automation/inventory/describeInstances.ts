@@ -4,7 +4,7 @@
  * OwnerId, the region comes from Placement.AvailabilityZone, Windows is Platform "windows".
  */
 import { z } from "zod";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { loadAwsJsonFiles, parseAwsJson } from "../awsJson";
 
 /** Only the fields we read are checked; real output carries many more, which pass through. */

@@ -16,7 +16,7 @@ import {
 } from "../../core/environment";
 import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
-import { EXTRA_KEYS, manifestExtrasSchema } from "./schema";
+import { EXTRA_KEYS, manifestExtrasSchema } from "./manifestSchema";
 
 export interface FleetEnvironment {
     readonly spec: EnvironmentSpec;

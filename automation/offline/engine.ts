@@ -5,14 +5,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { evaluatePolicies, type AnalyzedResource, type PackConfig, type Violation } from "./policyRuntime";
+import { evaluatePolicies, type AnalyzedResource, type Violation } from "./policyRuntime";
 import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
+import { generatedPolicyConfig } from "../manifest/packConfig";
 import { DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
 
 export interface PlannedResource {
@@ -45,34 +46,6 @@ export const PROJECT = DEFAULT_FLEET;
 const PACK_VERSION = (
     JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policies", "package.json"), "utf8")) as { version: string }
 ).version;
-
-/** The policy config the driver generates for one environment's stack. */
-export function generatedPolicyConfig(
-    fleet: Fleet,
-    env: FleetEnvironment,
-    inventory: readonly InventoryInstance[],
-    options: { readonly resolveAmis: boolean },
-): PackConfig {
-    const environments = fleet.environments.map((e) => ({ name: e.spec.name, targetTags: e.spec.targetTags }));
-    const exemptions = [...env.exemptions];
-    const enrollment = { environments, exemptions, resolveAmis: options.resolveAmis };
-    return {
-        "windows-instance-enrolled": enrollment,
-        "windows-instance-can-run-snapshot": enrollment,
-        "fleet-windows-instances-enrolled": {
-            environment: {
-                name: env.spec.name,
-                targetTags: env.spec.targetTags,
-                accountId: env.spec.accountId,
-                region: env.spec.region,
-                scopeTags: env.scopeTags,
-            },
-            // An environment's inventory is its account and region's instances; the policy applies the scope tags.
-            inventory: inventory.filter((i) => i.accountId === env.spec.accountId && i.region === env.spec.region),
-            exemptions,
-        },
-    };
-}
 
 async function planEnvironment(
     fleet: Fleet,

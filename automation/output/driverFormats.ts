@@ -1,5 +1,5 @@
 /** Summaries of a driver run: per environment its status, changes by operation, violations and duration. */
-import type { FleetRun } from "../driver/fleet";
+import type { FleetRun } from "../driver/runFleet";
 import type { EnvironmentRun } from "../driver/run";
 
 function changes(env: EnvironmentRun): string {

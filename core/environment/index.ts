@@ -2,5 +2,5 @@ export * from "./aws";
 export * from "./environment";
 export * from "./schedule";
 export * from "./tags";
-export * from "./validate";
+export * from "./parse";
 export * from "./yamlSource";

@@ -4,7 +4,7 @@
  * judged, so an inventory from plain describe-instances output finds nothing here.
  * Shared by the fleet-enrolled-instances-snapshot-ready policy and `vss-fleet discover`.
  */
-import type { InventoryInstance } from "../config";
+import type { InventoryInstance } from "../policyConfig";
 
 export type PreflightCode = "no-instance-profile" | "role-cannot-snapshot" | "not-managed-by-ssm" | "ssm-agent-offline";
 

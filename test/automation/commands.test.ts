@@ -5,7 +5,7 @@ import { EXIT_CODES } from "../../automation/exitCodes";
 import { runCli } from "../helpers";
 
 describe("the command modules", () => {
-    it("are the twelve commands, each with a description, examples that use it, and options keyed as commander parses them", () => {
+    it("are the thirteen commands, each with a description, examples that use it, and options keyed as commander parses them", () => {
         assert.deepStrictEqual(
             COMMANDS.map((c) => c.name),
             [
@@ -19,6 +19,7 @@ describe("the command modules", () => {
                 "render",
                 "deploy-policy",
                 "verify",
+                "restore",
                 "preview-stacks",
                 "discover",
             ],

@@ -1,6 +1,6 @@
 /** The deploy role's policy, proven by IAM simulation like the stack's own roles. */
 import * as assert from "assert";
-import { deployPolicy } from "../../automation/driver/deployPolicy";
+import { deployPolicy } from "../../automation/driver/deployRolePolicy";
 import { specOf } from "../helpers";
 import { decide as simulate } from "../iamSimulation";
 

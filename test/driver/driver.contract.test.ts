@@ -9,7 +9,7 @@ import * as path from "path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { mockClient } from "aws-sdk-client-mock";
-import { exitCodeOf, runFleet, type DriverOptions } from "../../automation/driver/fleet";
+import { exitCodeOf, runFleet, type DriverOptions } from "../../automation/driver/runFleet";
 import type { Operation } from "../../automation/driver/run";
 import { parseManifest, type Fleet } from "../../automation/manifest/load";
 import { FakePulumi, type Scenario } from "./fakePulumi";

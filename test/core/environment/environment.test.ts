@@ -54,6 +54,7 @@ describe("EnvironmentSpec", () => {
             vss: { excludeBootVolume: false, noWriters: false, copyOnly: false, saveVssMetadata: false },
             snapshotTags: {},
             rpoHours: 26,
+            preflight: "advisory",
         });
     });
 
@@ -182,7 +183,7 @@ describe("EnvironmentSpec", () => {
             rejects(
                 { colour: "blue" },
                 "colour",
-                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn$/,
+                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, preflight$/,
             ));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));

@@ -4,7 +4,7 @@
  * one fact broken per case; facts the inventory lacks are not judged.
  */
 import * as assert from "assert";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { preflightGaps } from "../../policies/lib/preflight";
 import { resource, run } from "./harness";
 

@@ -9,14 +9,14 @@ import * as path from "path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import pLimit from "p-limit";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
 import { loadInventoryFiles } from "../inventory/describeInstances";
 import { describeWindowsInstances } from "../inventory/live";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
-import { generatedPolicyConfig } from "../offline/engine";
+import { generatedPolicyConfig } from "../manifest/packConfig";
 import { accountProblem, credentialsFor, defaultSts, type StsFactory } from "./identity";
-import { renderStacks } from "./render";
+import { renderStacks } from "./stackFiles";
 import { runEnvironment, type EnvironmentRun, type Operation } from "./run";
 
 export interface DriverOptions {
