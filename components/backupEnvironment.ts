@@ -71,6 +71,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
             childName(name, "task"),
             {
                 scope,
+                environment: spec.name,
                 documentName: this.document.document.name,
                 targetTags: spec.targetTags,
                 notificationTopicArn: spec.notifications?.snsTopicArn,

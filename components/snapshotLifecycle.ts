@@ -5,7 +5,7 @@ import { functionEnvironment } from "../core/lifecycle/functionConfig";
 import { functionConfigOf, type LifecycleSettings } from "../core/lifecycle/lifecycleSettings";
 import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
-import { childName, lifecycleRuleName } from "./naming";
+import { childName, lifecycleRuleName, rolePlacement } from "./naming";
 
 export interface SnapshotLifecycleArgs {
     readonly scope: ArnScope;
@@ -87,9 +87,12 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             {
                 description: `vss-fleet ${args.settings.environment}: the lifecycle function (verify, retention, drills).`,
                 assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(args.scope.accountId)),
+                // The environment's IAM path and permissions boundary (components/naming.ts); the
+                // deploy role may not rewrite a trust policy in place, so a new trust means a new role.
+                ...rolePlacement(args.scope.partition, args.scope.accountId, args.settings.environment),
                 tags,
             },
-            child,
+            { ...child, replaceOnChanges: ["assumeRolePolicy"] },
         );
         const rolePolicy = new aws.iam.RolePolicy(
             childName(name, "permissions"),
@@ -105,6 +108,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                             logGroupName: lifecycleLogGroupName(args.settings.environment),
                             retention: args.settings.retention !== undefined,
                             restoreDrill: args.settings.restoreDrill !== undefined,
+                            protection: args.settings.protection,
                         }),
                     ),
                 ),

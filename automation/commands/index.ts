@@ -5,6 +5,7 @@ import deployPolicy from "./deployPolicy";
 import destroy from "./destroy";
 import discover from "./discover";
 import drift from "./drift";
+import guardrails from "./guardrails";
 import plan from "./plan";
 import preview from "./preview";
 import previewStacks from "./previewStacks";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     destroy,
     render,
     deployPolicy,
+    guardrails,
     verify,
     restore,
     previewStacks,

@@ -46,38 +46,43 @@ export default defineCommand({
             if (missing.length > 0) {
                 throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
             }
-            const { loadAwsJsonFiles } = await import("../awsJson");
-            const inputs = {
-                inventory: loadInventoryFiles(options.inventory),
-                attachments: loadAwsJsonFiles(
-                    options.volumes,
-                    shapes.describeVolumesSchema,
-                    shapes.toAttachments,
-                    "aws ec2 describe-volumes --output json",
-                    "the volumes",
-                ),
-                snapshots: loadAwsJsonFiles(
-                    options.snapshots,
-                    shapes.describeSnapshotsSchema,
-                    shapes.toSnapshots,
-                    "aws ec2 describe-snapshots --output json",
-                    "the snapshots",
-                ),
-            };
+            const { loadAll, loadAwsJsonFiles } = await import("../awsJson");
             const { copiesByDestination } = await import("../verify/copyInputs");
-            const copies =
-                options.copySnapshots.length > 0
-                    ? copiesByDestination(
-                          loadAwsJsonFiles(
-                              options.copySnapshots,
-                              shapes.describeSnapshotsSchema,
-                              shapes.toSnapshots,
-                              "aws ec2 describe-snapshots --owner-ids self --output json",
-                              "the copies",
-                          ),
-                      )
-                    : undefined;
-            const withCopies = { ...inputs, ...(copies ? { copies } : { copiesNotRead: "no --copy-snapshots file was given" }) };
+            const inputs = loadAll({
+                inventory: () => loadInventoryFiles(options.inventory),
+                attachments: () =>
+                    loadAwsJsonFiles(
+                        options.volumes,
+                        shapes.describeVolumesSchema,
+                        shapes.toAttachments,
+                        "aws ec2 describe-volumes --output json",
+                        "the volumes",
+                    ),
+                snapshots: () =>
+                    loadAwsJsonFiles(
+                        options.snapshots,
+                        shapes.describeSnapshotsSchema,
+                        shapes.toSnapshots,
+                        "aws ec2 describe-snapshots --output json",
+                        "the snapshots",
+                    ),
+                copies: () =>
+                    options.copySnapshots.length > 0
+                        ? copiesByDestination(
+                              loadAwsJsonFiles(
+                                  options.copySnapshots,
+                                  shapes.describeSnapshotsSchema,
+                                  shapes.toSnapshots,
+                                  "aws ec2 describe-snapshots --owner-ids self --output json",
+                                  "the copies",
+                              ),
+                          )
+                        : undefined,
+            });
+            const withCopies = {
+                ...inputs,
+                ...(inputs.copies ? { copies: inputs.copies } : { copiesNotRead: "no --copy-snapshots file was given" }),
+            };
             verdicts.push(...chosen.map((env) => verifyEnvironment(env, withCopies, now, options.fleet)));
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
@@ -98,8 +103,19 @@ export default defineCommand({
                 verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
             }
         }
+        const { accountFor } = await import("../manifest/accounting");
+        accountFor(
+            "verify",
+            chosen.map((e) => e.spec.name),
+            verdicts.map((v) => v.name),
+        );
         const code = verifyExitCode(verdicts);
-        io.out(options.json ? JSON.stringify({ ok: code === 0, environments: verdicts }) : verifyText(verdicts));
+        const counted = `${verdicts.length} of ${fleet.environments.length} environment(s) of the manifest verified`;
+        io.out(
+            options.json
+                ? JSON.stringify({ ok: code === 0, environmentsInManifest: fleet.environments.length, environments: verdicts })
+                : `${counted}:\n${verifyText(verdicts)}`,
+        );
         return code;
     },
 });

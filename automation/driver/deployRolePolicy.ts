@@ -1,99 +1,58 @@
 /**
  * The least-privilege policy for the role that deploys an environment (the pipeline's role, or the
  * environment's deployRoleArn): exactly what `pulumi up` and `destroy` of a vss-fleet stack need, for
- * this environment's resources only. Resources are found by the names Pulumi gives them (the logical
- * name, `<env>-<part>`, plus a random suffix) and by the vss-fleet:environment tag where AWS assigns
- * the name (maintenance windows).
+ * this environment's resources only. IAM resources are found by the environment's IAM path
+ * (deployIam.ts); the others by the names Pulumi gives them (`<env>-<part>` plus a random suffix), and
+ * by the vss-fleet:environment tag where AWS assigns the id (maintenance windows, Recycle Bin rules).
  */
 import { policyDocument, type ArnScope, type PolicyDocument, type Statement } from "../../components/iam";
-import { arn, managedPolicyArn } from "../../components/iam/policyDocument";
+import { arn } from "../../components/iam/policyDocument";
 import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
-import { lifecycleRuleName } from "../../components/naming";
+import { childName, lifecycleFunctionPrefix, lifecycleRuleName } from "../../components/naming";
 import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
+import { deployIamStatements } from "./deployIam";
 
-export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
+/**
+ * @param instances the existing instances the manifest enrolls (its `instances`): the only ones whose
+ * tags the role may write. Without the list, a deploy role could enroll any instance of the account
+ * into a window that runs the document it also controls.
+ */
+export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]): PolicyDocument {
     const scope: ArnScope = { partition: partitionOf(spec.region), region: spec.region, accountId: spec.accountId };
-    const iam = (resource: string) => `arn:${scope.partition}:iam::${scope.accountId}:${resource}`;
-    const ssm = (resource: string) => `arn:${scope.partition}:ssm:${scope.region}:${scope.accountId}:${resource}`;
     const env = spec.name;
-    const ownTag = { [`ssm:resourceTag/${ENVIRONMENT_TAG_KEY}`]: env };
+    const lifecycle = lifecycleEnabled(spec);
     const statements: Statement[] = [
+        ...deployIamStatements(scope, env, lifecycle),
+        ...documentStatements(scope, env),
+        ...windowStatements(scope, env),
+        ...(instances.length > 0 ? enrollmentStatements(scope, spec.targetTags, instances) : []),
         {
-            Sid: "ManageTheEnvironmentsRoles",
+            // Reads that take no resource-level permissions: the provider's refresh, the inventory,
+            // the policy pack's AMI lookup and the driver's account guard.
+            Sid: "ReadOnly",
             Effect: "Allow",
             Action: [
-                "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:UpdateRole",
-                "iam:UpdateRoleDescription",
-                "iam:UpdateAssumeRolePolicy",
-                "iam:TagRole",
-                "iam:UntagRole",
-                "iam:PutRolePolicy",
-                "iam:GetRolePolicy",
-                "iam:DeleteRolePolicy",
-                "iam:ListRolePolicies",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListInstanceProfilesForRole",
+                "ec2:DescribeInstances",
+                "ec2:DescribeImages",
+                "ec2:DescribeTags",
+                "ssm:DescribeMaintenanceWindows",
+                "sts:GetCallerIdentity",
+                ...(lifecycle ? ["logs:DescribeLogGroups"] : []),
             ],
-            Resource: iam(`role/${env}-*`),
+            Resource: "*",
         },
-        {
-            Sid: "AttachOnlySsmCoreAndTheEnvironmentsPolicies",
-            Effect: "Allow",
-            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: iam(`role/${env}-*`),
-            Condition: {
-                ArnLike: { "iam:PolicyARN": [managedPolicyArn(scope.partition, "AmazonSSMManagedInstanceCore"), iam(`policy/${env}-*`)] },
-            },
-        },
-        {
-            Sid: "ManageTheEnvironmentsPolicies",
-            Effect: "Allow",
-            Action: [
-                "iam:CreatePolicy",
-                "iam:DeletePolicy",
-                "iam:GetPolicy",
-                "iam:GetPolicyVersion",
-                "iam:ListPolicyVersions",
-                "iam:CreatePolicyVersion",
-                "iam:DeletePolicyVersion",
-                "iam:TagPolicy",
-                "iam:UntagPolicy",
-            ],
-            Resource: iam(`policy/${env}-*`),
-        },
-        {
-            Sid: "ManageTheEnvironmentsInstanceProfile",
-            Effect: "Allow",
-            Action: [
-                "iam:CreateInstanceProfile",
-                "iam:DeleteInstanceProfile",
-                "iam:GetInstanceProfile",
-                "iam:AddRoleToInstanceProfile",
-                "iam:RemoveRoleFromInstanceProfile",
-                "iam:TagInstanceProfile",
-                "iam:UntagInstanceProfile",
-            ],
-            Resource: iam(`instance-profile/${env}-*`),
-        },
-        {
-            // The window task runs as the task role, and hands the notification role to SNS.
-            Sid: "PassOnlyTheTaskRolesToSsm",
-            Effect: "Allow",
-            Action: "iam:PassRole",
-            Resource: [iam(`role/${env}-task-role-*`), iam(`role/${env}-task-notify-*`)],
-            Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
-        },
-        {
-            // AddRoleToInstanceProfile requires PassRole on the role it adds (IAM API reference). Only
-            // this environment's instance role, whose own rights are to snapshot the instance itself.
-            Sid: "PassTheInstanceRoleIntoItsProfile",
-            Effect: "Allow",
-            Action: "iam:PassRole",
-            Resource: iam(`role/${env}-instance-role-*`),
-        },
+        ...(spec.logging?.cloudWatchLogGroupName
+            ? [logGroupStatement(scope, "TheOutputLogGroup", spec.logging.cloudWatchLogGroupName)]
+            : []),
+        ...recycleBinStatements(scope, env),
+        ...(lifecycle ? lifecycleStatements(scope, env) : []),
+    ];
+    return policyDocument(statements);
+}
+
+/** The snapshot document, by its name ("<env>-snapshot-document" plus Pulumi's suffix). */
+function documentStatements(scope: ArnScope, env: string): Statement[] {
+    return [
         {
             Sid: "ManageTheEnvironmentsDocument",
             Effect: "Allow",
@@ -109,11 +68,22 @@ export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
                 "ssm:RemoveTagsFromResource",
                 "ssm:ListTagsForResource",
             ],
-            Resource: ssm(`document/${env}-*`),
+            Resource: arn(scope, "ssm", `document/${childName(env, "snapshot-document")}*`),
         },
+    ];
+}
+
+/**
+ * Maintenance windows get their ids from AWS, so the environment tag is what ties one to the
+ * environment: a new window must carry it, every later call needs it already on the window, and the
+ * role can neither stamp it onto someone else's window nor take it off its own.
+ */
+function windowStatements(scope: ArnScope, env: string): Statement[] {
+    const windows = arn(scope, "ssm", "maintenancewindow/*");
+    const ownWindow = { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: env } };
+    return [
         {
-            // CreateMaintenanceWindow takes no resource type (only "*"); the request tag is what ties
-            // a new window to the environment, and every later call needs that tag on the window.
+            // CreateMaintenanceWindow takes no resource type (only "*").
             Sid: "CreateWindowsTaggedForTheEnvironment",
             Effect: "Allow",
             Action: "ssm:CreateMaintenanceWindow",
@@ -121,14 +91,25 @@ export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
             Condition: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env } },
         },
         {
-            Sid: "TagWindowsForTheEnvironment",
+            Sid: "RetagOnlyTheEnvironmentsWindows",
             Effect: "Allow",
             Action: "ssm:AddTagsToResource",
-            Resource: ssm("maintenancewindow/*"),
-            Condition: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env } },
+            Resource: windows,
+            Condition: { ...ownWindow, StringEqualsIfExists: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env } },
         },
         {
-            Sid: "ManageTheEnvironmentsWindow",
+            Sid: "UntagOnlyTheEnvironmentsWindowsAndNeverTheEnvironmentTag",
+            Effect: "Allow",
+            Action: "ssm:RemoveTagsFromResource",
+            Resource: windows,
+            Condition: {
+                ...ownWindow,
+                "ForAllValues:StringNotEquals": { "aws:TagKeys": [ENVIRONMENT_TAG_KEY] },
+                Null: { "aws:TagKeys": "false" },
+            },
+        },
+        {
+            Sid: "ManageTheEnvironmentsWindows",
             Effect: "Allow",
             Action: [
                 "ssm:GetMaintenanceWindow",
@@ -144,50 +125,67 @@ export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
                 "ssm:DescribeMaintenanceWindowTargets",
                 "ssm:DescribeMaintenanceWindowTasks",
                 "ssm:ListTagsForResource",
-                "ssm:RemoveTagsFromResource",
             ],
-            Resource: ssm("maintenancewindow/*"),
-            Condition: { StringEquals: ownTag },
+            Resource: windows,
+            Condition: ownWindow,
         },
-        {
-            // Enrollment writes and removes only the environment's target tag keys on instances.
-            Sid: "WriteOnlyTheTargetTagsOnInstances",
-            Effect: "Allow",
-            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
-            Resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:instance/*`,
-            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": Object.keys(spec.targetTags) } },
-        },
-        {
-            // Reads that take no resource-level permissions: the provider's refresh, the inventory,
-            // the policy pack's AMI lookup and the driver's account guard.
-            Sid: "ReadOnly",
-            Effect: "Allow",
-            Action: [
-                "ec2:DescribeInstances",
-                "ec2:DescribeImages",
-                "ec2:DescribeTags",
-                "ssm:DescribeMaintenanceWindows",
-                "sts:GetCallerIdentity",
-                ...(lifecycleEnabled(spec) ? ["logs:DescribeLogGroups"] : []),
-            ],
-            Resource: "*",
-        },
-        ...(lifecycleEnabled(spec) ? lifecycleStatements(scope, env) : []),
     ];
-    return policyDocument(statements);
+}
+
+/**
+ * Enrollment writes and removes only the environment's target tags, only on the instances the
+ * manifest lists: each key only with
+ * its own value, and DeleteTags only naming keys (DeleteTags without keys removes every tag, and
+ * ForAllValues over an empty set is true, so "keys given" must be said separately).
+ */
+function enrollmentStatements(scope: ArnScope, targetTags: Readonly<Record<string, string>>, instanceIds: readonly string[]): Statement[] {
+    const instances = instanceIds.map((id) => arn(scope, "ec2", `instance/${id}`));
+    const keys = Object.keys(targetTags);
+    const values = Object.fromEntries(Object.entries(targetTags).map(([key, value]) => [`aws:RequestTag/${key}`, value]));
+    return [
+        {
+            Sid: "WriteOnlyTheTargetTagsWithTheirValues",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: instances,
+            Condition: {
+                "ForAllValues:StringEquals": { "aws:TagKeys": keys },
+                Null: { "aws:TagKeys": "false" },
+                StringEqualsIfExists: values,
+            },
+        },
+        {
+            Sid: "RemoveOnlyTheTargetTagsByKey",
+            Effect: "Allow",
+            Action: "ec2:DeleteTags",
+            Resource: instances,
+            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": keys }, Null: { "aws:TagKeys": "false" } },
+        },
+    ];
+}
+
+function logGroupStatement(scope: ArnScope, sid: string, name: string): Statement {
+    const logGroup = arn(scope, "logs", `log-group:${name}`);
+    return {
+        // Every log group the stacks create has a retention, so the role sets one.
+        Sid: `Manage${sid}`,
+        Effect: "Allow",
+        Action: [
+            "logs:CreateLogGroup",
+            "logs:DeleteLogGroup",
+            "logs:PutRetentionPolicy",
+            "logs:DeleteRetentionPolicy",
+            "logs:TagResource",
+            "logs:UntagResource",
+            "logs:ListTagsForResource",
+        ],
+        Resource: [logGroup, `${logGroup}:*`],
+    };
 }
 
 /** The SnapshotLifecycle's resources: its function, role, alert topic, rules and log group, by name. */
 function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
-    const logGroup = arn(scope, "logs", `log-group:${lifecycleLogGroupName(env)}`);
     return [
-        {
-            Sid: "PassOnlyTheLifecycleRoleToLambda",
-            Effect: "Allow",
-            Action: "iam:PassRole",
-            Resource: `arn:${scope.partition}:iam::${scope.accountId}:role/${env}-lifecycle-role-*`,
-            Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
-        },
         {
             Sid: "ManageTheLifecycleFunction",
             Effect: "Allow",
@@ -210,8 +208,15 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "lambda:TagResource",
                 "lambda:UntagResource",
                 "lambda:ListTags",
+                // Hygiene: reserved concurrency and the on-failure destination.
+                "lambda:PutFunctionConcurrency",
+                "lambda:DeleteFunctionConcurrency",
+                "lambda:PutFunctionEventInvokeConfig",
+                "lambda:UpdateFunctionEventInvokeConfig",
+                "lambda:GetFunctionEventInvokeConfig",
+                "lambda:DeleteFunctionEventInvokeConfig",
             ],
-            Resource: arn(scope, "lambda", `function:${env}-lifecycle-fn-*`),
+            Resource: arn(scope, "lambda", `function:${lifecycleFunctionPrefix(env)}*`),
         },
         {
             Sid: "ManageTheLifecycleRules",
@@ -243,19 +248,59 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
             ],
             Resource: arn(scope, "sns", `${env}-lifecycle-alerts-*`),
         },
+        logGroupStatement(scope, "TheLifecycleLogGroup", lifecycleLogGroupName(env)),
+    ];
+}
+
+/**
+ * The environment's Recycle Bin retention rule, the safety net under every snapshot delete. Rules
+ * get ids from AWS, so the environment tag ties one to the environment, as for windows: the role can
+ * create a rule only tagged for it, and change or delete only rules that already are; never tag a
+ * foreign rule (that would hand it another team's net) nor untag its own. Only EBS snapshot rules.
+ */
+function recycleBinStatements(scope: ArnScope, env: string): Statement[] {
+    const rules = arn(scope, "rbin", "rule/*");
+    const ownRule = { [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: env, "rbin:Attribute/ResourceType": "EBS_SNAPSHOT" };
+    return [
         {
-            Sid: "ManageTheLifecycleLogGroup",
+            Sid: "CreateRecycleBinRulesTaggedForTheEnvironment",
             Effect: "Allow",
-            Action: [
-                "logs:CreateLogGroup",
-                "logs:DeleteLogGroup",
-                "logs:PutRetentionPolicy",
-                "logs:DeleteRetentionPolicy",
-                "logs:TagResource",
-                "logs:UntagResource",
-                "logs:ListTagsForResource",
-            ],
-            Resource: [logGroup, `${logGroup}:*`],
+            Action: "rbin:CreateRule",
+            Resource: rules,
+            Condition: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env, "rbin:Request/ResourceType": "EBS_SNAPSHOT" } },
+        },
+        {
+            Sid: "ManageTheEnvironmentsRecycleBinRule",
+            Effect: "Allow",
+            Action: ["rbin:GetRule", "rbin:UpdateRule", "rbin:DeleteRule", "rbin:ListTagsForResource"],
+            Resource: rules,
+            Condition: { StringEquals: ownRule },
+        },
+        {
+            Sid: "RetagTheEnvironmentsRecycleBinRule",
+            Effect: "Allow",
+            Action: "rbin:TagResource",
+            Resource: rules,
+            Condition: { StringEquals: ownRule, StringEqualsIfExists: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env } },
+        },
+        {
+            Sid: "UntagTheEnvironmentsRecycleBinRuleButNeverItsEnvironmentTag",
+            Effect: "Allow",
+            Action: "rbin:UntagResource",
+            Resource: rules,
+            Condition: {
+                StringEquals: ownRule,
+                "ForAllValues:StringNotEquals": { "aws:TagKeys": [ENVIRONMENT_TAG_KEY] },
+                Null: { "aws:TagKeys": "false" },
+            },
+        },
+        {
+            // The provider lists rules on import and refresh; ListRules takes no resource.
+            Sid: "ListEbsSnapshotRecycleBinRules",
+            Effect: "Allow",
+            Action: "rbin:ListRules",
+            Resource: "*",
+            Condition: { StringEquals: { "rbin:Request/ResourceType": "EBS_SNAPSHOT" } },
         },
     ];
 }

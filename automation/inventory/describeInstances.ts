@@ -39,7 +39,11 @@ const GONE = new Set(["terminated", "shutting-down"]);
 export function toInventory(output: DescribeInstancesOutput): InventoryInstance[] {
     return output.Reservations.flatMap((reservation) =>
         reservation.Instances.filter((i) => !GONE.has(i.State?.Name ?? "")).map((i) => {
-            const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key, t.Value]));
+            // A null prototype: a tag named __proto__ or constructor is data like any other.
+            const tags: Record<string, string> = Object.assign(
+                Object.create(null) as Record<string, string>,
+                Object.fromEntries((i.Tags ?? []).map((t) => [t.Key, t.Value])),
+            );
             return {
                 instanceId: i.InstanceId,
                 accountId: reservation.OwnerId,

@@ -1,5 +1,6 @@
 export * from "./aws";
 export * from "./environment";
+export * from "./regions";
 export * from "./schedule";
 export * from "./tags";
 export * from "./parse";

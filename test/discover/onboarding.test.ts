@@ -88,7 +88,7 @@ describe("onboarding: discover, enroll, plan (CLI, offline)", function () {
                 "  Windows instances: 80 enrolled, 0 exempt, 0 unenrolled",
             ],
         );
-        assert.match(plan.out, /\nOK: 3 environment\(s\), no mandatory policy violations\.\n/);
+        assert.match(plan.out, /\nOK: 3 of 3 environment\(s\) planned, no mandatory policy violations\.\n/);
 
         const again = await runCli("discover", enrolledManifest, ...facts(files), "--json");
         const after = JSON.parse(again.out) as { environments: { counts: { unenrolled: number } }[] };
