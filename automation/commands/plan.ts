@@ -16,11 +16,14 @@ export default defineCommand({
     examples: [
         "vss-fleet plan fleet.yaml --offline --inventory instances.json",
         "vss-fleet plan fleet.yaml --offline --env prod --format markdown",
+        "vss-fleet plan fleet.yaml --offline --inventory instances.json --ssm ssm.json --iam iam.json",
     ],
     takesManifest: true,
     options: [
         flag("offline", "--offline", "plan without credentials or the Pulumi CLI (required: the live path is the GitOps driver)"),
         repeatable("inventory", "--inventory <file>", `existing instances: the JSON of ${INSTANCES_JSON} (repeatable)`),
+        repeatable("ssm", "--ssm <file>", "preflight: 'aws ssm describe-instance-information --output json' (repeatable)"),
+        repeatable("iam", "--iam <file>", "preflight: 'aws iam get-account-authorization-details --output json' (repeatable)"),
         envFilter,
         jsonNotFormat,
         format("output format"),
@@ -37,7 +40,16 @@ export default defineCommand({
         const { toJson, toMarkdown, toText } = await import("../output/formats");
         const fleet = loadManifest(manifest);
         const environments = chooseEnvironments(fleet, options.env).map((e) => e.spec.name);
-        const inventory = loadInventoryFiles(options.inventory);
+        // With SSM or IAM facts, the inventory also carries profiles, roles and agents for the preflight policy.
+        const preflight = options.ssm.length + options.iam.length > 0;
+        const facts = preflight ? await import("../discover/awsFacts") : undefined;
+        const inventory = facts
+            ? facts.withFacts(
+                  facts.loadInstanceFiles(options.inventory),
+                  options.ssm.length > 0 ? facts.loadSsmFiles(options.ssm) : undefined,
+                  options.iam.length > 0 ? facts.rolesByProfile(facts.loadIamFiles(options.iam)) : undefined,
+              )
+            : loadInventoryFiles(options.inventory);
         const plan = await planFleet(fleet, inventory, { environments });
         io.out(options.json ? toJson(plan) : options.format === "markdown" ? toMarkdown(plan, manifest) : toText(plan, manifest));
         return plan.ok ? EXIT.ok : EXIT.violations;

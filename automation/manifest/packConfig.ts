@@ -18,21 +18,24 @@ export function generatedPolicyConfig(
     const environments = fleet.environments.map((e) => ({ name: e.spec.name, targetTags: e.spec.targetTags }));
     const exemptions = [...env.exemptions];
     const enrollment = { environments, exemptions, resolveAmis: options.resolveAmis };
+    const fleetScope = {
+        environment: {
+            name: env.spec.name,
+            targetTags: env.spec.targetTags,
+            accountId: env.spec.accountId,
+            region: env.spec.region,
+            scopeTags: env.scopeTags,
+        },
+        // An environment's inventory is its account and region's instances; the policy applies the scope tags.
+        inventory: inventory.filter((i) => i.accountId === env.spec.accountId && i.region === env.spec.region),
+        exemptions,
+    };
     return {
         "windows-instance-enrolled": enrollment,
         "windows-instance-can-run-snapshot": enrollment,
         "windows-instance-requires-imdsv2": { resolveAmis: options.resolveAmis },
-        "fleet-windows-instances-enrolled": {
-            environment: {
-                name: env.spec.name,
-                targetTags: env.spec.targetTags,
-                accountId: env.spec.accountId,
-                region: env.spec.region,
-                scopeTags: env.scopeTags,
-            },
-            // An environment's inventory is its account and region's instances; the policy applies the scope tags.
-            inventory: inventory.filter((i) => i.accountId === env.spec.accountId && i.region === env.spec.region),
-            exemptions,
-        },
+        "fleet-windows-instances-enrolled": fleetScope,
+        // The same inventory; its preflight facts (profiles, roles, SSM) are judged only where present.
+        "fleet-enrolled-instances-snapshot-ready": { ...fleetScope, enforcementLevel: env.spec.preflight },
     };
 }

@@ -195,6 +195,10 @@ const environmentFields = z.strictObject({
         .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
         .optional()
         .describe("Role assumed to deploy this environment (by the stack's AWS provider and the driver's own calls)."),
+    preflight: z
+        .enum(["advisory", "mandatory"])
+        .default("advisory")
+        .describe("Level of the preflight policy: an enrolled server that cannot be snapshotted warns (advisory) or blocks (mandatory)."),
 });
 
 /** The environment schema: every field's own rules and defaults (see crossFieldIssues for the rest). */

@@ -104,4 +104,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     deployRoleArn: {
         rules: "an IAM role ARN in the environment's account, assumed by the stack's provider and the driver",
     },
+    preflight: {
+        rules: "`advisory` or `mandatory`: the level of `fleet-enrolled-instances-snapshot-ready`, which reports enrolled servers the inventory shows cannot be snapshotted (see docs/onboarding.md)",
+    },
 };

@@ -7,7 +7,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FakePulumi } from "../driver/fakePulumi";
+import { FakePulumi } from "../automation/driver/fakePulumi";
 
 const MANIFEST = `version: 1\nenvironments:\n  a:\n    region: us-east-1\n    accountId: "111111111111"\n`;
 

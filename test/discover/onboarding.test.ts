@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import { parseDocument } from "yaml";
 import { runCli } from "../helpers";
-import { writeEstate, type EstateFiles } from "./estate";
+import { manifestYaml, writeEstate, type EstateFiles } from "./estate";
 
 const facts = (files: EstateFiles) => [
     ...files.instances.flatMap((f) => ["--inventory", f]),
@@ -96,5 +96,40 @@ describe("onboarding: discover, enroll, plan (CLI, offline)", function () {
             after.environments.map((e) => e.counts.unenrolled),
             [0, 0, 0],
         );
+    });
+
+    it("plan with --ssm/--iam reports the enrolled servers that cannot be snapshotted: advisory, or blocking with preflight: mandatory", async () => {
+        const args = ["--offline", "--env", "prod", ...facts(files)];
+        const advisory = await runCli("plan", files.manifest, ...args, "--json");
+        const gaps = (out: string) =>
+            (
+                JSON.parse(out) as { environments: { violations: { policy: string; enforcementLevel: string; message: string }[] }[] }
+            ).environments[0].violations.filter((v) => v.policy === "fleet-enrolled-instances-snapshot-ready");
+        const found = gaps(advisory.out);
+        assert.strictEqual(found.length, 8 + 6 + 4 + 2);
+        assert.deepStrictEqual([...new Set(found.map((v) => v.enforcementLevel))], ["advisory"]);
+        assert.ok(
+            found.some((v) =>
+                / is enrolled in environment prod but its role legacy-role lacks the snapshot permission \(ec2:CreateSnapshots\)\./.test(
+                    v.message,
+                ),
+            ),
+        );
+
+        const strict = `${files.dir}/fleet-strict.yaml`;
+        fs.writeFileSync(strict, manifestYaml({ prod: "    preflight: mandatory", dev: "", ops: "", other: "" }));
+        const blocked = await runCli("plan", strict, ...args, "--json");
+        assert.deepStrictEqual([...new Set(gaps(blocked.out).map((v) => v.enforcementLevel))], ["mandatory"]);
+
+        const withoutFacts = await runCli(
+            "plan",
+            strict,
+            "--offline",
+            "--env",
+            "prod",
+            ...files.instances.flatMap((f) => ["--inventory", f]),
+            "--json",
+        );
+        assert.deepStrictEqual(gaps(withoutFacts.out), [], "without --ssm/--iam the inventory carries no preflight facts");
     });
 });

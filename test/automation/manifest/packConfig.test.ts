@@ -44,22 +44,38 @@ describe("generatedPolicyConfig", () => {
             exemptions: [{ instanceId: "i-0aaaaaaaaaaaaaaa1", reason: "legacy", expires: "2099-01-01" }],
             resolveAmis: true,
         };
+        const fleetScope = {
+            environment: {
+                name: "prod",
+                targetTags: { "vss-fleet:environment": "prod", Tier: "db" },
+                accountId: "111111111111",
+                region: "us-east-1",
+                scopeTags: { Team: "dba" },
+            },
+            inventory: [inventory[0]],
+            exemptions: enrollment.exemptions,
+        };
         assert.deepStrictEqual(config, {
             "windows-instance-enrolled": enrollment,
             "windows-instance-can-run-snapshot": enrollment,
             "windows-instance-requires-imdsv2": { resolveAmis: true },
-            "fleet-windows-instances-enrolled": {
-                environment: {
-                    name: "prod",
-                    targetTags: { "vss-fleet:environment": "prod", Tier: "db" },
-                    accountId: "111111111111",
-                    region: "us-east-1",
-                    scopeTags: { Team: "dba" },
-                },
-                inventory: [inventory[0]],
-                exemptions: enrollment.exemptions,
-            },
+            "fleet-windows-instances-enrolled": fleetScope,
+            "fleet-enrolled-instances-snapshot-ready": { ...fleetScope, enforcementLevel: "advisory" },
         });
+    });
+
+    it("gives the preflight policy the level the environment asks for", () => {
+        const strict: FleetEnvironment = { ...prod, spec: { ...prod.spec, preflight: "mandatory" } };
+        const config = generatedPolicyConfig(fleet, strict, inventory, { resolveAmis: true }) as Record<
+            string,
+            { enforcementLevel?: string }
+        >;
+        assert.strictEqual(config["fleet-enrolled-instances-snapshot-ready"].enforcementLevel, "mandatory");
+        assert.strictEqual(
+            config["fleet-windows-instances-enrolled"].enforcementLevel,
+            undefined,
+            "the other policies keep their own levels",
+        );
     });
 
     it("the offline engine's variant does not resolve AMIs", () => {

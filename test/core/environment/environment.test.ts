@@ -57,6 +57,7 @@ describe("EnvironmentSpec", () => {
             recycleBinDays: 7,
             logRetentionDays: 90,
             lifecycleReservedConcurrency: 2,
+            preflight: "advisory",
         });
     });
 
@@ -185,7 +186,7 @@ describe("EnvironmentSpec", () => {
             rejects(
                 { colour: "blue" },
                 "colour",
-                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn$/,
+                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, preflight$/,
             ));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));
