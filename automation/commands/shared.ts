@@ -1,4 +1,5 @@
 /** What every command module shares: the streams, the exit code, and the common flag helpers. */
+import * as fs from "fs";
 import * as path from "path";
 import type { Command } from "commander";
 import { UserInputError } from "../errors";
@@ -14,8 +15,12 @@ export interface Io {
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: Io, setExit: SetExit) => void;
 
-/** The project folder: the one holding Pulumi.yaml, stacks/ and policies/. */
-export const PROJECT_ROOT = path.join(__dirname, "..", "..");
+/** The project folder: the one holding Pulumi.yaml, stacks/ and policies/ (above dist/ when compiled). */
+export const PROJECT_ROOT = projectRoot(path.join(__dirname, "..", ".."));
+
+function projectRoot(up: string): string {
+    return path.basename(up) === "dist" && !fs.existsSync(path.join(up, "Pulumi.yaml")) ? path.dirname(up) : up;
+}
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 

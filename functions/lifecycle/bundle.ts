@@ -6,6 +6,7 @@
  * esbuild's output is deterministic, so an unchanged handler never shows up as a diff.
  */
 import { buildSync } from "esbuild";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const HANDLER_FILE = "index.js";
@@ -15,9 +16,19 @@ export const RUNTIME = "nodejs22.x";
 
 let cached: string | undefined;
 
+/**
+ * handler.ts beside this file; when this file runs compiled from dist/, the same place in the
+ * sources, so the compiled CLI bundles exactly what the TypeScript one does, byte for byte.
+ */
+function handlerSource(): string {
+    const beside = path.join(__dirname, "handler.ts");
+    const dist = beside.lastIndexOf(`${path.sep}dist${path.sep}`);
+    return fs.existsSync(beside) || dist < 0 ? beside : beside.slice(0, dist) + beside.slice(dist + `${path.sep}dist`.length);
+}
+
 export function lifecycleFunctionBundle(): string {
     cached ??= buildSync({
-        entryPoints: [path.join(__dirname, "handler.ts")],
+        entryPoints: [handlerSource()],
         bundle: true,
         write: false,
         platform: "node",
