@@ -25,25 +25,33 @@ const YAML_SYNTAX_MAX_CHARS = 8 * 1024 * 1024;
 
 /** One file's text as the command's output; throws the problems with their positions. */
 export function parseAwsJson<S extends z.ZodType>(file: string, text: string, schema: S, command: string): z.output<S> {
-    let data: unknown;
+    return checked(file, jsonOf(file, text), schema, command, () => text);
+}
+
+function jsonOf(file: string, text: string): unknown {
     try {
-        data = JSON.parse(text);
+        return JSON.parse(text);
     } catch (error) {
         throw new UserInputError([syntaxProblem(file, text, (error as Error).message)]);
     }
+}
+
+/** The data through the schema; only when it fails is the text needed (`text()`), for the positions. */
+function checked<S extends z.ZodType>(file: string, data: unknown, schema: S, command: string, text: () => string): z.output<S> {
     const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-        const issues = toSpecIssues(parsed.error.issues);
-        const problems = issues.slice(0, MAX_PROBLEMS).map((i) => {
-            const { line, col } = lineAndColumn(text, jsonPathOffset(text, i.path));
-            return `${file}:${line}:${col}: ${formatPath(i.path) || "(top)"}: ${i.message} (expected the JSON of '${command}')`;
-        });
-        if (issues.length > MAX_PROBLEMS) {
-            problems.push(`${file}: ${issues.length - MAX_PROBLEMS} more problem(s) like these (expected the JSON of '${command}')`);
-        }
-        throw new UserInputError(problems);
+    if (parsed.success) {
+        return parsed.data;
     }
-    return parsed.data;
+    const issues = toSpecIssues(parsed.error.issues);
+    const source = text();
+    const problems = issues.slice(0, MAX_PROBLEMS).map((i) => {
+        const { line, col } = lineAndColumn(source, jsonPathOffset(source, i.path));
+        return `${file}:${line}:${col}: ${formatPath(i.path) || "(top)"}: ${i.message} (expected the JSON of '${command}')`;
+    });
+    if (issues.length > MAX_PROBLEMS) {
+        problems.push(`${file}: ${issues.length - MAX_PROBLEMS} more problem(s) like these (expected the JSON of '${command}')`);
+    }
+    throw new UserInputError(problems);
 }
 
 /** Where the text stops being JSON: the YAML parser's position and words, else JSON.parse's own. */
@@ -75,6 +83,19 @@ function readLimited(file: string, what: string): string {
     }
 }
 
+/**
+ * A file through JSON.parse and the schema. The text (as large as the file) and the raw parse are
+ * dropped when this returns; a failing file is read again for its problems' positions.
+ */
+function readChecked<S extends z.ZodType>(file: string, what: string, schema: S, command: string): z.output<S> {
+    return checked(file, readJson(file, what), schema, command, () => readLimited(file, what));
+}
+
+/** A frame of its own, so nothing holds the text once it is parsed. */
+function readJson(file: string, what: string): unknown {
+    return jsonOf(file, readLimited(file, what));
+}
+
 /** Several files of one command, converted; every unreadable or malformed file is reported at once. */
 export function loadAwsJsonFiles<S extends z.ZodType, T>(
     files: readonly string[],
@@ -88,7 +109,7 @@ export function loadAwsJsonFiles<S extends z.ZodType, T>(
     for (const file of files) {
         try {
             // One file at a time, and element by element: a spread of 100,000 arguments overflows the stack.
-            for (const item of convert(parseAwsJson(file, readLimited(file, what), schema, command))) {
+            for (const item of convert(readChecked(file, what, schema, command))) {
                 out.push(item);
             }
         } catch (error) {

@@ -111,7 +111,7 @@ const VERIFY_AT = "2026-11-28T12:00:00Z";
 /**
  * `instances` Windows servers in 10 environments of one account, each with `volumes` attached volumes
  * (the first the boot volume) and one aws-vss run a day for `days` days, every run good except every
- * 13th, which misses its last volume.
+ * 13th, whose last snapshot is not application-consistent.
  */
 export function writeVerify(dir: string, instances: number, volumes: number, days: number): VerifyFiles {
     const environments = 10;
@@ -159,8 +159,8 @@ export function writeVerify(dir: string, instances: number, volumes: number, day
         for (let i = 0; i < instances; i++) {
             const env = `env-${i % environments}`;
             const vss = `{"version":"1.3.1.0","SnapshotSetId":"${d}-${i}"}`;
-            const last = (d + i) % 13 === 0 ? volumes - 1 : volumes;
-            for (let v = 0; v < last; v++) {
+            const bad = (d + i) % 13 === 0;
+            for (let v = 0; v < volumes; v++) {
                 const snapshot = {
                     Description: `AWS-VSS-${env}`,
                     Encrypted: false,
@@ -173,7 +173,7 @@ export function writeVerify(dir: string, instances: number, volumes: number, day
                     VolumeSize: 100,
                     Tags: [
                         { Key: "AwsVssConfig", Value: vss },
-                        { Key: "AppConsistent", Value: "true" },
+                        { Key: "AppConsistent", Value: bad && v === volumes - 1 ? "false" : "true" },
                         { Key: "Device", Value: v === 0 ? "/dev/sda1" : `xvd${"bcdefgh"[v - 1]}` },
                         { Key: "vss-fleet:environment", Value: env },
                         { Key: "vss-fleet:fleet", Value: "vss-fleet" },

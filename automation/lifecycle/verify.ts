@@ -112,7 +112,10 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
             lines.push(
                 `  retention (${days} days, at least ${minSets} good sets): would delete ${wouldDelete.length} set(s), ${snapshots} snapshot(s)`,
             );
-            lines.push(...wouldDelete.map((d) => `    - ${d.instanceId} set of ${d.startTime} (${d.reason}): ${d.snapshotIds.join(", ")}`));
+            // One push per line: a spread of every deletion overflows the stack past ~100,000 of them.
+            for (const d of wouldDelete) {
+                lines.push(`    - ${d.instanceId} set of ${d.startTime} (${d.reason}): ${d.snapshotIds.join(", ")}`);
+            }
         }
     }
     const breaches = verdicts.reduce((n, e) => n + e.instances.filter((i) => i.rpoBreached).length, 0);
