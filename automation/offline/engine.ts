@@ -9,7 +9,7 @@ import { evaluatePolicies, type AnalyzedResource, type PackConfig, type Violatio
 import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
 import type { InventoryInstance } from "../../policies/config";
-import { classifyFleet } from "../../policies/lib/fleetClassification";
+import { classifyFleet, inventoryAt } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
@@ -68,7 +68,7 @@ export function generatedPolicyConfig(
                 scopeTags: env.scopeTags,
             },
             // An environment's inventory is its account and region's instances; the policy applies the scope tags.
-            inventory: inventory.filter((i) => i.accountId === env.spec.accountId && i.region === env.spec.region),
+            inventory: inventoryAt(inventory, env.spec.accountId, env.spec.region),
             exemptions,
         },
     };
@@ -99,9 +99,12 @@ async function planEnvironment(
         config: generatedPolicyConfig(fleet, env, inventory, { resolveAmis: false }),
     });
     const written = new Map(env.instances.map((id) => [id, spec.targetTags]));
-    const classes = classifyFleet(inventory, { ...spec, scopeTags: env.scopeTags }, written, env.exemptions, today);
+    // The same account-and-region slice the policy classified, so this is the policy's classification, not a second pass.
+    const local = inventoryAt(inventory, spec.accountId, spec.region);
+    const classes = classifyFleet(local, { ...spec, scopeTags: env.scopeTags }, written, env.exemptions, today);
     // Listed instances the inventory does not show are enrolled all the same.
-    const listedElsewhere = env.instances.filter((id) => !classes.enrolled.some((i) => i.instanceId === id)).length;
+    const enrolledIds = new Set(classes.enrolled.map((i) => i.instanceId));
+    const listedElsewhere = env.instances.filter((id) => !enrolledIds.has(id)).length;
     return {
         name: spec.name,
         region: spec.region,
