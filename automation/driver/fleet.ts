@@ -36,6 +36,8 @@ export interface DriverOptions {
     readonly retry?: { readonly attempts: number; readonly baseDelayMs: number };
     readonly sts?: StsFactory;
     readonly ec2?: (env: FleetEnvironment) => EC2Client;
+    /** Called as each environment finishes, in the order they finish (the CLI's progress on a terminal). */
+    readonly onEnvironment?: (run: EnvironmentRun, done: number, total: number) => void;
 }
 
 export interface FleetRun {
@@ -155,8 +157,14 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
             return { name, status: "failed", changes: {}, violations: [], durationMs: Date.now() - started, attempts: 0, error: message };
         }
     };
+    let done = 0;
+    const reported = async (env: FleetEnvironment) => {
+        const run = await one(env);
+        options.onEnvironment?.(run, ++done, chosen.length);
+        return run;
+    };
     try {
-        const environments = await Promise.all(chosen.map((env) => limit(() => one(env))));
+        const environments = await Promise.all(chosen.map((env) => limit(() => reported(env))));
         return { operation: options.operation, environments };
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });

@@ -125,6 +125,8 @@ export interface PlanOptions {
     /** Only these environments (all when empty). */
     readonly environments?: readonly string[];
     readonly today?: Date;
+    /** Called as each environment's plan is done (the CLI's progress on a terminal). */
+    readonly onEnvironment?: (plan: EnvironmentPlan, done: number, total: number) => void;
 }
 
 export async function planFleet(fleet: Fleet, inventory: readonly InventoryInstance[], options: PlanOptions = {}): Promise<FleetPlan> {
@@ -138,7 +140,9 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
     Error.stackTraceLimit = 0;
     try {
         for (const env of chosen) {
-            plans.push(await planEnvironment(fleet, env, inventory, today));
+            const plan = await planEnvironment(fleet, env, inventory, today);
+            plans.push(plan);
+            options.onEnvironment?.(plan, plans.length, chosen.length);
         }
     } finally {
         Error.stackTraceLimit = traceLimit;
