@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import type { z } from "zod";
-import { formatPath, toSpecIssues, YamlSource } from "../spec";
+import { formatPath, toSpecIssues, YamlSource } from "../core/environment";
 import { UserInputError } from "./errors";
 import { jsonPathOffset, lineAndColumn } from "./jsonPosition";
 

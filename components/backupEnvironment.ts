@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../spec";
+import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "../functions/lifecycle/bundle";
-import { functionEnvironment } from "../functions/lifecycle/config";
+import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "./lifecycle/functionBundle";
+import { functionEnvironment } from "../core/lifecycle/functionConfig";
 import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
 import { childName, lifecycleRuleName } from "./naming";

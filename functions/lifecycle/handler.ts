@@ -8,7 +8,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { drill, verifyRun, type Clients } from "./actions";
-import { lifecycleEventSchema, readConfig } from "./config";
+import { lifecycleEventSchema, readConfig } from "../../core/lifecycle/functionConfig";
 
 /** Time kept back from the deadline for deleting drill volumes and publishing the report... */
 const CLEANUP_RESERVE_MS = 120_000;

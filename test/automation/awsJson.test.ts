@@ -6,7 +6,7 @@ import { AWS_JSON_MAX_MIB } from "../../automation/awsJson";
 import { UserInputError } from "../../automation/errors";
 import { loadInventoryFiles, parseInventoryFile } from "../../automation/inventory/describeInstances";
 import { jsonPathOffset, lineAndColumn } from "../../automation/jsonPosition";
-import { YamlSource } from "../../spec";
+import { YamlSource } from "../../core/environment";
 
 function problemsOf(fn: () => unknown): readonly string[] {
     try {
