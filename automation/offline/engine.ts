@@ -3,6 +3,8 @@
  * (the code `pulumi up` runs), then the real policy pack in-process with the policy server's
  * semantics, fed the config the GitOps driver would generate. No credentials, no Pulumi CLI.
  */
+// First: before anything loads @pulumi/pulumi.
+import "./deferredModules";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluatePolicies, type AnalyzedResource, type PackConfig, type Violation } from "./policyRuntime";
