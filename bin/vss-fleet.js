@@ -20,7 +20,13 @@ process.on("SIGINT", () => {
     process.stderr.write("cancelling running updates (Ctrl-C again to exit now)\n");
     cancel.abort();
 });
-const io = { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n"), signal: cancel.signal };
+const io = {
+    out: (t) => process.stdout.write(t + "\n"),
+    err: (t) => process.stderr.write(t + "\n"),
+    signal: cancel.signal,
+    // One line per environment done, for a person watching a terminal; never into a file or a pipe.
+    progress: process.stderr.isTTY ? (t) => process.stderr.write(t + "\n") : undefined,
+};
 require(fromSource ? "../automation/cli" : compiled)
     .main(process.argv.slice(2), io)
     .then((code) => process.exit(code))

@@ -9,6 +9,21 @@ export interface Io {
     readonly err: (text: string) => void;
     /** Cancels running operations (Ctrl-C); the CLI wires it to SIGINT. */
     readonly signal?: AbortSignal;
+    /** Progress lines (one per environment done); set only when stderr is a terminal. */
+    readonly progress?: (text: string) => void;
+}
+
+/**
+ * "<verb> <environment> (n/total)" on the terminal as each environment completes, or nothing: not
+ * with --json (one object on stdout, and scripts read stderr too), not when stderr is a file or a pipe.
+ */
+export function progressOf(
+    io: Io,
+    json: boolean | undefined,
+    verb: string,
+): ((name: string, done: number, total: number) => void) | undefined {
+    const progress = io.progress;
+    return progress && !json ? (name, done, total) => progress(`${verb} ${name} (${done}/${total})`) : undefined;
 }
 
 /** The project folder: the one holding Pulumi.yaml, stacks/ and policies/ (above dist/ when compiled). */

@@ -19,7 +19,7 @@ import {
     projectDir,
     repeatable,
 } from "./options";
-import { chooseEnvironments } from "./shared";
+import { chooseEnvironments, progressOf } from "./shared";
 
 export function stackOperation(operation: Operation, description: string, examples: readonly string[]) {
     return defineCommand({
@@ -55,6 +55,7 @@ export function stackOperation(operation: Operation, description: string, exampl
             }
             const { exitCodeOf, runFleet } = await import("../driver/fleet");
             const { driverJson, driverMarkdown, driverText } = await import("../output/driverFormats");
+            const progressDone = progressOf(io, options.json, operation);
             const run = await runFleet(fleet, chosen, {
                 operation,
                 workDir: path.resolve(options.projectDir),
@@ -66,6 +67,7 @@ export function stackOperation(operation: Operation, description: string, exampl
                 organization: options.org,
                 signal: io.signal ?? new AbortController().signal,
                 log: io.err,
+                onEnvironment: progressDone && ((r, n, total) => progressDone(`${r.name}: ${r.status}`, n, total)),
             });
             const code = exitCodeOf(run);
             io.out(options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run) : driverText(run));

@@ -3,7 +3,7 @@ import type { EnvironmentVerdict } from "../lifecycle/verify";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
-import { chooseEnvironments } from "./shared";
+import { chooseEnvironments, progressOf } from "./shared";
 
 export default defineCommand({
     name: "verify",
@@ -36,6 +36,7 @@ export default defineCommand({
             throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
         }
         const verdicts: EnvironmentVerdict[] = [];
+        const done = progressOf(io, options.json, "verified");
         if (options.offline) {
             const missing = (["inventory", "volumes", "snapshots"] as const).filter((k) => options[k].length === 0);
             if (missing.length > 0) {
@@ -59,7 +60,10 @@ export default defineCommand({
                     "the snapshots",
                 ),
             };
-            verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now, options.fleet)));
+            for (const env of chosen) {
+                verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
+                done?.(env.spec.name, verdicts.length, chosen.length);
+            }
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
@@ -75,6 +79,7 @@ export default defineCommand({
                     snapshots: await shapes.describeEnvironmentSnapshots(client, env.spec.name),
                 };
                 verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
+                done?.(env.spec.name, verdicts.length, chosen.length);
             }
         }
         const code = verifyExitCode(verdicts);
