@@ -10,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as prettier from "prettier";
 import { writeFleet, writeVerify } from "./generate";
 
 const ROOT = path.join(__dirname, "..");
@@ -28,8 +29,11 @@ interface Scenario {
 }
 
 interface Sample {
+    /** Wall time, spawn to exit. */
     readonly ms: number;
     readonly mb: number;
+    /** CPU time of the process (user + system, all its threads): what a busy machine inflates least. */
+    readonly cpuMs: number;
 }
 
 function measure(script: string, args: readonly string[], dir: string, codes: readonly number[]): Sample {
@@ -49,7 +53,8 @@ function measure(script: string, args: readonly string[], dir: string, codes: re
         const stderr = fs.readFileSync(path.join(dir, "stderr"), "utf8").slice(-2000);
         throw new Error(`${path.basename(script)} ${args.join(" ")} exited ${child.status ?? child.signal}:\n${stderr}`);
     }
-    return { ms, mb: Number(fs.readFileSync(rssFile, "utf8")) / 1024 };
+    const [rssKib, cpuMicros] = fs.readFileSync(rssFile, "utf8").split(" ").map(Number);
+    return { ms, mb: rssKib / 1024, cpuMs: cpuMicros / 1000 };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -124,27 +129,29 @@ interface Row {
     readonly floor: Sample;
 }
 
+/** Judged on wall time, as the target is written, and on CPU time, which the machine's other users inflate least. */
 function verdict(row: Row): string {
     const { target } = row.scenario;
     if (!target) {
         return "";
     }
-    const time = row.cli.ms <= target.seconds * 1000;
-    const rss = target.mb === undefined || row.cli.mb <= target.mb;
+    const met = (ok: boolean) => (ok ? "met" : "NOT met");
     const want = `≤ ${target.seconds} s${target.mb ? `, ≤ ${target.mb} MB` : ""}`;
-    return `${want}: ${time && rss ? "met" : "NOT met"}`;
+    const rss = target.mb === undefined ? "" : `; memory ${met(row.cli.mb <= target.mb)}`;
+    return `${want}: wall ${met(row.cli.ms <= target.seconds * 1000)}, CPU ${met(row.cli.cpuMs <= target.seconds * 1000)}${rss}`;
 }
 
 function table(rows: readonly Row[]): string[] {
     const lines = [
-        "| scenario | input | CLI wall | CLI peak RSS | floor wall | floor peak RSS | time ratio | target |",
-        "|---|---|--:|--:|--:|--:|--:|---|",
+        "| scenario | input | CLI wall | CLI CPU | CLI peak RSS | floor wall | floor CPU | floor peak RSS | wall ratio | target |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
     ];
     for (const row of rows) {
         const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
         const mb = (v: number) => `${v.toFixed(0)} MB`;
         lines.push(
-            `| ${row.scenario.name} | ${row.scenario.input ?? ""} | ${s(row.cli.ms)} | ${mb(row.cli.mb)} | ${s(row.floor.ms)} | ${mb(row.floor.mb)} | ` +
+            `| ${row.scenario.name} | ${row.scenario.input ?? ""} | ${s(row.cli.ms)} | ${s(row.cli.cpuMs)} | ${mb(row.cli.mb)} | ` +
+                `${s(row.floor.ms)} | ${s(row.floor.cpuMs)} | ${mb(row.floor.mb)} | ` +
                 `${(row.cli.ms / row.floor.ms).toFixed(1)}× | ${verdict(row)} |`,
         );
     }
@@ -152,16 +159,17 @@ function table(rows: readonly Row[]): string[] {
     const large = rows.find((r) => r.scenario.name === "plan 50 x 10k");
     if (small && large) {
         const ratio = large.cli.ms / small.cli.ms;
+        const cpuRatio = large.cli.cpuMs / small.cli.cpuMs;
         lines.push(
             "",
-            `10× the instances (50 × 1k → 50 × 10k): ${ratio.toFixed(2)}× the time (target ≤ 1.5×: ${ratio <= 1.5 ? "met" : "NOT met"}); ` +
-                `the floor: ${(large.floor.ms / small.floor.ms).toFixed(2)}×.`,
+            `10× the instances (50 × 1k → 50 × 10k): ${ratio.toFixed(2)}× the wall time, ${cpuRatio.toFixed(2)}× the CPU time ` +
+                `(target ≤ 1.5×: ${ratio <= 1.5 && cpuRatio <= 1.5 ? "met" : "NOT met"}); the floor: ${(large.floor.ms / small.floor.ms).toFixed(2)}×.`,
         );
     }
     return lines;
 }
 
-function main(): void {
+async function main(): Promise<void> {
     const args = process.argv.slice(2);
     const quick = args.includes("--quick");
     const onlyAt = args.indexOf("--only");
@@ -179,25 +187,26 @@ function main(): void {
                 cli.push(measure(CLI, scenario.cli, dir, scenario.codes));
                 floor.push(measure(FLOOR, scenario.floor, dir, [0]));
             }
-            const row: Row = {
-                scenario,
-                cli: { ms: median(cli.map((c) => c.ms)), mb: median(cli.map((c) => c.mb)) },
-                floor: { ms: median(floor.map((c) => c.ms)), mb: median(floor.map((c) => c.mb)) },
-            };
+            const mid = (samples: Sample[]): Sample => ({
+                ms: median(samples.map((c) => c.ms)),
+                mb: median(samples.map((c) => c.mb)),
+                cpuMs: median(samples.map((c) => c.cpuMs)),
+            });
+            const row: Row = { scenario, cli: mid(cli), floor: mid(floor) };
             rows.push(row);
             console.log(table([row])[2]);
         }
         const lines = table(rows);
         console.log(["", ...lines].join("\n"));
         if (!quick && only === undefined) {
-            write(lines, load);
+            await write(lines, load);
         }
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-function write(lines: readonly string[], load: number): void {
+async function write(lines: readonly string[], load: number): Promise<void> {
     const cpus = os.cpus();
     const header = [
         "# Benchmarks",
@@ -208,15 +217,20 @@ function write(lines: readonly string[], load: number): void {
         "`aws ec2 describe-instances --output json` file per account (5 accounts, ~1 KB per instance as the AWS",
         "CLI prints it; 1 % of the Windows servers unenrolled, 5 % Linux). Beside it, the floor: bench/floor.js,",
         "plain Node reading the same files and matching instances to environments by tags, nothing else.",
-        "Figures are medians of 3 runs, CLI and floor alternated; peak RSS is the process's own ru_maxrss.",
-        "The machine is shared, so the ratio to the floor is the figure to compare across runs.",
+        "Figures are medians of 3 runs, CLI and floor alternated. Wall is spawn to exit; CPU is the process's",
+        "user + system time over all its threads; peak RSS is its own ru_maxrss. The targets are wall times on",
+        "an idle 2-core machine: on a shared one the wall time is inflated by everyone else's work, so each",
+        "target is judged on both, and the ratio to the floor is the figure to compare across runs.",
         "",
         `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ` +
             `Node ${process.version}, load average ${load.toFixed(1)} at the start.`,
         "",
     ];
-    fs.writeFileSync(path.join(ROOT, "docs", "benchmarks.md"), [...header, ...lines, ""].join("\n"));
+    const file = path.join(ROOT, "docs", "benchmarks.md");
+    // Formatted as `npm run lint` expects the committed file to be.
+    const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+    fs.writeFileSync(file, await prettier.format([...header, ...lines, ""].join("\n"), options));
     console.log("wrote docs/benchmarks.md");
 }
 
-main();
+void main();
