@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import type { z } from "zod";
-import { formatPath, toSpecIssues, YamlSource } from "../core/environment";
+import { AWS_JSON_LIMITS, formatPath, toSpecIssues, YamlSource } from "../core/environment";
 import { UserInputError } from "./errors";
 import { jsonPathOffset, lineAndColumn } from "./jsonPosition";
 
@@ -16,7 +16,7 @@ import { jsonPathOffset, lineAndColumn } from "./jsonPosition";
  * times the file in memory; 256 MiB is some 250,000 instances or 350,000 snapshots as the AWS CLI prints
  * them. Larger exports are refused with a message, never an out-of-memory crash.
  */
-export const AWS_JSON_MAX_MIB = 256;
+export const AWS_JSON_MAX_MIB = AWS_JSON_LIMITS.maxBytes / 1024 / 1024;
 
 /** Problems listed per file; past this many the file is not the command's output at all, and one line says how many more. */
 const MAX_PROBLEMS = 20;
@@ -56,10 +56,10 @@ function checked<S extends z.ZodType>(file: string, data: unknown, schema: S, co
 
 /** Where the text stops being JSON: the YAML parser's position and words, else JSON.parse's own. */
 function syntaxProblem(file: string, text: string, jsonMessage: string): string {
-    const syntax = text.length <= YAML_SYNTAX_MAX_CHARS ? new YamlSource(file, text).document.errors[0] : undefined;
+    const syntax =
+        text.length <= YAML_SYNTAX_MAX_CHARS ? new YamlSource(file, text, AWS_JSON_LIMITS, "not valid JSON").problems[0] : undefined;
     if (syntax) {
-        const at = syntax.linePos?.[0];
-        return `${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid JSON: ${syntax.message.split("\n")[0]}`;
+        return syntax;
     }
     // Large, or valid YAML that is not JSON (a comment, a bare word): V8 names the offset.
     const { line, col } = lineAndColumn(text, Number(/at position (\d+)/.exec(jsonMessage)?.[1] ?? 0));
@@ -126,4 +126,27 @@ export function loadAwsJsonFiles<S extends z.ZodType, T>(
         throw new UserInputError(problems);
     }
     return out;
+}
+
+/**
+ * Runs every loader and returns what each read; when any fail, the problems of all of them are
+ * reported together, so a run with three bad input files names all three, not only the first.
+ */
+export function loadAll<T extends Record<string, () => unknown>>(loaders: T): { [K in keyof T]: ReturnType<T[K]> } {
+    const out: Partial<Record<keyof T, unknown>> = {};
+    const problems: string[] = [];
+    for (const key of Object.keys(loaders) as (keyof T)[]) {
+        try {
+            out[key] = loaders[key]();
+        } catch (error) {
+            if (!(error instanceof UserInputError)) {
+                throw error;
+            }
+            problems.push(...error.problems);
+        }
+    }
+    if (problems.length > 0) {
+        throw new UserInputError(problems);
+    }
+    return out as { [K in keyof T]: ReturnType<T[K]> };
 }
