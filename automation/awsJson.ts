@@ -1,28 +1,99 @@
 /**
  * Reading the unmodified JSON of an AWS CLI command (describe-instances, describe-volumes, ...):
- * parsed as YAML (JSON is YAML) so every problem names file:line:col, checked with the command's
- * schema, and all files' problems reported together.
+ * JSON.parse, then the command's schema, all files' problems reported together with file:line:col.
+ * The positions are found only for a file that fails, by scanning its text (automation/jsonPosition):
+ * a positioned parse costs tens of times the file's size in memory, which a 100,000-instance export
+ * cannot afford.
  */
 import * as fs from "fs";
 import type { z } from "zod";
 import { AWS_JSON_LIMITS, formatPath, toSpecIssues, YamlSource } from "../core/environment";
 import { UserInputError } from "./errors";
+import { jsonPathOffset, lineAndColumn } from "./jsonPosition";
+
+/**
+ * The largest file read, in MiB. JSON.parse holds the text and the parsed objects at once, about four
+ * times the file in memory; 256 MiB is some 250,000 instances or 350,000 snapshots as the AWS CLI prints
+ * them. Larger exports are refused with a message, never an out-of-memory crash.
+ */
+export const AWS_JSON_MAX_MIB = AWS_JSON_LIMITS.maxBytes / 1024 / 1024;
+
+/** Problems listed per file; past this many the file is not the command's output at all, and one line says how many more. */
+const MAX_PROBLEMS = 20;
+/** Up to this size a file that is not JSON is parsed as YAML, whose messages say more than JSON.parse's. */
+const YAML_SYNTAX_MAX_CHARS = 8 * 1024 * 1024;
 
 /** One file's text as the command's output; throws the problems with their positions. */
 export function parseAwsJson<S extends z.ZodType>(file: string, text: string, schema: S, command: string): z.output<S> {
-    const source = new YamlSource(file, text, AWS_JSON_LIMITS, "not valid JSON");
-    if (source.problems.length > 0) {
-        throw new UserInputError(source.problems);
+    return checked(file, jsonOf(file, text), schema, command, () => text);
+}
+
+function jsonOf(file: string, text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch (error) {
+        throw new UserInputError([syntaxProblem(file, text, (error as Error).message)]);
     }
-    const parsed = schema.safeParse(source.toJS());
-    if (!parsed.success) {
-        throw new UserInputError(
-            toSpecIssues(parsed.error.issues).map(
-                (i) => `${source.where(i.path)}: ${formatPath(i.path) || "(top)"}: ${i.message} (expected the JSON of '${command}')`,
-            ),
-        );
+}
+
+/** The data through the schema; only when it fails is the text needed (`text()`), for the positions. */
+function checked<S extends z.ZodType>(file: string, data: unknown, schema: S, command: string, text: () => string): z.output<S> {
+    const parsed = schema.safeParse(data);
+    if (parsed.success) {
+        return parsed.data;
     }
-    return parsed.data;
+    const issues = toSpecIssues(parsed.error.issues);
+    const source = text();
+    const problems = issues.slice(0, MAX_PROBLEMS).map((i) => {
+        const { line, col } = lineAndColumn(source, jsonPathOffset(source, i.path));
+        return `${file}:${line}:${col}: ${formatPath(i.path) || "(top)"}: ${i.message} (expected the JSON of '${command}')`;
+    });
+    if (issues.length > MAX_PROBLEMS) {
+        problems.push(`${file}: ${issues.length - MAX_PROBLEMS} more problem(s) like these (expected the JSON of '${command}')`);
+    }
+    throw new UserInputError(problems);
+}
+
+/** Where the text stops being JSON: the YAML parser's position and words, else JSON.parse's own. */
+function syntaxProblem(file: string, text: string, jsonMessage: string): string {
+    const syntax =
+        text.length <= YAML_SYNTAX_MAX_CHARS ? new YamlSource(file, text, AWS_JSON_LIMITS, "not valid JSON").problems[0] : undefined;
+    if (syntax) {
+        return syntax;
+    }
+    // Large, or valid YAML that is not JSON (a comment, a bare word): V8 names the offset.
+    const { line, col } = lineAndColumn(text, Number(/at position (\d+)/.exec(jsonMessage)?.[1] ?? 0));
+    return `${file}:${line}:${col}: not valid JSON: ${jsonMessage.replace(/ in JSON at position \d+.*$/, "")}`;
+}
+
+/** The file's text, unless it is over the limit; a problem line either way. */
+function readLimited(file: string, what: string): string {
+    const fd = fs.openSync(file, "r");
+    try {
+        const mib = fs.fstatSync(fd).size / 1024 / 1024;
+        if (mib > AWS_JSON_MAX_MIB) {
+            throw new UserInputError([
+                `${file}: ${what} is ${mib.toFixed(0)} MiB, over the ${AWS_JSON_MAX_MIB} MiB a file may have; ` +
+                    "export it in parts (one file per region, or narrower --filters) and pass each part",
+            ]);
+        }
+        return fs.readFileSync(fd, "utf8");
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/**
+ * A file through JSON.parse and the schema. The text (as large as the file) and the raw parse are
+ * dropped when this returns; a failing file is read again for its problems' positions.
+ */
+function readChecked<S extends z.ZodType>(file: string, what: string, schema: S, command: string): z.output<S> {
+    return checked(file, readJson(file, what), schema, command, () => readLimited(file, what));
+}
+
+/** A frame of its own, so nothing holds the text once it is parsed. */
+function readJson(file: string, what: string): unknown {
+    return jsonOf(file, readLimited(file, what));
 }
 
 /** Several files of one command, converted; every unreadable or malformed file is reported at once. */
@@ -37,10 +108,13 @@ export function loadAwsJsonFiles<S extends z.ZodType, T>(
     const problems: string[] = [];
     for (const file of files) {
         try {
-            out.push(...convert(parseAwsJson(file, fs.readFileSync(file, "utf8"), schema, command)));
+            // One file at a time, and element by element: a spread of 100,000 arguments overflows the stack.
+            for (const item of convert(readChecked(file, what, schema, command))) {
+                out.push(item);
+            }
         } catch (error) {
             if (error instanceof UserInputError) {
-                problems.push(...error.problems);
+                problems.push(...error.problems.slice(0, MAX_PROBLEMS + 1));
             } else if ((error as NodeJS.ErrnoException).code) {
                 problems.push(`${file}: cannot read ${what} (${(error as NodeJS.ErrnoException).code})`);
             } else {

@@ -9,6 +9,7 @@ import { COMMANDS } from "./commands";
 import { type Io } from "./commands/shared";
 import { UserInputError } from "./errors";
 import { EXIT, exitCodeHelp } from "./exitCodes";
+import { version } from "../package.json";
 
 export type { Io } from "./commands/shared";
 
@@ -40,6 +41,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         .description("VSS-consistent EBS snapshots for Windows fleets on AWS: validate, plan, apply and verify a fleet manifest.")
         .exitOverride()
         .configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) })
+        .version(version, "-V, --version", "print the version")
         .showSuggestionAfterError()
         .addHelpText("after", "\n" + exitCodeHelp());
     for (const definition of COMMANDS) {

@@ -8,7 +8,7 @@ import { EXIT } from "../exitCodes";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, flag, format, INSTANCES_JSON, jsonNotFormat, repeatable } from "./options";
-import { chooseEnvironments } from "./shared";
+import { chooseEnvironments, progressOf } from "./shared";
 
 export default defineCommand({
     name: "plan",
@@ -50,7 +50,8 @@ export default defineCommand({
                   options.iam.length > 0 ? facts.rolesByProfile(facts.loadIamFiles(options.iam)) : undefined,
               )
             : loadInventoryFiles(options.inventory);
-        const plan = await planFleet(fleet, inventory, { environments });
+        const done = progressOf(io, options.json, "planned");
+        const plan = await planFleet(fleet, inventory, { environments, onEnvironment: done && ((p, n, total) => done(p.name, n, total)) });
         io.out(options.json ? toJson(plan) : options.format === "markdown" ? toMarkdown(plan, manifest) : toText(plan, manifest));
         return plan.ok ? EXIT.ok : EXIT.violations;
     },

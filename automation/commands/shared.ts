@@ -1,4 +1,5 @@
 /** What every command module shares: the streams, the exit code, and the common flag helpers. */
+import * as fs from "fs";
 import * as path from "path";
 import { UserInputError } from "../errors";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
@@ -8,10 +9,29 @@ export interface Io {
     readonly err: (text: string) => void;
     /** Cancels running operations (Ctrl-C); the CLI wires it to SIGINT. */
     readonly signal?: AbortSignal;
+    /** Progress lines (one per environment done); set only when stderr is a terminal. */
+    readonly progress?: (text: string) => void;
 }
 
-/** The project folder: the one holding Pulumi.yaml, stacks/ and policies/. */
-export const PROJECT_ROOT = path.join(__dirname, "..", "..");
+/**
+ * "<verb> <environment> (n/total)" on the terminal as each environment completes, or nothing: not
+ * with --json (one object on stdout, and scripts read stderr too), not when stderr is a file or a pipe.
+ */
+export function progressOf(
+    io: Io,
+    json: boolean | undefined,
+    verb: string,
+): ((name: string, done: number, total: number) => void) | undefined {
+    const progress = io.progress;
+    return progress && !json ? (name, done, total) => progress(`${verb} ${name} (${done}/${total})`) : undefined;
+}
+
+/** The project folder: the one holding Pulumi.yaml, stacks/ and policies/ (above dist/ when compiled). */
+export const PROJECT_ROOT = projectRoot(path.join(__dirname, "..", ".."));
+
+function projectRoot(up: string): string {
+    return path.basename(up) === "dist" && !fs.existsSync(path.join(up, "Pulumi.yaml")) ? path.dirname(up) : up;
+}
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 

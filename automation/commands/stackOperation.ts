@@ -19,7 +19,7 @@ import {
     projectDir,
     repeatable,
 } from "./options";
-import { chooseEnvironments, positive } from "./shared";
+import { chooseEnvironments, positive, progressOf } from "./shared";
 
 export function stackOperation(operation: Operation, description: string, examples: readonly string[]) {
     return defineCommand({
@@ -61,6 +61,7 @@ export function stackOperation(operation: Operation, description: string, exampl
             const timeoutMs = options.timeout === undefined ? undefined : positive(options.timeout, "--timeout") * 60_000;
             const { exitCodeOf, runFleet } = await import("../driver/runFleet");
             const { driverJson, driverMarkdown, driverText } = await import("../output/driverFormats");
+            const progressDone = progressOf(io, options.json, operation);
             const run = await runFleet(fleet, chosen, {
                 operation,
                 workDir: path.resolve(options.projectDir),
@@ -73,6 +74,7 @@ export function stackOperation(operation: Operation, description: string, exampl
                 timeoutMs,
                 signal: io.signal ?? new AbortController().signal,
                 log: io.err,
+                onEnvironment: progressDone && ((r, n, total) => progressDone(`${r.name}: ${r.status}`, n, total)),
             });
             const code = exitCodeOf(run);
             io.out(options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run) : driverText(run));

@@ -4,7 +4,7 @@ import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
-import { chooseEnvironments } from "./shared";
+import { chooseEnvironments, progressOf } from "./shared";
 
 export default defineCommand({
     name: "verify",
@@ -49,6 +49,7 @@ export default defineCommand({
             throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
         }
         const verdicts: EnvironmentVerdict[] = [];
+        const done = progressOf(io, options.json, "verified");
         if (options.offline) {
             const missing = (["inventory", "volumes", "snapshots"] as const).filter((k) => options[k].length === 0);
             if (missing.length > 0) {
@@ -107,12 +108,13 @@ export default defineCommand({
                 volumeIds: inputs.volumes.flatMap(shapes.toVolumeIds),
                 ...(inputs.copies ? { copies: inputs.copies } : { copiesNotRead: "no --copy-snapshots file was given" }),
             };
-            verdicts.push(
-                ...chosen.map((env) => ({
+            for (const env of chosen) {
+                verdicts.push({
                     ...verifyEnvironment(env, withCopies, now, options.fleet),
                     recycleBin: rbin.recycleBinVerdict(inputs.recycleBinRules),
-                })),
-            );
+                });
+                done?.(env.spec.name, verdicts.length, chosen.length);
+            }
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
@@ -144,6 +146,7 @@ export default defineCommand({
                     ...verifyEnvironment(env, inputs, now, options.fleet),
                     recycleBin: rbin.recycleBinVerdict(await listRecycleBinRules(env.spec, credentialsFor(env.spec))),
                 });
+                done?.(env.spec.name, verdicts.length, chosen.length);
             }
         }
         const { accountFor } = await import("../manifest/accounting");

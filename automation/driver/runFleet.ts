@@ -45,6 +45,8 @@ export interface DriverOptions {
     readonly timeoutGraceMs?: number;
     readonly sts?: StsFactory;
     readonly ec2?: (env: FleetEnvironment) => EC2Client;
+    /** Called as each environment finishes, in the order they finish (the CLI's progress on a terminal). */
+    readonly onEnvironment?: (run: EnvironmentRun, done: number, total: number) => void;
 }
 
 export interface FleetRun {
@@ -172,8 +174,14 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
     // handlers run on process.exit(), and rmSync is synchronous, as they must be.
     const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
     process.on("exit", cleanup);
+    let done = 0;
+    const reported = async (env: FleetEnvironment) => {
+        const run = await one(env);
+        options.onEnvironment?.(run, ++done, chosen.length);
+        return run;
+    };
     try {
-        const environments = await Promise.all(chosen.map((env) => limit(() => one(env))));
+        const environments = await Promise.all(chosen.map((env) => limit(() => reported(env))));
         accountFor(
             options.operation,
             chosen.map((e) => e.spec.name),

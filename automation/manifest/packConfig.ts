@@ -5,6 +5,7 @@
  * offline engine hands it to the in-process runner, so both judge with the same config.
  */
 import type { InventoryInstance } from "../../policies/policyConfig";
+import { inventoryAt } from "../../policies/lib/fleetClassification";
 import type { PackConfig } from "../offline/policyRuntime";
 import type { Fleet, FleetEnvironment } from "./load";
 
@@ -27,7 +28,8 @@ export function generatedPolicyConfig(
             scopeTags: env.scopeTags,
         },
         // An environment's inventory is its account and region's instances; the policy applies the scope tags.
-        inventory: inventory.filter((i) => i.accountId === env.spec.accountId && i.region === env.spec.region),
+        // The same array for the same inventory and place (indexed once), so the plan's counts reuse the policy's classification.
+        inventory: inventoryAt(inventory, env.spec.accountId, env.spec.region),
         exemptions,
     };
     return {

@@ -3,6 +3,8 @@
  * (the code `pulumi up` runs), then the real policy pack in-process with the policy server's
  * semantics, fed the config the GitOps driver would generate. No credentials, no Pulumi CLI.
  */
+// First: before anything loads @pulumi/pulumi.
+import "./deferredModules";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluatePolicies, type AnalyzedResource, type Violation } from "./policyRuntime";
@@ -10,7 +12,7 @@ import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
 import { pastScheduleWarnings } from "./pastSchedule";
 import type { InventoryInstance } from "../../policies/policyConfig";
-import { classifyFleet, inScope } from "../../policies/lib/fleetClassification";
+import { classifyFleet, inScope, inventoryAt } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import { accountFor } from "../manifest/accounting";
@@ -86,10 +88,13 @@ async function planEnvironment(
         config: generatedPolicyConfig(fleet, env, inventory, { resolveAmis: false }),
     });
     const written = new Map(env.instances.map((id) => [id, spec.targetTags]));
-    const classes = classifyFleet(inventory, { ...spec, scopeTags: env.scopeTags }, written, env.exemptions, today);
+    // The same account-and-region slice the policy classified, so this is the policy's classification, not a second pass.
+    const local = inventoryAt(inventory, spec.accountId, spec.region);
+    const classes = classifyFleet(local, { ...spec, scopeTags: env.scopeTags }, written, env.exemptions, today);
     // Listed instances the inventory does not show are enrolled all the same.
-    const listedElsewhere = env.instances.filter((id) => !classes.enrolled.some((i) => i.instanceId === id)).length;
-    const inAccountRegion = inventory.filter((i) => inScope(i, { ...spec, scopeTags: {} })).length;
+    const enrolledIds = new Set(classes.enrolled.map((i) => i.instanceId));
+    const listedElsewhere = env.instances.filter((id) => !enrolledIds.has(id)).length;
+    const inAccountRegion = local.filter((i) => inScope(i, { ...spec, scopeTags: {} })).length;
     const selected = classes.enrolled.length + classes.exempt.length + classes.unenrolled.length;
     return {
         name: spec.name,
@@ -132,6 +137,8 @@ export interface PlanOptions {
     /** Only these environments (all when empty). */
     readonly environments?: readonly string[];
     readonly today?: Date;
+    /** Called as each environment's plan is done (the CLI's progress on a terminal). */
+    readonly onEnvironment?: (plan: EnvironmentPlan, done: number, total: number) => void;
 }
 
 export async function planFleet(fleet: Fleet, inventory: readonly InventoryInstance[], options: PlanOptions = {}): Promise<FleetPlan> {
@@ -145,7 +152,9 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
     Error.stackTraceLimit = 0;
     try {
         for (const env of chosen) {
-            plans.push(await planEnvironment(fleet, env, inventory, today));
+            const plan = await planEnvironment(fleet, env, inventory, today);
+            plans.push(plan);
+            options.onEnvironment?.(plan, plans.length, chosen.length);
         }
     } finally {
         Error.stackTraceLimit = traceLimit;

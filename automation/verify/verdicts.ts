@@ -194,15 +194,16 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
             lines.push(
                 `  retention (${days} days, at least ${minSets} good sets): would delete ${wouldDelete.length} set(s), ${snapshots} snapshot(s)`,
             );
-            lines.push(...wouldDelete.map((d) => `    - ${d.instanceId} set of ${d.startTime} (${d.reason}): ${d.snapshotIds.join(", ")}`));
+            // One push per line: a spread of every deletion overflows the stack past ~100,000 of them.
+            for (const d of wouldDelete) {
+                lines.push(`    - ${d.instanceId} set of ${d.startTime} (${d.reason}): ${d.snapshotIds.join(", ")}`);
+            }
             if (wouldDelete.length > 0) {
                 lines.push("    (the function deletes these only if the window's execution history also dates them)");
             }
-            lines.push(
-                ...env.retention.withheld.map(
-                    (w) => `    kept, ${w.verdict}: ${w.instanceId} set of ${w.startTime}: ${w.reasons.join("; ")}`,
-                ),
-            );
+            for (const w of env.retention.withheld) {
+                lines.push(`    kept, ${w.verdict}: ${w.instanceId} set of ${w.startTime}: ${w.reasons.join("; ")}`);
+            }
         }
         if (env.recycleBin) {
             lines.push(recycleBinLine(env.name, env.recycleBin));

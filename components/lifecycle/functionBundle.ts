@@ -7,6 +7,7 @@
  * esbuild's output is deterministic, so an unchanged handler never shows up as a diff.
  */
 import { buildSync } from "esbuild";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const HANDLER_FILE = "index.js";
@@ -21,7 +22,16 @@ export const RUNTIME = "nodejs22.x";
  * one way, see docs/architecture.md). A file path is data to esbuild, not a module dependency, so
  * neither folder imports the other; the test in test/functions/bundle.test.ts runs the bundle.
  */
-export const HANDLER_SOURCE = path.join(__dirname, "..", "..", "functions", "lifecycle", "handler.ts");
+export const HANDLER_SOURCE = sourceOf(path.join(__dirname, "..", "..", "functions", "lifecycle", "handler.ts"));
+
+/**
+ * When this file runs compiled from dist/, the handler's TypeScript source outside dist/, so the
+ * compiled CLI bundles exactly what the TypeScript one does, byte for byte.
+ */
+function sourceOf(file: string): string {
+    const dist = file.lastIndexOf(`${path.sep}dist${path.sep}`);
+    return fs.existsSync(file) || dist < 0 ? file : file.slice(0, dist) + file.slice(dist + `${path.sep}dist`.length);
+}
 
 let cached: string | undefined;
 

@@ -35,8 +35,20 @@ export function partitionOf(region: string): string {
     return PARTITION_PREFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
 }
 
+/** Answers by name: building an Intl.DateTimeFormat costs ~1 ms, and a fleet repeats a few zones. */
+const knownTimeZones = new Map<string, boolean>();
+
 /** True when `zone` is an IANA time zone name this runtime knows (SSM takes IANA names only). */
 export function isIanaTimeZone(zone: string): boolean {
+    let known = knownTimeZones.get(zone);
+    if (known === undefined) {
+        known = checkTimeZone(zone);
+        knownTimeZones.set(zone, known);
+    }
+    return known;
+}
+
+function checkTimeZone(zone: string): boolean {
     // Intl also accepts offsets such as "+01:00", which SSM does not, so require a name shape first.
     if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) {
         return false;

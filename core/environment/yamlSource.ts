@@ -37,8 +37,11 @@ export interface YamlLimits {
 
 /** A manifest or stack file: far above any real fleet (50 environments take about 10 KiB). */
 export const MANIFEST_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxDepth: 32, maxAliasNodes: 10_000 };
-/** AWS CLI exports: 10,000 instances of describe-instances take about 50 MB. */
-export const AWS_JSON_LIMITS: YamlLimits = { maxBytes: 512 * 1024 * 1024, maxDepth: 32, maxAliasNodes: 10_000 };
+/**
+ * AWS CLI exports: 10,000 instances of describe-instances take 15-50 MB. JSON.parse holds the text and
+ * the parsed objects at once, about four times the file; 256 MiB keeps that under Node's default heap.
+ */
+export const AWS_JSON_LIMITS: YamlLimits = { maxBytes: 256 * 1024 * 1024, maxDepth: 32, maxAliasNodes: 10_000 };
 
 /** Keys that would name a JavaScript object's prototype instead of holding data. */
 const PROTOTYPE_KEYS = new Set(["__proto__"]);

@@ -67,6 +67,30 @@ export interface SetOptions {
     readonly rootDeviceOf: (instanceId: string) => string | undefined;
 }
 
+/**
+ * Snapshots by their environment tag, built once per snapshot list: verify asks once per environment
+ * of the same list. Rebuilt if the list has grown or shrunk since (callers do not change it in place).
+ */
+const byEnvironment = new WeakMap<readonly SnapshotRecord[], { length: number; index: Map<string | undefined, SnapshotRecord[]> }>();
+
+function snapshotsOf(snapshots: readonly SnapshotRecord[], environment: string): readonly SnapshotRecord[] {
+    let cached = byEnvironment.get(snapshots);
+    if (cached?.length !== snapshots.length) {
+        cached = { length: snapshots.length, index: new Map() };
+        for (const snapshot of snapshots) {
+            const env = snapshot.tags[ENVIRONMENT_TAG_KEY];
+            const list = cached.index.get(env);
+            if (list) {
+                list.push(snapshot);
+            } else {
+                cached.index.set(env, [snapshot]);
+            }
+        }
+        byEnvironment.set(snapshots, cached);
+    }
+    return cached.index.get(environment) ?? [];
+}
+
 /** The sets of each instance, newest first. */
 export function snapshotSets(
     snapshots: readonly SnapshotRecord[],
@@ -74,31 +98,43 @@ export function snapshotSets(
     options: SetOptions,
 ): Map<string, SnapshotSet[]> {
     const attachmentOf = new Map(attachments.map((a) => [a.volumeId, a]));
-    const runs = new Map<string, SnapshotRecord[]>();
-    for (const snapshot of snapshots) {
-        const key = setKey(snapshot);
-        const attachment = attachmentOf.get(snapshot.volumeId);
-        if (snapshot.tags[ENVIRONMENT_TAG_KEY] !== options.environment || !key) {
-            continue; // another tool's snapshot, or one that belongs to no run of ours
+    // Each instance's attachments, in input order, so a run looks at its own instance's volumes only.
+    const attachmentsOf = new Map<string, Attachment[]>();
+    for (const attachment of attachments) {
+        const list = attachmentsOf.get(attachment.instanceId);
+        if (list) {
+            list.push(attachment);
+        } else {
+            attachmentsOf.set(attachment.instanceId, [attachment]);
         }
-        const instanceId = snapshot.tags["vss-fleet:instance-id"] ?? attachment?.instanceId;
+    }
+    const runs = new Map<string, SnapshotRecord[]>();
+    // Only snapshots tagged with this environment: not another tool's, not another environment's.
+    for (const snapshot of snapshotsOf(snapshots, options.environment)) {
+        const key = setKey(snapshot);
+        if (!key) {
+            continue; // a snapshot that belongs to no run of ours
+        }
+        const instanceId = snapshot.tags["vss-fleet:instance-id"] ?? attachmentOf.get(snapshot.volumeId)?.instanceId;
         if (!instanceId) {
             continue; // a detached volume's snapshot cannot be tied to an instance
         }
         const runKey = `${instanceId}\u0000${key}`;
-        runs.set(runKey, [...(runs.get(runKey) ?? []), snapshot]);
+        const members = runs.get(runKey);
+        if (members) {
+            members.push(snapshot);
+        } else {
+            runs.set(runKey, [snapshot]);
+        }
     }
     const byInstance = new Map<string, SnapshotSet[]>();
     for (const [runKey, members] of runs) {
         const [instanceId, key] = runKey.split("\u0000");
-        const startTime = new Date(Math.min(...members.map((m) => m.startTime.getTime())));
+        const startTime = new Date(members.reduce((min, m) => Math.min(min, m.startTime.getTime()), Infinity));
         const root = options.rootDeviceOf(instanceId);
         // What the run should have covered: the volumes attached then, minus a deliberately excluded boot volume.
-        const expected = attachments.filter(
-            (a) =>
-                a.instanceId === instanceId &&
-                a.attachTime <= startTime &&
-                !(options.excludeBootVolume && root !== undefined && a.device === root),
+        const expected = (attachmentsOf.get(instanceId) ?? []).filter(
+            (a) => a.attachTime <= startTime && !(options.excludeBootVolume && root !== undefined && a.device === root),
         );
         const covered = new Set(members.map((m) => m.volumeId));
         const missingVolumes = expected.filter((a) => !covered.has(a.volumeId)).map((a) => a.volumeId);
@@ -117,7 +153,12 @@ export function snapshotSets(
             good: problems.length === 0,
             completing: pending > 0 && problems.length === pending,
         };
-        byInstance.set(instanceId, [...(byInstance.get(instanceId) ?? []), set]);
+        const sets = byInstance.get(instanceId);
+        if (sets) {
+            sets.push(set);
+        } else {
+            byInstance.set(instanceId, [set]);
+        }
     }
     for (const sets of byInstance.values()) {
         sets.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());

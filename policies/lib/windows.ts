@@ -4,7 +4,7 @@
  * engine fills in later. Signals, strongest first: the AMI (a configured list, or resolved through
  * EC2 DescribeImages), `getPasswordData` (Windows-only), `<powershell>` user data, OS/Platform tags.
  */
-import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 
 export interface WindowsDetectionConfig {
     /** AMI ids known to be Windows (for offline use, or AMIs that DescribeImages cannot see). */
@@ -26,28 +26,41 @@ export interface AmiFacts {
 /** Looks AMIs up; injectable so tests and the offline engine never call AWS. */
 export type AmiResolver = (amiIds: readonly string[], region?: string) => Promise<Map<string, AmiFacts>>;
 
-/** The live resolver: one DescribeImages call per region and batch, cached per AMI for the process. */
-export function describeImagesResolver(makeClient: (region?: string) => EC2Client = (region) => new EC2Client({ region })): AmiResolver {
+/**
+ * The live resolver: one DescribeImages call per region and batch, cached per AMI for the process.
+ * The EC2 client is loaded on the first lookup: the offline plan never makes one, and the SDK is
+ * hundreds of modules to load.
+ */
+export function describeImagesResolver(makeClient?: (region?: string) => EC2Client): AmiResolver {
     const cache = new Map<string, AmiFacts | null>();
     return async (amiIds, region) => {
         const missing = [...new Set(amiIds)].filter((id) => !cache.has(`${region}/${id}`));
+        if (missing.length === 0) {
+            return found(amiIds, region, cache);
+        }
+        const { DescribeImagesCommand, EC2Client } = await import("@aws-sdk/client-ec2");
+        const client = makeClient ?? ((r?: string) => new EC2Client({ region: r }));
         for (let i = 0; i < missing.length; i += 100) {
             const batch = missing.slice(i, i + 100);
-            const response = await makeClient(region).send(new DescribeImagesCommand({ ImageIds: batch }));
+            const response = await client(region).send(new DescribeImagesCommand({ ImageIds: batch }));
             for (const id of batch) {
                 const image = response.Images?.find((img) => img.ImageId === id);
                 cache.set(`${region}/${id}`, image ? { platform: image.Platform, name: image.Name } : null);
             }
         }
-        const out = new Map<string, AmiFacts>();
-        for (const id of amiIds) {
-            const facts = cache.get(`${region}/${id}`);
-            if (facts) {
-                out.set(id, facts);
-            }
-        }
-        return out;
+        return found(amiIds, region, cache);
     };
+}
+
+function found(amiIds: readonly string[], region: string | undefined, cache: ReadonlyMap<string, AmiFacts | null>): Map<string, AmiFacts> {
+    const out = new Map<string, AmiFacts>();
+    for (const id of amiIds) {
+        const facts = cache.get(`${region}/${id}`);
+        if (facts) {
+            out.set(id, facts);
+        }
+    }
+    return out;
 }
 
 /** The preview-known facts about an instance or launch template that hint at its OS. */

@@ -45,6 +45,25 @@ describe("snapshot sets", () => {
         assert.deepStrictEqual(sets?.[1].missingVolumes, ["vol-data"]);
     });
 
+    it("gives each environment of one snapshot list its own sets, and sees the list grow", () => {
+        const two = { ...attach("vol-two", "/dev/sda1"), instanceId: "i-2" };
+        const list = [
+            snap("p1", "vol-root", "A"),
+            snap("d1", "vol-two", "B", { tags: { "vss-fleet:environment": "dev" } }),
+            snap("p2", "vol-data", "A"),
+        ];
+        const summary = (environment: string) =>
+            [...snapshotSets(list, [...attachments, two], { ...options, environment })].map(([id, sets]) => [
+                id,
+                sets.map((s) => s.snapshots.map((x) => x.snapshotId)),
+            ]);
+        assert.deepStrictEqual(summary("prod"), [["i-1", [["p1", "p2"]]]]);
+        assert.deepStrictEqual(summary("dev"), [["i-2", [["d1"]]]]);
+        list.push(snap("d2", "vol-two", "C", { tags: { "vss-fleet:environment": "dev" }, startTime: new Date("2026-11-29T07:30:00Z") }));
+        assert.deepStrictEqual(summary("dev"), [["i-2", [["d2"], ["d1"]]]]);
+        assert.deepStrictEqual(summary("test"), []);
+    });
+
     it("does not expect a volume attached after the run", () => {
         const late = [...attachments, attach("vol-new", "xvdg", new Date("2026-11-28T09:00:00Z"))];
         const [set] = snapshotSets([snap("s1", "vol-root", "A"), snap("s2", "vol-data", "A")], late, options).get("i-1") ?? [];
