@@ -1,0 +1,270 @@
+/**
+ * A simulated fleet on the emulator, and the parts of AWS the emulator does not run by itself: the
+ * maintenance window's scheduler and the SSM agent executing each engine's document. Snapshots are
+ * made the way each engine makes them (components/document/), through the real EC2 API:
+ * - aws-vss: AWSEC2-CreateVssSnapshot takes ONE CreateSnapshots of the instance with the document's
+ *   `description` ("vss-fleet <fleet>/<environment>") and `tags`, AWS's AwsVssConfig (the snapshot set)
+ *   and, once VSS reports the freeze held, Device and AppConsistent=true on each snapshot.
+ * - diskshadow: VssFleetSnapshot.ps1 takes ONE CreateSnapshots with description
+ *   "vss-fleet <environment> <shadow set id>", the document's tags plus vss-fleet:instance-id,
+ *   vss-fleet:shadow-set-id, vss-fleet:volume-paths and vss-fleet:consistency, CopyTagsFromSource volume.
+ */
+import { randomUUID } from "crypto";
+import {
+    AttachVolumeCommand,
+    CreateSnapshotsCommand,
+    CreateTagsCommand,
+    CreateVolumeCommand,
+    DescribeInstancesCommand,
+    DetachVolumeCommand,
+    EC2Client,
+    RunInstancesCommand,
+    type Tag,
+} from "@aws-sdk/client-ec2";
+import { CreateDocumentCommand, CreateMaintenanceWindowCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { awsVssDocument } from "../../components/document/awsVss";
+import { diskshadowDocument } from "../../components/document/diskshadow";
+import { snapshotTagMap } from "../../components/document/snapshotTags";
+import type { EnvironmentSpec } from "../../spec";
+import type { Emulator } from "./server";
+
+/** moto's Windows Server image (Platform "windows"); ami-1e749f67 is an Ubuntu one. */
+export const WINDOWS_AMI = "ami-12c6146b";
+export const LINUX_AMI = "ami-1e749f67";
+
+export interface SimVolume {
+    readonly volumeId: string;
+    readonly device: string;
+}
+
+export interface SimInstance {
+    readonly instanceId: string;
+    readonly name: string;
+    readonly availabilityZone: string;
+    /** Attached volumes, root first; the month adds and detaches some. */
+    volumes: SimVolume[];
+}
+
+const tagList = (tags: Readonly<Record<string, string>>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/** A Windows instance with its root volume and `dataVolumes` more, tagged `tags`. */
+export async function launchWindows(
+    ec2: EC2Client,
+    options: { name: string; availabilityZone: string; tags: Readonly<Record<string, string>>; dataVolumes: number; imageId?: string },
+): Promise<SimInstance> {
+    const run = await ec2.send(
+        new RunInstancesCommand({
+            ImageId: options.imageId ?? WINDOWS_AMI,
+            MinCount: 1,
+            MaxCount: 1,
+            InstanceType: "m5.large",
+            Placement: { AvailabilityZone: options.availabilityZone },
+            TagSpecifications: [{ ResourceType: "instance", Tags: tagList({ Name: options.name, ...options.tags }) }],
+        }),
+    );
+    const described = run.Instances?.[0];
+    const root = described?.BlockDeviceMappings?.[0];
+    if (!described?.InstanceId || !root?.DeviceName || !root.Ebs?.VolumeId) {
+        throw new Error(`RunInstances returned no instance with a root volume: ${JSON.stringify(run.Instances)}`);
+    }
+    const instance: SimInstance = {
+        instanceId: described.InstanceId,
+        name: options.name,
+        availabilityZone: options.availabilityZone,
+        volumes: [{ volumeId: root.Ebs.VolumeId, device: root.DeviceName }],
+    };
+    for (let i = 0; i < options.dataVolumes; i++) {
+        await addVolume(ec2, instance);
+    }
+    return instance;
+}
+
+/** Creates and attaches one more data volume (xvdf, xvdg, ...). */
+export async function addVolume(ec2: EC2Client, instance: SimInstance): Promise<SimVolume> {
+    const device = `xvd${String.fromCharCode("f".charCodeAt(0) + instance.volumes.length - 1)}`;
+    const created = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: instance.availabilityZone, Size: 20, VolumeType: "gp3" }));
+    await ec2.send(new AttachVolumeCommand({ VolumeId: created.VolumeId, InstanceId: instance.instanceId, Device: device }));
+    const volume = { volumeId: created.VolumeId ?? "", device };
+    instance.volumes.push(volume);
+    return volume;
+}
+
+export async function detachVolume(ec2: EC2Client, instance: SimInstance, volumeId: string): Promise<void> {
+    await ec2.send(new DetachVolumeCommand({ VolumeId: volumeId, InstanceId: instance.instanceId }));
+    instance.volumes = instance.volumes.filter((v) => v.volumeId !== volumeId);
+}
+
+export interface SimEnvironment {
+    readonly spec: EnvironmentSpec;
+    readonly fleet: string;
+    readonly documentName: string;
+    readonly windowId: string;
+    /** What the document hands the engine: the tags every snapshot carries. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The environment's SSM document (built by the component) and maintenance window, as the stack creates them. */
+export async function deployEnvironment(ssm: SSMClient, spec: EnvironmentSpec, fleet: string): Promise<SimEnvironment> {
+    const context = { environment: spec.name, fleet, engine: spec.engine, vss: spec.vss, snapshotTags: spec.snapshotTags };
+    const document = spec.engine === "diskshadow" ? diskshadowDocument(context) : awsVssDocument(context);
+    const documentName = `${spec.name}-vss-snapshot`;
+    await ssm.send(new CreateDocumentCommand({ Name: documentName, Content: JSON.stringify(document), DocumentType: "Command" }));
+    const window = await ssm.send(
+        new CreateMaintenanceWindowCommand({
+            Name: `${spec.name}-vss-backup`,
+            Schedule: spec.schedule,
+            Duration: spec.durationHours,
+            Cutoff: spec.cutoffHours,
+            AllowUnassociatedTargets: false,
+        }),
+    );
+    return { spec, fleet, documentName, windowId: window.WindowId ?? "", tags: snapshotTagMap(context) };
+}
+
+/** What the agent does with one instance in one run. */
+export type AgentFault =
+    /** The document fails before any snapshot (e.g. AwsVssComponents would not install). */
+    | "fail"
+    /** Snapshots are made but EBS keeps them pending (the harness holds their state). */
+    | "pending";
+
+export interface AgentResult {
+    readonly instanceId: string;
+    readonly snapshotIds: string[];
+    /** The set's grouping value (AwsVssConfig or shadow set id); undefined when nothing was made. */
+    readonly setKey?: string;
+    readonly volumeIds: string[];
+}
+
+/** Plays the SSM agent running the environment's document on one instance. */
+export async function runDocument(
+    ec2: EC2Client,
+    env: SimEnvironment,
+    instance: SimInstance,
+    fault: AgentFault | undefined,
+    emulator: Emulator,
+): Promise<AgentResult> {
+    if (fault === "fail") {
+        return { instanceId: instance.instanceId, snapshotIds: [], volumeIds: [] };
+    }
+    const excludeBootVolume = env.spec.vss.excludeBootVolume;
+    let setKey: string;
+    let created;
+    if (env.spec.engine === "diskshadow") {
+        setKey = `{${randomUUID()}}`;
+        const paths = instance.volumes.map((_, i) => (i === 0 ? "C:\\" : `${String.fromCharCode(68 + i - 1)}:\\`)).join(",");
+        created = await ec2.send(
+            new CreateSnapshotsCommand({
+                InstanceSpecification: { InstanceId: instance.instanceId, ExcludeBootVolume: excludeBootVolume },
+                Description: `vss-fleet ${env.spec.name} ${setKey}`,
+                CopyTagsFromSource: "volume",
+                TagSpecifications: [
+                    {
+                        ResourceType: "snapshot",
+                        Tags: tagList({
+                            ...env.tags,
+                            "vss-fleet:instance-id": instance.instanceId,
+                            "vss-fleet:shadow-set-id": setKey,
+                            "vss-fleet:volume-paths": paths,
+                            "vss-fleet:consistency": "crash-consistent-volume;app-consistent-shadow-copy",
+                        }),
+                    },
+                ],
+            }),
+        );
+    } else {
+        // AwsVssConfig: AWS documents that it carries the AwsVssComponents version and the snapshot set id.
+        setKey = `AwsVssComponents=2.3.1;SnapshotSetId=${randomUUID()}`;
+        created = await ec2.send(
+            new CreateSnapshotsCommand({
+                InstanceSpecification: { InstanceId: instance.instanceId, ExcludeBootVolume: excludeBootVolume },
+                Description: `vss-fleet ${env.fleet}/${env.spec.name}`,
+                TagSpecifications: [{ ResourceType: "snapshot", Tags: tagList({ ...env.tags, AwsVssConfig: setKey }) }],
+            }),
+        );
+    }
+    const snapshots = created.Snapshots ?? [];
+    if (env.spec.engine === "aws-vss") {
+        for (const snapshot of snapshots) {
+            const device = instance.volumes.find((v) => v.volumeId === snapshot.VolumeId)?.device ?? "unknown";
+            await ec2.send(
+                new CreateTagsCommand({
+                    Resources: [snapshot.SnapshotId ?? ""],
+                    Tags: tagList({ Device: device, AppConsistent: "true" }),
+                }),
+            );
+        }
+    }
+    const snapshotIds = snapshots.map((s) => s.SnapshotId ?? "");
+    if (fault === "pending") {
+        await emulator.control("snapshot-state", { snapshotIds, state: "pending" });
+    }
+    return { instanceId: instance.instanceId, snapshotIds, setKey, volumeIds: snapshots.map((s) => s.VolumeId ?? "") };
+}
+
+/** The running instances the window's target (its tags) resolves to when the run starts. */
+export async function windowTargets(ec2: EC2Client, tags: Readonly<Record<string, string>>): Promise<string[]> {
+    const out = await ec2.send(
+        new DescribeInstancesCommand({
+            Filters: [
+                { Name: "instance-state-name", Values: ["running"] },
+                ...Object.entries(tags).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
+            ],
+        }),
+    );
+    return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? "");
+}
+
+export interface RunOutcome {
+    readonly windowExecutionId: string;
+    readonly results: AgentResult[];
+}
+
+/**
+ * One maintenance-window execution: Run Command sends the document to the targets, the agent runs
+ * it on each (a few seconds apart, inside the window), reports each outcome, and the window's
+ * history records the execution with its RUN_COMMAND task and the lifecycle function's LAMBDA task.
+ */
+export async function runWindow(
+    clients: { ec2: EC2Client; ssm: SSMClient },
+    emulator: Emulator,
+    env: SimEnvironment,
+    instances: readonly SimInstance[],
+    start: Date,
+    faults: ReadonlyMap<string, AgentFault> = new Map(),
+): Promise<RunOutcome> {
+    const at = (seconds: number) => emulator.control("clock", { now: new Date(start.getTime() + seconds * 1000).toISOString() });
+    await at(0);
+    const targets = await windowTargets(clients.ec2, env.spec.targetTags);
+    const command = await clients.ssm.send(
+        new SendCommandCommand({ DocumentName: env.documentName, InstanceIds: targets, MaxConcurrency: "100%", MaxErrors: "100%" }),
+    );
+    const commandId = command.Command?.CommandId ?? "";
+    const results: AgentResult[] = [];
+    for (const [i, instanceId] of targets.entries()) {
+        const instance = instances.find((x) => x.instanceId === instanceId);
+        if (!instance) {
+            throw new Error(`the window targets ${instanceId}, which the simulation does not know`);
+        }
+        await at(60 + i * 5);
+        const fault = faults.get(instanceId);
+        results.push(await runDocument(clients.ec2, env, instance, fault, emulator));
+        await emulator.control("command-outcome", {
+            commandId,
+            instanceId,
+            status: fault === "fail" ? "Failed" : "Success",
+            statusDetails: fault === "fail" ? "Failed" : "Success",
+        });
+    }
+    const { windowExecutionId } = await emulator.control<{ windowExecutionId: string }>("window-executions", {
+        region: env.spec.region,
+        windowId: env.windowId,
+        startTime: start.toISOString(),
+        endTime: new Date(start.getTime() + 45 * 60_000).toISOString(),
+        tasks: [
+            { taskArn: env.documentName, taskType: "RUN_COMMAND", commandId },
+            { taskArn: `arn:aws:lambda:${env.spec.region}:123456789012:function:${env.spec.name}-lifecycle-fn`, taskType: "LAMBDA" },
+        ],
+    });
+    return { windowExecutionId, results };
+}
