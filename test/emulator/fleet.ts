@@ -185,15 +185,17 @@ export async function runDocument(
     }
     const snapshots = created.Snapshots ?? [];
     if (env.spec.engine === "aws-vss") {
-        for (const snapshot of snapshots) {
-            const device = instance.volumes.find((v) => v.volumeId === snapshot.VolumeId)?.device ?? "unknown";
-            await ec2.send(
-                new CreateTagsCommand({
-                    Resources: [snapshot.SnapshotId ?? ""],
-                    Tags: tagList({ Device: device, AppConsistent: "true" }),
-                }),
-            );
-        }
+        await Promise.all(
+            snapshots.map((snapshot) => {
+                const device = instance.volumes.find((v) => v.volumeId === snapshot.VolumeId)?.device ?? "unknown";
+                return ec2.send(
+                    new CreateTagsCommand({
+                        Resources: [snapshot.SnapshotId ?? ""],
+                        Tags: tagList({ Device: device, AppConsistent: "true" }),
+                    }),
+                );
+            }),
+        );
     }
     const snapshotIds = snapshots.map((s) => s.SnapshotId ?? "");
     if (fault === "pending") {
@@ -222,7 +224,7 @@ export interface RunOutcome {
 
 /**
  * One maintenance-window execution: Run Command sends the document to the targets, the agent runs
- * it on each (a few seconds apart, inside the window), reports each outcome, and the window's
+ * it on each (all at once, inside the window), reports each outcome, and the window's
  * history records the execution with its RUN_COMMAND task and the lifecycle function's LAMBDA task.
  */
 export async function runWindow(
@@ -240,22 +242,24 @@ export async function runWindow(
         new SendCommandCommand({ DocumentName: env.documentName, InstanceIds: targets, MaxConcurrency: "100%", MaxErrors: "100%" }),
     );
     const commandId = command.Command?.CommandId ?? "";
-    const results: AgentResult[] = [];
-    for (const [i, instanceId] of targets.entries()) {
-        const instance = instances.find((x) => x.instanceId === instanceId);
-        if (!instance) {
-            throw new Error(`the window targets ${instanceId}, which the simulation does not know`);
-        }
-        await at(60 + i * 5);
-        const fault = faults.get(instanceId);
-        results.push(await runDocument(clients.ec2, env, instance, fault, emulator));
-        await emulator.control("command-outcome", {
-            commandId,
-            instanceId,
-            status: fault === "fail" ? "Failed" : "Success",
-            statusDetails: fault === "fail" ? "Failed" : "Success",
-        });
-    }
+    // MaxConcurrency 100%: every agent runs the document at once, a minute into the window.
+    await at(60);
+    const results = await Promise.all(
+        targets.map((instanceId) => {
+            const instance = instances.find((x) => x.instanceId === instanceId);
+            if (!instance) {
+                throw new Error(`the window targets ${instanceId}, which the simulation does not know`);
+            }
+            return runDocument(clients.ec2, env, instance, faults.get(instanceId), emulator);
+        }),
+    );
+    await emulator.control("command-outcome", {
+        commandId,
+        outcomes: targets.map((instanceId) => {
+            const status = faults.get(instanceId) === "fail" ? "Failed" : "Success";
+            return { instanceId, status, statusDetails: status };
+        }),
+    });
     const { windowExecutionId } = await emulator.control<{ windowExecutionId: string }>("window-executions", {
         region: env.spec.region,
         windowId: env.windowId,

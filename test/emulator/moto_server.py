@@ -54,6 +54,8 @@ from moto.ssm.models import ssm_backends
 from moto.sns.models import sns_backends
 from moto.ssm.responses import SimpleSystemManagerResponse
 from moto.core.responses import ActionResult
+from moto.ec2.models.core import TaggedEC2Resource
+from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 
 os.unlink(AMIS_PATH)  # moto.ec2 read it when imported
 
@@ -78,6 +80,20 @@ for module in (ebs_models, instance_models, ssm_models):
 
 # PATCH 2 (DescribeInstances filter `platform`): moto 5.2.1 raises NotImplementedError for it.
 ec2_utils.filter_dict_attribute_mapping["platform"] = "platform"
+
+# SPEED (EC2 tags): moto finds one resource's tags by scanning every tag of the region with regular
+# expressions, twice per resource per Describe call, which makes DescribeSnapshots quadratic (0.3 s
+# with 300 snapshots). The same answer straight from moto's tag dictionary; behaviour unchanged.
+def _own_tags(self):
+    resource_id = getattr(self, "id", None)
+    if not resource_id:
+        return []
+    resource_type = EC2_PREFIX_TO_RESOURCE.get(get_prefix(resource_id), "")
+    tags = self.ec2_backend.tags.get(resource_id, {})
+    return [{"resource_id": resource_id, "key": k, "value": v, "resource_type": resource_type} for k, v in tags.items()]
+
+
+TaggedEC2Resource.get_tags = _own_tags
 
 # PATCH 3 (SendCommand without Targets): moto 5.2.1 resolves an empty target list to EVERY instance
 # of the region, so a command sent to InstanceIds [a] got invocations on all of them.
@@ -296,10 +312,12 @@ def _control(path, body):
     if path == "command-outcome":
         # PATCH 7 (command outcome): moto marks every invocation Success; the agent reports the real one.
         command = _find_command(body["commandId"])
+        outcomes = {o["instanceId"]: o for o in body["outcomes"]}
         for invocation in command.invocations:
-            if invocation["InstanceId"] == body["instanceId"]:
-                invocation["Status"] = body["status"]
-                invocation["StatusDetails"] = body.get("statusDetails", body["status"])
+            outcome = outcomes.get(invocation["InstanceId"])
+            if outcome:
+                invocation["Status"] = outcome["status"]
+                invocation["StatusDetails"] = outcome.get("statusDetails", outcome["status"])
         command.status = "Failed" if any(i["Status"] != "Success" for i in command.invocations) else "Success"
         return {"ok": True}
     if path == "window-executions":
