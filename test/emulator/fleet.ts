@@ -15,7 +15,6 @@ import {
     CreateSnapshotsCommand,
     CreateTagsCommand,
     CreateVolumeCommand,
-    DescribeInstancesCommand,
     DetachVolumeCommand,
     EC2Client,
     RunInstancesCommand,
@@ -204,28 +203,16 @@ export async function runDocument(
     return { instanceId: instance.instanceId, snapshotIds, setKey, volumeIds: snapshots.map((s) => s.VolumeId ?? "") };
 }
 
-/** The running instances the window's target (its tags) resolves to when the run starts. */
-export async function windowTargets(ec2: EC2Client, tags: Readonly<Record<string, string>>): Promise<string[]> {
-    const out = await ec2.send(
-        new DescribeInstancesCommand({
-            Filters: [
-                { Name: "instance-state-name", Values: ["running"] },
-                ...Object.entries(tags).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
-            ],
-        }),
-    );
-    return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? "");
-}
-
 export interface RunOutcome {
     readonly windowExecutionId: string;
     readonly results: AgentResult[];
 }
 
 /**
- * One maintenance-window execution: Run Command sends the document to the targets, the agent runs
- * it on each (all at once, inside the window), reports each outcome, and the window's
- * history records the execution with its RUN_COMMAND task and the lifecycle function's LAMBDA task.
+ * One maintenance-window execution of `instances` (the running targets the window resolves to):
+ * Run Command sends the document to them, the agent runs it on each (all at once, inside the
+ * window), reports each outcome, and the window's history records the execution with its
+ * RUN_COMMAND task and the lifecycle function's LAMBDA task.
  */
 export async function runWindow(
     clients: { ec2: EC2Client; ssm: SSMClient },
@@ -237,22 +224,15 @@ export async function runWindow(
 ): Promise<RunOutcome> {
     const at = (seconds: number) => emulator.control("clock", { now: new Date(start.getTime() + seconds * 1000).toISOString() });
     await at(0);
-    const targets = await windowTargets(clients.ec2, env.spec.targetTags);
+    // The window resolves its targets itself; `instances` are the running ones it would find.
+    const targets = instances.map((i) => i.instanceId);
     const command = await clients.ssm.send(
         new SendCommandCommand({ DocumentName: env.documentName, InstanceIds: targets, MaxConcurrency: "100%", MaxErrors: "100%" }),
     );
     const commandId = command.Command?.CommandId ?? "";
     // MaxConcurrency 100%: every agent runs the document at once, a minute into the window.
     await at(60);
-    const results = await Promise.all(
-        targets.map((instanceId) => {
-            const instance = instances.find((x) => x.instanceId === instanceId);
-            if (!instance) {
-                throw new Error(`the window targets ${instanceId}, which the simulation does not know`);
-            }
-            return runDocument(clients.ec2, env, instance, faults.get(instanceId), emulator);
-        }),
-    );
+    const results = await Promise.all(instances.map((i) => runDocument(clients.ec2, env, i, faults.get(i.instanceId), emulator)));
     await emulator.control("command-outcome", {
         commandId,
         outcomes: targets.map((instanceId) => {

@@ -343,6 +343,10 @@ def _control(path, body):
         }
         _store(body.get("accountId", DEFAULT_ACCOUNT), body["region"])[execution_id] = execution
         return {"windowExecutionId": execution_id, "taskExecutionIds": [t["id"] for t in tasks]}
+    if path == "snapshot-ids":
+        # Which snapshots exist, without serialising each one: the month checks this every night.
+        backend = ec2_backends[body.get("accountId", DEFAULT_ACCOUNT)][body["region"]]
+        return list(backend.snapshots.keys())
     if path == "sns-messages":
         # What the topic was sent, as (subject, message): moto keeps them on the topic (its
         # documented internal API); reading them here spares the tests an SQS subscriber.
