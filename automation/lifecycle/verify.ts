@@ -5,10 +5,11 @@
  */
 import type { InventoryInstance } from "../../policies/config";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
-import { DEFAULT_FLEET } from "../../spec/tags";
+import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
-import { retentionPlan, type Deletion } from "./retention";
-import { snapshotSets, type Attachment, type SnapshotRecord } from "./sets";
+import { retentionPlan, type Deletion } from "../../core/lifecycle/retention";
+import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
+import { snapshotSets, type Attachment, type SnapshotRecord } from "../../core/lifecycle/sets";
 
 export interface InstanceVerdict {
     readonly instanceId: string;
@@ -67,8 +68,7 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
             : {}),
         instances: instances.map((instance) => {
             const mine = sets.get(instance.instanceId) ?? [];
-            const good = mine.find((s) => s.good);
-            const ageHours = good ? (now.getTime() - good.startTime.getTime()) / 3_600_000 : undefined;
+            const { newestGood: good, ageHours, breached } = judgeRpo(mine, env.spec.rpoHours, now);
             return {
                 instanceId: instance.instanceId,
                 ...(instance.name ? { name: instance.name } : {}),
@@ -77,14 +77,14 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                           newestGoodSet: {
                               key: good.key,
                               startTime: good.startTime.toISOString(),
-                              ageHours: Math.round(ageHours * 10) / 10,
+                              ageHours: roundHours(ageHours, 1),
                               snapshotIds: good.snapshots.map((s) => s.snapshotId),
                           },
                       }
                     : {}),
                 newestSetProblems: mine[0] && !mine[0].good ? mine[0].problems : [],
                 inconsistentSets: mine.filter((s) => !s.good).length,
-                rpoBreached: ageHours === undefined || ageHours > env.spec.rpoHours,
+                rpoBreached: breached,
             };
         }),
     };

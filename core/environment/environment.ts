@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import * as aws from "./aws";
+import { archiveSchema, copyDestinationSchema, copyProblems, lockSchema, protectionSummary } from "./protection";
 import { scheduleKind, scheduleProblem } from "./schedule";
 import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
 
@@ -144,6 +145,20 @@ const environmentFields = z.strictObject({
         })
         .optional()
         .describe("Opt-in restore drills: create volumes from the newest good set, wait until available, delete them."),
+    copies: z
+        .array(copyDestinationSchema)
+        .min(1)
+        .max(5)
+        .optional()
+        .describe("Copy each new good set, whole, to these regions or accounts (runs in the lifecycle function)."),
+    lock: lockSchema.optional().describe("EBS snapshot lock on the newest good sets (runs in the lifecycle function)."),
+    archive: archiveSchema
+        .optional()
+        .describe("Move one good set per month or week to the EBS Snapshots Archive tier (runs in the lifecycle function)."),
+    volumeKmsKeyId: z
+        .string()
+        .optional()
+        .describe("The KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account."),
     lifecycle: z
         .boolean()
         .optional()
@@ -163,7 +178,7 @@ type Fields = z.output<typeof environmentFields>;
 /** A rule relating fields: it reads `keys`, and reports at `path` when `problem` returns a message. */
 interface CrossCheck {
     readonly keys: readonly (keyof Fields)[];
-    readonly path: readonly string[];
+    readonly path: readonly (string | number)[];
     readonly problem: (env: Fields) => string | undefined;
 }
 
@@ -195,15 +210,24 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
                 : undefined,
     },
     {
-        keys: ["lifecycle", "retention", "restoreDrill"],
+        keys: ["lifecycle", "retention", "restoreDrill", "copies", "lock", "archive"],
         path: ["lifecycle"],
         problem: (env) => {
-            const needs = env.retention ? "retention" : env.restoreDrill ? "restoreDrill" : undefined;
+            const needs = (["retention", "restoreDrill", "copies", "lock", "archive"] as const).find((key) => env[key] !== undefined);
             return env.lifecycle === false && needs
                 ? `${needs} runs in the lifecycle function; remove 'lifecycle: false' or ${needs}`
                 : undefined;
         },
     },
+    ...[0, 1, 2, 3, 4].map((index): CrossCheck => ({
+        keys: ["copies", "accountId", "region", "rpoHours", "volumeKmsKeyId"],
+        path: ["copies", index],
+        problem: (env) =>
+            copyProblems(env)
+                .filter((p) => p.path[1] === index)
+                .map((p) => p.message)
+                .join("; ") || undefined,
+    })),
     {
         keys: ["deployRoleArn", "accountId"],
         path: ["deployRoleArn"],
@@ -226,9 +250,9 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
  * Problems between fields. Each check runs when the fields it reads are valid on their own, even if
  * other fields are not, so one pass reports every problem (zod would skip them after any failure).
  */
-export function crossFieldIssues(input: unknown): { path: string[]; message: string }[] {
+export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string }[] {
     const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
-    const issues: { path: string[]; message: string }[] = [];
+    const issues: { path: (string | number)[]; message: string }[] = [];
     for (const check of CROSS_CHECKS) {
         const values: Record<string, unknown> = {};
         const valid = check.keys.every((key) => {
@@ -257,12 +281,24 @@ export function drillScheduleProblem(expression: string): string | undefined {
 }
 
 /** Whether the environment deploys the SnapshotLifecycle function. */
-export function lifecycleEnabled(env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill">): boolean {
-    return env.lifecycle ?? (env.retention !== undefined || env.restoreDrill !== undefined);
+export function lifecycleEnabled(
+    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill"> & Partial<Pick<Fields, "copies" | "lock" | "archive">>,
+): boolean {
+    return (
+        env.lifecycle ??
+        (env.retention !== undefined ||
+            env.restoreDrill !== undefined ||
+            env.copies !== undefined ||
+            env.lock !== undefined ||
+            env.archive !== undefined)
+    );
 }
 
 /** One line for people: what the lifecycle will do for an environment. */
-export function lifecycleSummary(env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours">): string {
+export function lifecycleSummary(
+    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId"> &
+        Partial<Pick<Fields, "copies" | "lock" | "archive">>,
+): string {
     if (!lifecycleEnabled(env)) {
         return "off (no verification after runs, no retention, no drills)";
     }
@@ -270,6 +306,7 @@ export function lifecycleSummary(env: Pick<Fields, "lifecycle" | "retention" | "
         `verifies each run (RPO ${env.rpoHours} h)`,
         env.retention ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets` : "no retention",
         env.restoreDrill ? `restore drill ${env.restoreDrill.schedule}, ${env.restoreDrill.instancesPerRun} instance(s)` : "no drills",
+        ...protectionSummary(env),
     ].join("; ");
 }
 

@@ -24,6 +24,28 @@ export interface LifecycleConfig {
     readonly retention?: { readonly days: number; readonly minSets: number };
     readonly drillInstancesPerRun?: number;
     readonly alertTopicArn: string;
+    /** Copies, locks and the archive tier (issue: survive a bad day in the account). */
+    readonly protection?: ProtectionConfig;
+}
+
+/** What the function needs to copy, lock and archive; the source account is where the function runs. */
+export interface ProtectionConfig {
+    readonly sourceAccountId: string;
+    readonly copies?: readonly {
+        readonly region: string;
+        readonly accountId?: string;
+        readonly kmsKeyId?: string;
+        readonly retention: { readonly days: number; readonly minSets: number };
+        readonly rpoHours?: number;
+    }[];
+    readonly lock?: {
+        readonly mode: "governance" | "compliance";
+        readonly durationDays: number;
+        readonly newestSets?: number;
+        readonly withinDays?: number;
+        readonly coolOffHours?: number;
+    };
+    readonly archive?: { readonly every: "month" | "week"; readonly afterDays: number; readonly keepMonths: number };
 }
 
 const ENV = {
@@ -35,6 +57,7 @@ const ENV = {
     retention: "VSS_FLEET_RETENTION",
     drillInstancesPerRun: "VSS_FLEET_DRILL_INSTANCES_PER_RUN",
     alertTopicArn: "VSS_FLEET_ALERT_TOPIC_ARN",
+    protection: "VSS_FLEET_PROTECTION",
 } as const;
 
 /** The function's environment variables for a configuration (Lambda allows 4 KB of them; this stays far below). */
@@ -48,6 +71,7 @@ export function functionEnvironment(config: LifecycleConfig): Record<string, str
         ...(config.retention ? { [ENV.retention]: JSON.stringify(config.retention) } : {}),
         ...(config.drillInstancesPerRun ? { [ENV.drillInstancesPerRun]: String(config.drillInstancesPerRun) } : {}),
         [ENV.alertTopicArn]: config.alertTopicArn,
+        ...(config.protection ? { [ENV.protection]: JSON.stringify(config.protection) } : {}),
     };
 }
 
@@ -64,6 +88,35 @@ const json = <T extends z.ZodType>(schema: T) =>
         })
         .pipe(schema);
 
+const retentionRule = z.object({ days: z.int().positive(), minSets: z.int().positive() });
+const protectionSchema = z.object({
+    sourceAccountId: z.string().regex(/^[0-9]{12}$/),
+    copies: z
+        .array(
+            z.object({
+                region: z.string().min(1),
+                accountId: z
+                    .string()
+                    .regex(/^[0-9]{12}$/)
+                    .optional(),
+                kmsKeyId: z.string().min(1).optional(),
+                retention: retentionRule,
+                rpoHours: z.int().positive().optional(),
+            }),
+        )
+        .optional(),
+    lock: z
+        .object({
+            mode: z.enum(["governance", "compliance"]),
+            durationDays: z.int().positive(),
+            newestSets: z.int().positive().optional(),
+            withinDays: z.int().positive().optional(),
+            coolOffHours: z.int().positive().optional(),
+        })
+        .optional(),
+    archive: z.object({ every: z.enum(["month", "week"]), afterDays: z.int().positive(), keepMonths: z.int().positive() }).optional(),
+}) satisfies z.ZodType<ProtectionConfig>;
+
 const environmentSchema = z.object({
     [ENV.environment]: z.string().min(1),
     [ENV.fleet]: z.string().min(1),
@@ -73,6 +126,7 @@ const environmentSchema = z.object({
     [ENV.retention]: json(z.object({ days: z.int().positive(), minSets: z.int().positive() })).optional(),
     [ENV.drillInstancesPerRun]: z.coerce.number().int().positive().optional(),
     [ENV.alertTopicArn]: z.string().startsWith("arn:"),
+    [ENV.protection]: json(protectionSchema).optional(),
 });
 
 /** Reads the configuration back; a function deployed with broken variables fails loudly at its first call. */
@@ -92,6 +146,7 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
         ...(v[ENV.retention] ? { retention: v[ENV.retention] } : {}),
         ...(v[ENV.drillInstancesPerRun] ? { drillInstancesPerRun: v[ENV.drillInstancesPerRun] } : {}),
         alertTopicArn: v[ENV.alertTopicArn],
+        ...(v[ENV.protection] ? { protection: v[ENV.protection] } : {}),
     };
 }
 
@@ -101,3 +156,21 @@ export const lifecycleEventSchema = z.discriminatedUnion("action", [
     z.object({ action: z.literal("drill") }),
 ]);
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
+
+/** The function's protection settings from an environment's spec; undefined when it has none. */
+export function protectionConfig(spec: {
+    readonly accountId: string;
+    readonly copies?: ProtectionConfig["copies"];
+    readonly lock?: ProtectionConfig["lock"];
+    readonly archive?: ProtectionConfig["archive"];
+}): ProtectionConfig | undefined {
+    if (!spec.copies && !spec.lock && !spec.archive) {
+        return undefined;
+    }
+    return {
+        sourceAccountId: spec.accountId,
+        ...(spec.copies ? { copies: spec.copies } : {}),
+        ...(spec.lock ? { lock: spec.lock } : {}),
+        ...(spec.archive ? { archive: spec.archive } : {}),
+    };
+}

@@ -9,7 +9,7 @@
  *    until they recover every recovery point counts, partial ones included (a bad set may still
  *    hold a good boot volume), so nothing of that instance is deleted.
  */
-import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../environment/tags";
 import type { SnapshotSet } from "./sets";
 
 export interface RetentionRule {

@@ -4,7 +4,7 @@
  */
 import { DescribeSnapshotsCommand, EC2Client, paginateDescribeSnapshots, paginateDescribeVolumes } from "@aws-sdk/client-ec2";
 import { z } from "zod";
-import { ENVIRONMENT_TAG_KEY } from "../../spec/tags";
+import { ENVIRONMENT_TAG_KEY } from "../environment/tags";
 import type { Attachment, SnapshotRecord } from "./sets";
 
 const tags = z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional();

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { retentionPlan } from "../../automation/lifecycle/retention";
-import { snapshotSets, type Attachment, type SnapshotRecord } from "../../automation/lifecycle/sets";
+import { retentionPlan } from "../../../core/lifecycle/retention";
+import { snapshotSets, type Attachment, type SnapshotRecord } from "../../../core/lifecycle/sets";
 
 const NOW = new Date("2026-11-28T08:00:00Z");
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);

@@ -9,7 +9,7 @@
  * ignored. A set is GOOD when every volume expected for it has a completed snapshot in it and every
  * snapshot carries its engine's consistency mark.
  */
-import { ENVIRONMENT_TAG_KEY } from "../../spec/tags";
+import { ENVIRONMENT_TAG_KEY } from "../environment/tags";
 
 export interface SnapshotRecord {
     readonly snapshotId: string;

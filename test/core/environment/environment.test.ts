@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { formatPath, lifecycleEnabled, lifecycleSummary, parseEnvironment, type SpecIssue } from "../../spec";
-import { MINIMAL, specOf } from "../helpers";
+import { formatPath, lifecycleEnabled, lifecycleSummary, parseEnvironment, type SpecIssue } from "../../../core/environment";
+import { MINIMAL, specOf } from "../../helpers";
 
 function issuesOf(overrides: Record<string, unknown>, name = "prod"): SpecIssue[] {
     const result = parseEnvironment(name, { ...MINIMAL, ...overrides });

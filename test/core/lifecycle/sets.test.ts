@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { snapshotSets, type Attachment, type SnapshotRecord } from "../../automation/lifecycle/sets";
+import { snapshotSets, type Attachment, type SnapshotRecord } from "../../../core/lifecycle/sets";
 
 const T0 = new Date("2026-11-28T07:30:00Z");
 const attach = (volumeId: string, device: string, attachTime = new Date("2026-09-01T00:00:00Z")): Attachment => ({

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { expandField, scheduleProblem } from "../../spec";
+import { expandField, scheduleProblem } from "../../../core/environment";
 
 describe("SSM maintenance-window schedules", () => {
     const valid = [
