@@ -24,7 +24,7 @@ import { CreateDocumentCommand, CreateMaintenanceWindowCommand, SendCommandComma
 import { awsVssDocument } from "../../components/document/awsVss";
 import { diskshadowDocument } from "../../components/document/diskshadow";
 import { snapshotTagMap } from "../../components/document/snapshotTags";
-import type { EnvironmentSpec } from "../../spec";
+import type { EnvironmentSpec } from "../../core/environment";
 import type { Emulator } from "./server";
 
 /** moto's Windows Server image (Platform "windows"); ami-1e749f67 is an Ubuntu one. */

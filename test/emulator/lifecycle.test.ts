@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import { CreateSnapshotCommand, CreateTagsCommand } from "@aws-sdk/client-ec2";
 import { drill, verifyRun } from "../../functions/lifecycle/actions";
-import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../functions/lifecycle/config";
+import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../core/lifecycle/functionConfig";
 import type { DrillTiming } from "../../functions/lifecycle/drill";
 import { launchWindows, runWindow, type SimInstance } from "./fleet";
 import { useEmulator } from "./server";

@@ -8,8 +8,8 @@ import { DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client, type Volum
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Clients } from "../../functions/lifecycle/actions";
-import { DRILL_TAG_KEY, METRICS_NAMESPACE, type LifecycleConfig } from "../../functions/lifecycle/config";
-import { parseEnvironment, type EnvironmentSpec } from "../../spec";
+import { DRILL_TAG_KEY, METRICS_NAMESPACE, type LifecycleConfig } from "../../core/lifecycle/functionConfig";
+import { parseEnvironment, type EnvironmentSpec } from "../../core/environment";
 import { deployEnvironment, type SimEnvironment } from "./fleet";
 import { DEFAULT_ACCOUNT, type Emulator } from "./server";
 
