@@ -20,10 +20,18 @@ import {
     RunInstancesCommand,
     type Tag,
 } from "@aws-sdk/client-ec2";
-import { CreateDocumentCommand, CreateMaintenanceWindowCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+    CreateDocumentCommand,
+    CreateMaintenanceWindowCommand,
+    RegisterTargetWithMaintenanceWindowCommand,
+    RegisterTaskWithMaintenanceWindowCommand,
+    SendCommandCommand,
+    SSMClient,
+} from "@aws-sdk/client-ssm";
 import { awsVssDocument } from "../../components/document/awsVss";
 import { diskshadowDocument } from "../../components/document/diskshadow";
 import { snapshotTagMap } from "../../components/document/snapshotTags";
+import { resourceTags, tagTargets } from "../../components/naming";
 import type { EnvironmentSpec } from "../../core/environment";
 import type { Emulator } from "./server";
 
@@ -44,7 +52,8 @@ export interface SimInstance {
     volumes: SimVolume[];
 }
 
-const tagList = (tags: Readonly<Record<string, string>>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const tagList = (tags: Readonly<Record<string, string>>): (Tag & { Key: string; Value: string })[] =>
+    Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** A Windows instance with its root volume and `dataVolumes` more, tagged `tags`. */
 export async function launchWindows(
@@ -102,22 +111,44 @@ export interface SimEnvironment {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** The environment's SSM document (built by the component) and maintenance window, as the stack creates them. */
+/**
+ * The environment's SSM document (built by the component), maintenance window, tag target and
+ * Run Command task, as the stack creates them (components/backupWindow.ts), with its resource tags.
+ */
 export async function deployEnvironment(ssm: SSMClient, spec: EnvironmentSpec, fleet: string): Promise<SimEnvironment> {
     const context = { environment: spec.name, fleet, engine: spec.engine, vss: spec.vss, snapshotTags: spec.snapshotTags };
     const document = spec.engine === "diskshadow" ? diskshadowDocument(context) : awsVssDocument(context);
     const documentName = `${spec.name}-vss-snapshot`;
-    await ssm.send(new CreateDocumentCommand({ Name: documentName, Content: JSON.stringify(document), DocumentType: "Command" }));
+    const Tags = tagList(resourceTags(spec.name, fleet));
+    await ssm.send(new CreateDocumentCommand({ Name: documentName, Content: JSON.stringify(document), DocumentType: "Command", Tags }));
     const window = await ssm.send(
         new CreateMaintenanceWindowCommand({
             Name: `${spec.name}-vss-backup`,
             Schedule: spec.schedule,
+            ScheduleTimezone: spec.scheduleTimezone,
             Duration: spec.durationHours,
             Cutoff: spec.cutoffHours,
             AllowUnassociatedTargets: false,
+            Tags,
         }),
     );
-    return { spec, fleet, documentName, windowId: window.WindowId ?? "", tags: snapshotTagMap(context) };
+    const windowId = window.WindowId ?? "";
+    const targets = tagTargets(spec.targetTags).map((t) => ({ Key: t.key, Values: t.values }));
+    const target = await ssm.send(
+        new RegisterTargetWithMaintenanceWindowCommand({ WindowId: windowId, ResourceType: "INSTANCE", Targets: targets }),
+    );
+    await ssm.send(
+        new RegisterTaskWithMaintenanceWindowCommand({
+            WindowId: windowId,
+            TaskType: "RUN_COMMAND",
+            TaskArn: documentName,
+            Priority: 1,
+            Targets: [{ Key: "WindowTargetIds", Values: [target.WindowTargetId ?? ""] }],
+            MaxConcurrency: spec.maxConcurrency,
+            MaxErrors: spec.maxErrors,
+        }),
+    );
+    return { spec, fleet, documentName, windowId, tags: snapshotTagMap(context) };
 }
 
 /** What the agent does with one instance in one run. */
