@@ -20,6 +20,11 @@ export default defineCommand({
         repeatable("inventory", "--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)"),
         repeatable("volumes", "--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)"),
         repeatable("snapshots", "--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)"),
+        repeatable(
+            "copySnapshots",
+            "--copy-snapshots <file>",
+            "offline: the same describe-snapshots JSON from each copy destination's account and region (repeatable)",
+        ),
         optionalText("at", "--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)"),
         fleetTag,
         json,
@@ -59,7 +64,21 @@ export default defineCommand({
                     "the snapshots",
                 ),
             };
-            verdicts.push(...chosen.map((env) => verifyEnvironment(env, inputs, now, options.fleet)));
+            const { copiesByDestination } = await import("../lifecycle/copyInputs");
+            const copies =
+                options.copySnapshots.length > 0
+                    ? copiesByDestination(
+                          loadAwsJsonFiles(
+                              options.copySnapshots,
+                              shapes.describeSnapshotsSchema,
+                              shapes.toSnapshots,
+                              "aws ec2 describe-snapshots --owner-ids self --output json",
+                              "the copies",
+                          ),
+                      )
+                    : undefined;
+            const withCopies = { ...inputs, ...(copies ? { copies } : { copiesNotRead: "no --copy-snapshots file was given" }) };
+            verdicts.push(...chosen.map((env) => verifyEnvironment(env, withCopies, now, options.fleet)));
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
@@ -69,10 +88,12 @@ export default defineCommand({
                 const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
                 const inventory = await describeWindowsInstances(scope, client);
                 const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
+                const { liveCopies } = await import("../lifecycle/copyInputs");
                 const inputs = {
                     inventory,
                     attachments: await shapes.describeAttachments(client, ids),
                     snapshots: await shapes.describeEnvironmentSnapshots(client, env.spec.name),
+                    ...(await liveCopies(env.spec, (region) => new EC2Client({ region, credentials: credentialsFor(env.spec) }))),
                 };
                 verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
             }

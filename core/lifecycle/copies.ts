@@ -29,6 +29,13 @@ export const COPY_SET_KEY_TAG_KEY = "vss-fleet:set-key";
 export const COPY_SET_SIZE_TAG_KEY = "vss-fleet:set-size";
 export const COPY_SET_START_TAG_KEY = "vss-fleet:set-start";
 export const COPY_INSTANCE_TAG_KEY = "vss-fleet:instance-id";
+/** Where a copy lives, <account>/<region>: exports of several destinations can be read together. */
+export const COPY_DESTINATION_TAG_KEY = "vss-fleet:copy-destination";
+
+/** A destination's name in messages, tags and JSON: <account>/<region>. */
+export function destinationLabel(destination: Pick<CopyDestination, "region" | "accountId">, sourceAccountId: string): string {
+    return `${destination.accountId ?? sourceAccountId}/${destination.region}`;
+}
 
 export interface CopyDestination {
     readonly region: string;
@@ -141,6 +148,7 @@ export function copyTags(
     request: CopyRequest,
     owner: { readonly environment: string; readonly fleet: string },
     sourceRegion: string,
+    destination: string,
 ): Record<string, string> {
     return {
         [ENVIRONMENT_TAG_KEY]: owner.environment,
@@ -151,6 +159,7 @@ export function copyTags(
         [COPY_SET_START_TAG_KEY]: request.setStart.toISOString(),
         [COPY_SOURCE_SNAPSHOT_TAG_KEY]: request.sourceSnapshotId,
         [COPY_SOURCE_REGION_TAG_KEY]: sourceRegion,
+        [COPY_DESTINATION_TAG_KEY]: destination,
     };
 }
 
@@ -241,4 +250,54 @@ export function toCopiedSnapshot(snapshot: {
  */
 export function copyTargetRoleArn(partition: string, accountId: string, environment: string): string {
     return `arn:${partition}:iam::${accountId}:role/vss-fleet/${environment}/${environment}-copy-target`;
+}
+
+export interface CopyVerdict {
+    readonly destination: string;
+    readonly rpoHours: number;
+    readonly instances: {
+        readonly instanceId: string;
+        readonly newestCompleteSet?: { readonly key: string; readonly startTime: string; readonly ageHours: number };
+        /** Copied sets that are not complete and not still completing: half a set at the destination. */
+        readonly incompleteSets: number;
+        readonly rpoBreached: boolean;
+    }[];
+}
+
+/**
+ * One destination judged for `verify`: per enrolled instance, the newest COMPLETE copied set against
+ * the destination's RPO (default: the environment's plus 24 h, the time a copy may take), and the
+ * copied sets that are incomplete (a copy that failed half way and was not resumed).
+ */
+export function judgeCopies(
+    destination: string,
+    rpoHours: number,
+    copies: readonly CopiedSnapshot[],
+    instanceIds: readonly string[],
+    now: Date,
+): CopyVerdict {
+    const sets = copiedSets(copies);
+    return {
+        destination,
+        rpoHours,
+        instances: instanceIds.map((instanceId) => {
+            const mine = sets.get(instanceId) ?? [];
+            const newest = mine.find((s) => s.good);
+            const ageHours = newest ? (now.getTime() - newest.startTime.getTime()) / 3_600_000 : undefined;
+            return {
+                instanceId,
+                ...(newest && ageHours !== undefined
+                    ? {
+                          newestCompleteSet: {
+                              key: newest.key,
+                              startTime: newest.startTime.toISOString(),
+                              ageHours: Math.round(ageHours * 10) / 10,
+                          },
+                      }
+                    : {}),
+                incompleteSets: mine.filter((s) => !s.good && !s.completing).length,
+                rpoBreached: ageHours === undefined || ageHours > rpoHours,
+            };
+        }),
+    };
 }

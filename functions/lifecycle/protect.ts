@@ -20,7 +20,15 @@ import {
     paginateDescribeSnapshotTierStatus,
 } from "@aws-sdk/client-ec2";
 import { planArchive, withoutArchiveSets, type ArchiveRule, type SnapshotTier } from "../../core/lifecycle/archive";
-import { copiedSets, copyTags, planCopies, toCopiedSnapshot, type CopiedSnapshot, type CopyDestination } from "../../core/lifecycle/copies";
+import {
+    copiedSets,
+    copyTags,
+    destinationLabel,
+    planCopies,
+    toCopiedSnapshot,
+    type CopiedSnapshot,
+    type CopyDestination,
+} from "../../core/lifecycle/copies";
 import { planLocks, withoutLockedSets, type LockRule, type SnapshotLock } from "../../core/lifecycle/locks";
 import { retentionPlan, type Deletion } from "../../core/lifecycle/retention";
 import type { SnapshotSet } from "../../core/lifecycle/sets";
@@ -224,7 +232,7 @@ async function copyToDestination(
     sets: ReadonlyMap<string, readonly SnapshotSet[]>,
     now: Date,
 ): Promise<ProtectionOutcome> {
-    const where = `${destination.accountId ?? context.sourceAccountId}/${destination.region}`;
+    const where = destinationLabel(destination, context.sourceAccountId);
     const failures: Failure[] = [];
     let client: EC2Client;
     let copies: CopiedSnapshot[];
@@ -261,7 +269,7 @@ async function copyToDestination(
                     }),
                 );
             }
-            const tags = copyTags(request, context.owner, context.sourceRegion);
+            const tags = copyTags(request, context.owner, context.sourceRegion, where);
             await client.send(
                 new CopySnapshotCommand({
                     SourceRegion: context.sourceRegion,

@@ -95,7 +95,7 @@ describe("copies of whole good sets", () => {
 
     it("tags each copy with the set's identity, size, start and source", () => {
         const [request] = planCopies(inputs(byInstance(set("a", 1)))).start;
-        assert.deepStrictEqual(copyTags(request, OWNER, "us-east-1"), {
+        assert.deepStrictEqual(copyTags(request, OWNER, "us-east-1", "111111111111/us-west-2"), {
             "vss-fleet:environment": "prod",
             "vss-fleet:fleet": "acme",
             "vss-fleet:instance-id": "i-1",
@@ -104,11 +104,12 @@ describe("copies of whole good sets", () => {
             "vss-fleet:set-start": "2026-11-27T08:00:00.000Z",
             "vss-fleet:source-snapshot-id": "snap-a-0",
             "vss-fleet:source-region": "us-east-1",
+            "vss-fleet:copy-destination": "111111111111/us-west-2",
         });
     });
 
     it("reads copies back from their tags, and ignores a snapshot whose tags are incomplete", () => {
-        const tags = copyTags(planCopies(inputs(byInstance(set("a", 1)))).start[0], OWNER, "us-east-1");
+        const tags = copyTags(planCopies(inputs(byInstance(set("a", 1)))).start[0], OWNER, "us-east-1", "111111111111/us-west-2");
         assert.strictEqual(toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", tags })?.setSize, 2);
         const { ["vss-fleet:set-size"]: _size, ...withoutSize } = tags;
         assert.strictEqual(toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", tags: withoutSize }), undefined);
