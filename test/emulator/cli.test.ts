@@ -34,8 +34,12 @@ async function ec2In(roleArn: string, region: string): Promise<EC2Client> {
     });
 }
 
+/** Temporary folders the tests wrote manifests into, removed after the file. */
+const folders: string[] = [];
+
 function manifestFile(text: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vss-emulator-"));
+    folders.push(dir);
     const file = path.join(dir, "fleet.yaml");
     fs.writeFileSync(file, text);
     return file;
@@ -44,6 +48,7 @@ function manifestFile(text: string): string {
 describe("emulator: the CLI's AWS calls against a real AWS API", function () {
     this.timeout(60_000);
     const { emulator } = useEmulator(this);
+    after(() => folders.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
     it("live inventory: Windows only (the platform filter), not terminated, over several pages", async () => {
         const ec2 = new EC2Client({});

@@ -125,11 +125,13 @@ function fakeTiming(start: Date, onSleep: () => Promise<void> = async () => unde
 describe("emulator: a simulated month of a 22-instance fleet", function () {
     this.timeout(600_000); // about a minute on an idle 2-core machine; far longer when it is shared
     const { emulator } = useEmulator(this);
+    let file = "";
+    before(() => (file = manifest()));
+    after(() => file && fs.rmSync(path.dirname(file), { recursive: true, force: true }));
 
     it("keeps every invariant on every one of 30 nights", async () => {
         const clients = functionClients();
         const em = emulator();
-        const file = manifest();
         await em.control("clock", { now: at(0, 12).toISOString() });
 
         // --- the estate: our two environments, a foreign fleet of the same environment name, another tool
