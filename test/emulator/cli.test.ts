@@ -12,8 +12,9 @@ import { EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { accountProblem } from "../../automation/driver/identity";
 import { describeWindowsInstances } from "../../automation/inventory/live";
+import { describeImagesResolver } from "../../policies/lib/windows";
 import { runCli } from "../helpers";
-import { launchWindows, LINUX_AMI, runWindow, type SimInstance } from "./fleet";
+import { launchWindows, LINUX_AMI, runWindow, WINDOWS_AMI, type SimInstance } from "./fleet";
 import { DEFAULT_ACCOUNT, useEmulator } from "./server";
 import { deploy, environmentSpec, functionClients } from "./world";
 
@@ -79,6 +80,22 @@ describe("emulator: the CLI's AWS calls against a real AWS API", function () {
             message:
                 "environment prod: the credentials reach account 123456789012, but the manifest says 111111111111; use that account's credentials (or its deployRoleArn)",
         });
+    });
+
+    it("the policy pack's AMI resolver: DescribeImages says which images are Windows", async () => {
+        const facts = await describeImagesResolver()([WINDOWS_AMI, LINUX_AMI], "us-east-1");
+        assert.deepStrictEqual(Object.fromEntries(facts), {
+            [WINDOWS_AMI]: { platform: "windows", name: "Windows_Server-2008-R2_SP1-English-64Bit-Base-2017.10.13" },
+            [LINUX_AMI]: { platform: undefined, name: "ubuntu/images/hvm-ssd/ubuntu-trusty-14.04-amd64-server-20170727" },
+        });
+    });
+
+    // BUG (reported in /work/coord/FROM-i15.md): EC2 answers DescribeImages with InvalidAMIID.NotFound
+    // when ONE of the ImageIds is unknown (deregistered, or no longer shared), and the resolver lets
+    // that fail the whole batch, so one such instance fails the policy for the stack. Unskip when fixed.
+    it.skip("the policy pack's AMI resolver: a deregistered AMI is unknown, not an error for the whole batch", async () => {
+        const facts = await describeImagesResolver()([WINDOWS_AMI, "ami-0123456789abcdef0"], "us-east-1");
+        assert.deepStrictEqual([...facts.keys()], [WINDOWS_AMI]);
     });
 
     it("the account guard: GetCallerIdentity, directly and after assuming the deploy role", async () => {
