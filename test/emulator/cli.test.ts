@@ -145,7 +145,7 @@ describe("emulator: the CLI's AWS calls against a real AWS API", function () {
         await runWindow(
             { ec2: euEc2, ssm: clients.ssm },
             emulator(),
-            { ...prod.env, spec: euSpec, tags: { ...prod.env.tags, "vss-fleet:environment": "eu" } },
+            { ...prod.env, spec: euSpec, tags: { ...prod.env.tags, "vss-fleet:environment": "eu" }, description: "vss-fleet acme/eu" },
             [app01],
             NIGHT,
         );

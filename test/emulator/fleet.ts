@@ -30,7 +30,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { awsVssDocument } from "../../components/document/awsVss";
 import { diskshadowDocument } from "../../components/document/diskshadow";
-import { snapshotTagMap } from "../../components/document/snapshotTags";
+import type { CommandDocument } from "../../components/document/types";
 import { resourceTags, tagTargets } from "../../components/naming";
 import type { EnvironmentSpec } from "../../core/environment";
 import type { Emulator } from "./server";
@@ -107,8 +107,35 @@ export interface SimEnvironment {
     readonly fleet: string;
     readonly documentName: string;
     readonly windowId: string;
-    /** What the document hands the engine: the tags every snapshot carries. */
+    /** aws-vss: the document's `description` parameter, written on every snapshot. */
+    readonly description: string;
+    /** What the document hands the engine: the tags every snapshot carries (see documentTags). */
     readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The tags the document hands its engine: the default of its `tags` (aws-vss) or `Tags`
+ * (diskshadow) parameter, in AWSEC2-CreateVssSnapshot's Key=k,Value=v;... format. Read from the
+ * built document, so the simulation follows whatever the document writes.
+ */
+export function documentTags(document: CommandDocument): Record<string, string> {
+    const text = (document.parameters.tags ?? document.parameters.Tags)?.default ?? "";
+    return Object.fromEntries(
+        text.split(";").map((pair) => {
+            const match = /^Key=([^,]+),Value=(.*)$/.exec(pair);
+            if (!match) {
+                throw new Error(`the document's tags are not Key=k,Value=v pairs: '${pair}'`);
+            }
+            return [match[1], match[2]];
+        }),
+    );
+}
+
+/** What SSM fills in before the agent sees a parameter: the target's instance id. */
+function forInstance(tags: Readonly<Record<string, string>>, instanceId: string): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(tags).map(([k, v]) => [k, v.replace(/\{\{\s*(RESOURCE_ID|TARGET_ID|INSTANCE_ID)\s*\}\}/g, instanceId)]),
+    );
 }
 
 /**
@@ -148,7 +175,8 @@ export async function deployEnvironment(ssm: SSMClient, spec: EnvironmentSpec, f
             MaxErrors: spec.maxErrors,
         }),
     );
-    return { spec, fleet, documentName, windowId, tags: snapshotTagMap(context) };
+    const description = document.parameters.description?.default ?? "";
+    return { spec, fleet, documentName, windowId, tags: documentTags(document), description };
 }
 
 /** What the agent does with one instance in one run. */
@@ -192,7 +220,7 @@ export async function runDocument(
                     {
                         ResourceType: "snapshot",
                         Tags: tagList({
-                            ...env.tags,
+                            ...forInstance(env.tags, instance.instanceId),
                             "vss-fleet:instance-id": instance.instanceId,
                             "vss-fleet:shadow-set-id": setKey,
                             "vss-fleet:volume-paths": paths,
@@ -208,8 +236,10 @@ export async function runDocument(
         created = await ec2.send(
             new CreateSnapshotsCommand({
                 InstanceSpecification: { InstanceId: instance.instanceId, ExcludeBootVolume: excludeBootVolume },
-                Description: `vss-fleet ${env.fleet}/${env.spec.name}`,
-                TagSpecifications: [{ ResourceType: "snapshot", Tags: tagList({ ...env.tags, AwsVssConfig: setKey }) }],
+                Description: env.description,
+                TagSpecifications: [
+                    { ResourceType: "snapshot", Tags: tagList({ ...forInstance(env.tags, instance.instanceId), AwsVssConfig: setKey }) },
+                ],
             }),
         );
     }

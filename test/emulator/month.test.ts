@@ -163,6 +163,7 @@ describe("emulator: a simulated month of a 22-instance fleet", function () {
             ...deployed.prod.env,
             fleet: "other",
             tags: { ...deployed.prod.env.tags, "vss-fleet:fleet": "other" },
+            description: "vss-fleet other/prod",
         };
         const foreignFleet = [
             await launchWindows(clients.ec2, {
