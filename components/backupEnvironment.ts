@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
-import { protectionConfig } from "../core/lifecycle/functionConfig";
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
+import { recycleBinRule } from "./recycleBin";
 import { SnapshotInstanceRole } from "./snapshotInstanceRole";
+import { lifecycleSettingsOf } from "../core/lifecycle/lifecycleSettings";
 import { SnapshotLifecycle } from "./snapshotLifecycle";
 import { VssSnapshotDocument } from "./vssSnapshotDocument";
 
@@ -71,6 +72,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
             childName(name, "task"),
             {
                 scope,
+                environment: spec.name,
                 documentName: this.document.document.name,
                 targetTags: spec.targetTags,
                 notificationTopicArn: spec.notifications?.snsTopicArn,
@@ -95,6 +97,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 maxConcurrency: spec.maxConcurrency,
                 maxErrors: spec.maxErrors,
                 logging: spec.logging,
+                logRetentionDays: spec.logRetentionDays,
                 notifications:
                     spec.notifications && notificationRole
                         ? { snsTopicArn: spec.notifications.snsTopicArn, events: spec.notifications.events, roleArn: notificationRole.arn }
@@ -110,24 +113,21 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 childName(name, "lifecycle"),
                 {
                     scope,
-                    environment: spec.name,
-                    fleet,
-                    targetTags: spec.targetTags,
-                    rpoHours: spec.rpoHours,
-                    excludeBootVolume: spec.vss.excludeBootVolume,
-                    retention: spec.retention,
-                    restoreDrill: spec.restoreDrill,
-                    protection: protectionConfig(spec),
+                    settings: lifecycleSettingsOf(spec, fleet),
                     windowId: this.window.window.id,
                     snapshotTaskPriority: SNAPSHOT_TASK_PRIORITY,
                     taskRoleName: this.taskRole.role.name,
                     taskRoleArn: this.taskRole.role.arn,
                     documentName: this.document.document.name,
+                    logRetentionDays: spec.logRetentionDays,
+                    alertTopicKmsKeyArn: spec.alertTopicKmsKeyArn,
+                    reservedConcurrency: spec.lifecycleReservedConcurrency,
                     tags,
                 },
                 child,
             );
         }
+        recycleBinRule(childName(name, "recycle-bin"), spec.name, spec.recycleBinDays, tags, child);
 
         this.windowId = this.window.window.id;
         this.documentName = this.document.document.name;

@@ -41,8 +41,11 @@ export interface BackupWindowArgs {
     readonly logging?: {
         readonly s3BucketName?: pulumi.Input<string>;
         readonly s3KeyPrefix?: pulumi.Input<string>;
-        readonly cloudWatchLogGroupName?: pulumi.Input<string>;
+        /** The stack creates this group, with a retention; left to Run Command, it would keep output forever. */
+        readonly cloudWatchLogGroupName?: string;
     };
+    /** Days to keep the Run Command output log group. Default 90. */
+    readonly logRetentionDays?: number;
     readonly notifications?: WindowNotifications;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     readonly description?: pulumi.Input<string>;
@@ -53,6 +56,7 @@ export class BackupWindow extends pulumi.ComponentResource {
     public readonly window: aws.ssm.MaintenanceWindow;
     public readonly target: aws.ssm.MaintenanceWindowTarget;
     public readonly task: aws.ssm.MaintenanceWindowTask;
+    public readonly outputLogGroup?: aws.cloudwatch.LogGroup;
 
     constructor(name: string, args: BackupWindowArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vss-fleet:ssm:BackupWindow", name, {}, opts);
@@ -82,6 +86,16 @@ export class BackupWindow extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const logGroupName = args.logging?.cloudWatchLogGroupName;
+        if (logGroupName) {
+            // A group that already exists (Run Command made it on an earlier run) must be imported once:
+            // `pulumi import aws:cloudwatch/logGroup:LogGroup <this resource's name> <group name>`.
+            this.outputLogGroup = new aws.cloudwatch.LogGroup(
+                childName(name, "output-logs"),
+                { name: logGroupName, retentionInDays: args.logRetentionDays ?? 90, tags: args.tags },
+                { parent: this },
+            );
+        }
         this.task = new aws.ssm.MaintenanceWindowTask(
             childName(name, "task"),
             {
@@ -100,7 +114,7 @@ export class BackupWindow extends pulumi.ComponentResource {
                     runCommandParameters: runCommandParameters(args),
                 },
             },
-            { parent: this },
+            { parent: this, dependsOn: this.outputLogGroup ? [this.outputLogGroup] : [] },
         );
         this.registerOutputs({ windowId: this.window.id, targetId: this.target.id, taskId: this.task.id });
     }

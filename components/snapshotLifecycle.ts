@@ -1,25 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "./lifecycle/functionBundle";
-import { functionEnvironment, type ProtectionConfig } from "../core/lifecycle/functionConfig";
-import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
+import { functionEnvironment } from "../core/lifecycle/functionConfig";
+import { functionConfigOf, type LifecycleSettings } from "../core/lifecycle/lifecycleSettings";
+import { invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
-import { childName, lifecycleRuleName } from "./naming";
+import { childName, lifecycleRuleName, rolePlacement } from "./naming";
+
+/** Reserved concurrency by default: a verify run, a drill and a relayed event at once, no more. */
+export const DEFAULT_RESERVED_CONCURRENCY = 2;
+export const AWS_MANAGED_SNS_KEY = "alias/aws/sns";
+
+/** The alert topic's key: the customer managed key given, else AWS's managed key for SNS (never unencrypted). */
+export function alertTopicKey(kmsKeyArn: string | undefined): string {
+    return kmsKeyArn ?? AWS_MANAGED_SNS_KEY;
+}
 
 export interface SnapshotLifecycleArgs {
     readonly scope: ArnScope;
-    readonly environment: string;
-    readonly fleet: string;
-    /** The instances each run must have snapshotted: the window's target tags. */
-    readonly targetTags: Readonly<Record<string, string>>;
-    readonly rpoHours: number;
-    readonly excludeBootVolume: boolean;
-    /** Delete whole sets older than `days`, keeping the newest `minSets` good ones; omitted: keep everything. */
-    readonly retention?: { readonly days: number; readonly minSets: number };
-    /** EventBridge cron for restore drills, and how many instances each drill restores; omitted: no drills. */
-    readonly restoreDrill?: { readonly schedule: string; readonly instancesPerRun: number };
-    /** Copies to other regions and accounts, snapshot locks and the archive tier; omitted: none (see protectionConfig). */
-    readonly protection?: ProtectionConfig;
+    /** The lifecycle's projection of the EnvironmentSpec (lifecycleSettingsOf in core/lifecycle). */
+    readonly settings: LifecycleSettings;
     /** The backup window: the function runs as its second task, after the snapshot task. */
     readonly windowId: pulumi.Input<string>;
     /** The snapshot task's priority; the function's task gets the next number, so it runs after it. */
@@ -29,8 +29,12 @@ export interface SnapshotLifecycleArgs {
     readonly taskRoleArn: pulumi.Input<string>;
     /** The snapshot document, whose failed invocations the EventBridge rule reports. */
     readonly documentName: pulumi.Input<string>;
-    /** Days to keep the function's logs. */
+    /** Days to keep the function's logs. Default 90. */
     readonly logRetentionDays?: number;
+    /** The alert topic's KMS key: a customer managed key ARN. Default the AWS managed key alias/aws/sns. */
+    readonly alertTopicKmsKeyArn?: string;
+    /** Concurrent executions reserved for the function, which also cap it. Default 2. */
+    readonly reservedConcurrency?: number;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -51,50 +55,28 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = args.tags;
 
-        this.alertTopic = new aws.sns.Topic(childName(name, "alerts"), { displayName: `vss-fleet ${args.environment}`, tags }, child);
-        const failureRules = FAILURE_KINDS.map((kind) => {
-            const rule = new aws.cloudwatch.EventRule(
-                lifecycleRuleName(args.environment, kind),
-                {
-                    description: `vss-fleet ${args.environment}: ${kind} failures to the alert topic.`,
-                    eventPattern: pulumi
-                        .all([args.windowId, args.documentName])
-                        .apply(([windowId, documentName]) => JSON.stringify(failureEventPatterns({ windowId, documentName })[kind])),
-                    tags,
-                },
-                child,
-            );
-            new aws.cloudwatch.EventTarget(
-                childName(name, `${kind}-failed-alert`),
-                { rule: rule.name, targetId: "alert-topic", arn: this.alertTopic.arn },
-                child,
-            );
-            return rule;
-        });
-        new aws.sns.TopicPolicy(
-            childName(name, "alerts-policy"),
-            {
-                arn: this.alertTopic.arn,
-                policy: pulumi
-                    .all([this.alertTopic.arn, ...failureRules.map((r) => r.arn)])
-                    .apply(([topicArn, ...ruleArns]) => JSON.stringify(alertTopicPolicy(topicArn, args.scope.accountId, ruleArns))),
-            },
+        this.alertTopic = new aws.sns.Topic(
+            childName(name, "alerts"),
+            { displayName: `vss-fleet ${args.settings.environment}`, kmsMasterKeyId: alertTopicKey(args.alertTopicKmsKeyArn), tags },
             child,
         );
 
         const logGroup = new aws.cloudwatch.LogGroup(
             childName(name, "logs"),
-            { name: lifecycleLogGroupName(args.environment), retentionInDays: args.logRetentionDays ?? 90, tags },
+            { name: lifecycleLogGroupName(args.settings.environment), retentionInDays: args.logRetentionDays ?? 90, tags },
             child,
         );
         this.role = new aws.iam.Role(
             childName(name, "role"),
             {
-                description: `vss-fleet ${args.environment}: the lifecycle function (verify, retention, drills).`,
+                description: `vss-fleet ${args.settings.environment}: the lifecycle function (verify, retention, drills).`,
                 assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(args.scope.accountId)),
+                // The environment's IAM path and permissions boundary (components/naming.ts); the
+                // deploy role may not rewrite a trust policy in place, so a new trust means a new role.
+                ...rolePlacement(args.scope.partition, args.scope.accountId, args.settings.environment),
                 tags,
             },
-            child,
+            { ...child, replaceOnChanges: ["assumeRolePolicy"] },
         );
         const rolePolicy = new aws.iam.RolePolicy(
             childName(name, "permissions"),
@@ -104,12 +86,13 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                     JSON.stringify(
                         lifecyclePolicy({
                             ...args.scope,
-                            environment: args.environment,
-                            fleet: args.fleet,
+                            environment: args.settings.environment,
+                            fleet: args.settings.fleet,
                             alertTopicArn,
-                            logGroupName: lifecycleLogGroupName(args.environment),
-                            retention: args.retention !== undefined,
-                            restoreDrill: args.restoreDrill !== undefined,
+                            logGroupName: lifecycleLogGroupName(args.settings.environment),
+                            retention: args.settings.retention !== undefined,
+                            restoreDrill: args.settings.restoreDrill !== undefined,
+                            protection: args.settings.protection,
                         }),
                     ),
                 ),
@@ -119,7 +102,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         this.function = new aws.lambda.Function(
             childName(name, "fn"),
             {
-                description: `vss-fleet ${args.environment}: verify backup runs, retention, restore drills.`,
+                description: `vss-fleet ${args.settings.environment}: verify backup runs, retention, restore drills.`,
                 runtime: RUNTIME,
                 architectures: ["arm64"],
                 handler: HANDLER,
@@ -129,26 +112,52 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 timeout: 900,
                 memorySize: 256,
                 environment: {
-                    variables: this.alertTopic.arn.apply((alertTopicArn) =>
-                        functionEnvironment({
-                            environment: args.environment,
-                            fleet: args.fleet,
-                            targetTags: args.targetTags,
-                            rpoHours: args.rpoHours,
-                            excludeBootVolume: args.excludeBootVolume,
-                            retention: args.retention,
-                            drillInstancesPerRun: args.restoreDrill?.instancesPerRun,
-                            alertTopicArn,
-                            protection: args.protection,
-                        }),
-                    ),
+                    variables: pulumi
+                        .all([this.alertTopic.arn, args.windowId])
+                        .apply(([alertTopicArn, windowId]) =>
+                            functionEnvironment(functionConfigOf(args.settings, alertTopicArn, windowId)),
+                        ),
                 },
                 loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+                // Reserved: a burst of events elsewhere cannot starve it, and a loop in it cannot run up the bill.
+                reservedConcurrentExecutions: args.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY,
                 tags,
             },
             // The role's permissions must exist before the first invocation can succeed.
             { ...child, dependsOn: [rolePolicy] },
         );
+        // Asynchronous invocations (drills, relayed AWS events) that fail for good land on the alert
+        // topic, published with the function's role: a broken function still reaches a person.
+        new aws.lambda.FunctionEventInvokeConfig(
+            childName(name, "on-failure"),
+            {
+                functionName: this.function.name,
+                maximumRetryAttempts: 1,
+                maximumEventAgeInSeconds: 3600,
+                destinationConfig: { onFailure: { destination: this.alertTopic.arn } },
+            },
+            child,
+        );
+        // AWS-reported failures go through the function (functions/lifecycle/relay.ts says why).
+        for (const kind of FAILURE_KINDS) {
+            const rule = new aws.cloudwatch.EventRule(
+                lifecycleRuleName(args.settings.environment, kind),
+                {
+                    description: `vss-fleet ${args.settings.environment}: ${kind} failures, through the lifecycle function, to the alert topic.`,
+                    eventPattern: pulumi
+                        .all([args.windowId, args.documentName])
+                        .apply(([windowId, documentName]) => JSON.stringify(failureEventPatterns({ windowId, documentName })[kind])),
+                    tags,
+                },
+                child,
+            );
+            this.invokedBy(name, kind, rule, args);
+            new aws.cloudwatch.EventTarget(
+                childName(name, `${kind}-failed-alert`),
+                { rule: rule.name, targetId: "lifecycle-fn", arn: this.function.arn },
+                child,
+            );
+        }
 
         new aws.iam.RolePolicy(
             childName(name, "window-invokes"),
@@ -171,28 +180,17 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             child,
         );
 
-        if (args.restoreDrill) {
+        if (args.settings.restoreDrill) {
             this.drillRule = new aws.cloudwatch.EventRule(
-                lifecycleRuleName(args.environment, "drill"),
+                lifecycleRuleName(args.settings.environment, "drill"),
                 {
-                    description: `vss-fleet ${args.environment}: restore drill.`,
-                    scheduleExpression: args.restoreDrill.schedule,
+                    description: `vss-fleet ${args.settings.environment}: restore drill.`,
+                    scheduleExpression: args.settings.restoreDrill.schedule,
                     tags,
                 },
                 child,
             );
-            new aws.lambda.Permission(
-                childName(name, "drill-invokes"),
-                {
-                    statementId: "vss-fleet-drill-schedule",
-                    action: "lambda:InvokeFunction",
-                    function: this.function.name,
-                    principal: "events.amazonaws.com",
-                    sourceArn: this.drillRule.arn,
-                    sourceAccount: args.scope.accountId,
-                },
-                child,
-            );
+            this.invokedBy(name, "drill", this.drillRule, args);
             new aws.cloudwatch.EventTarget(
                 childName(name, "drill-target"),
                 { rule: this.drillRule.name, targetId: "lifecycle-fn", arn: this.function.arn, input: drillPayload() },
@@ -206,5 +204,22 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             verifyTaskId: this.verifyTask.id,
             drillRuleName: this.drillRule?.name,
         });
+    }
+
+    /** Only this one EventBridge rule of this account may invoke the function, per rule. */
+    private invokedBy(name: string, kind: string, rule: aws.cloudwatch.EventRule, args: SnapshotLifecycleArgs): void {
+        new aws.lambda.Permission(
+            childName(name, `${kind}-invokes`),
+            {
+                // The drill's statement id predates the failure rules; kept so an update does not replace it.
+                statementId: kind === "drill" ? "vss-fleet-drill-schedule" : `vss-fleet-${kind}-rule`,
+                action: "lambda:InvokeFunction",
+                function: this.function.name,
+                principal: "events.amazonaws.com",
+                sourceArn: rule.arn,
+                sourceAccount: args.scope.accountId,
+            },
+            { parent: this },
+        );
     }
 }

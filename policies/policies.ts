@@ -1,5 +1,6 @@
 /** Every policy of the pack, built with its dependencies. No PolicyPack here: constructing one starts a server. */
 import type { Policies } from "@pulumi/policy";
+import { fleetEnrolledInstancesSnapshotReady } from "./fleetEnrolledInstancesSnapshotReady";
 import { fleetWindowsInstancesEnrolled } from "./fleetWindowsInstancesEnrolled";
 import { iamNoBroadManagedPolicies } from "./iamNoBroadManagedPolicies";
 import { iamNoPassroleWildcard } from "./iamNoPassroleWildcard";
@@ -11,6 +12,7 @@ import { snapshotTaskLogging } from "./snapshotTaskLogging";
 import { ssmDocumentNotPublic } from "./ssmDocumentNotPublic";
 import { windowsInstanceCanRunSnapshot } from "./windowsInstanceCanRunSnapshot";
 import { windowsInstanceEnrolled } from "./windowsInstanceEnrolled";
+import { windowsInstanceRequiresImdsv2 } from "./windowsInstanceRequiresImdsv2";
 
 export const POLICY_PACK_NAME = "vss-fleet";
 
@@ -24,6 +26,7 @@ export function vssFleetPolicies(deps: PackDependencies = {}): Policies {
         windowsInstanceEnrolled(deps),
         windowsInstanceCanRunSnapshot(deps),
         fleetWindowsInstancesEnrolled(deps),
+        fleetEnrolledInstancesSnapshotReady(deps),
         iamNoUnscopedSnapshotPermissions,
         iamNoPassroleWildcard,
         iamNoBroadManagedPolicies,
@@ -31,5 +34,6 @@ export function vssFleetPolicies(deps: PackDependencies = {}): Policies {
         maintenanceWindowTaskBounded,
         maintenanceWindowSane,
         snapshotTaskLogging,
+        windowsInstanceRequiresImdsv2(deps),
     ];
 }

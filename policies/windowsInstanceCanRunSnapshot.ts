@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { enrollmentConfigSchema, type EnrollmentConfig } from "./config";
+import { enrollmentConfigSchema, type EnrollmentConfig } from "./policyConfig";
 import { actionCovers, allowStatements } from "./lib/iamStatements";
 import { isSet, known } from "./lib/props";
 import { windowsInstances } from "./lib/stackInstances";
@@ -43,7 +43,8 @@ export function windowsInstanceCanRunSnapshot(deps: EnrollmentDependencies = {})
             const config = args.getConfig<EnrollmentConfig>();
             const index = new TagSetIndex(enrollmentTagSets(config.environments, args.resources));
             for (const instance of await windowsInstances(args.resources, config, deps.resolveAmis)) {
-                if (!index.match(instance.tags()) || instance.resource.type !== "aws:ec2/instance:Instance") {
+                // Type first: reading another launcher's tags could downgrade this policy during preview.
+                if (instance.resource.type !== "aws:ec2/instance:Instance" || !index.match(instance.tags())) {
                     continue; // unenrolled ones are windows-instance-enrolled's business
                 }
                 const { name, urn } = instance.resource;

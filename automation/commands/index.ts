@@ -3,11 +3,14 @@ import apply from "./apply";
 import type { CommandDefinition } from "./command";
 import deployPolicy from "./deployPolicy";
 import destroy from "./destroy";
+import discover from "./discover";
 import drift from "./drift";
+import guardrails from "./guardrails";
 import plan from "./plan";
 import preview from "./preview";
 import previewStacks from "./previewStacks";
 import render from "./render";
+import restore from "./restore";
 import schema from "./schema";
 import validate from "./validate";
 import verify from "./verify";
@@ -22,6 +25,9 @@ export const COMMANDS: readonly CommandDefinition[] = [
     destroy,
     render,
     deployPolicy,
+    guardrails,
     verify,
+    restore,
     previewStacks,
+    discover,
 ];

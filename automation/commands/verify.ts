@@ -1,5 +1,6 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
-import type { EnvironmentVerdict } from "../lifecycle/verify";
+import type { ListRulesOutput } from "../../core/lifecycle/recycleBin";
+import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
@@ -25,14 +26,21 @@ export default defineCommand({
             "--copy-snapshots <file>",
             "offline: the same describe-snapshots JSON from each copy destination's account and region (repeatable)",
         ),
+        optionalText(
+            "recycleBin",
+            "--recycle-bin <file>",
+            "offline: 'aws rbin list-rules --resource-type EBS_SNAPSHOT --resource-tags ResourceTagKey=vss-fleet:environment,ResourceTagValue=<env> --output json' (one environment)",
+        ),
         optionalText("at", "--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)"),
         fleetTag,
         json,
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../lifecycle/verify");
+        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
+        const { snapshotVolumeIds } = await import("../../core/lifecycle/provenance");
+        const rbin = await import("../../core/lifecycle/recycleBin");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const fleet = loadManifest(manifest);
         const chosen = chooseEnvironments(fleet, options.env);
@@ -46,39 +54,65 @@ export default defineCommand({
             if (missing.length > 0) {
                 throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
             }
-            const { loadAwsJsonFiles } = await import("../awsJson");
-            const inputs = {
-                inventory: loadInventoryFiles(options.inventory),
-                attachments: loadAwsJsonFiles(
-                    options.volumes,
-                    shapes.describeVolumesSchema,
-                    shapes.toAttachments,
-                    "aws ec2 describe-volumes --output json",
-                    "the volumes",
-                ),
-                snapshots: loadAwsJsonFiles(
-                    options.snapshots,
-                    shapes.describeSnapshotsSchema,
-                    shapes.toSnapshots,
-                    "aws ec2 describe-snapshots --output json",
-                    "the snapshots",
-                ),
+            const { loadAll, loadAwsJsonFiles } = await import("../awsJson");
+            const { copiesByDestination } = await import("../verify/copyInputs");
+            const inputs = loadAll({
+                inventory: () => loadInventoryFiles(options.inventory),
+                volumes: () =>
+                    loadAwsJsonFiles(
+                        options.volumes,
+                        shapes.describeVolumesSchema,
+                        (output) => [output],
+                        "aws ec2 describe-volumes --output json",
+                        "the volumes",
+                    ),
+                recycleBinRules: () =>
+                    options.recycleBin === undefined
+                        ? undefined
+                        : loadAwsJsonFiles(
+                              [options.recycleBin],
+                              rbin.listRulesSchema,
+                              (output) => [output],
+                              "aws rbin list-rules --output json",
+                              "the Recycle Bin rules",
+                          )[0],
+                snapshots: () =>
+                    loadAwsJsonFiles(
+                        options.snapshots,
+                        shapes.describeSnapshotsSchema,
+                        shapes.toSnapshots,
+                        "aws ec2 describe-snapshots --output json",
+                        "the snapshots",
+                    ),
+                copies: () =>
+                    options.copySnapshots.length > 0
+                        ? copiesByDestination(
+                              loadAwsJsonFiles(
+                                  options.copySnapshots,
+                                  shapes.describeSnapshotsSchema,
+                                  shapes.toSnapshots,
+                                  "aws ec2 describe-snapshots --owner-ids self --output json",
+                                  "the copies",
+                              ),
+                          )
+                        : undefined,
+            });
+            if (options.recycleBin !== undefined && chosen.length !== 1) {
+                throw new UserInputError([`--recycle-bin ${options.recycleBin}: the rules of one environment; choose it with --env`]);
+            }
+            const withCopies = {
+                inventory: inputs.inventory,
+                snapshots: inputs.snapshots,
+                attachments: inputs.volumes.flatMap(shapes.toAttachments),
+                volumeIds: inputs.volumes.flatMap(shapes.toVolumeIds),
+                ...(inputs.copies ? { copies: inputs.copies } : { copiesNotRead: "no --copy-snapshots file was given" }),
             };
-            const { copiesByDestination } = await import("../lifecycle/copyInputs");
-            const copies =
-                options.copySnapshots.length > 0
-                    ? copiesByDestination(
-                          loadAwsJsonFiles(
-                              options.copySnapshots,
-                              shapes.describeSnapshotsSchema,
-                              shapes.toSnapshots,
-                              "aws ec2 describe-snapshots --owner-ids self --output json",
-                              "the copies",
-                          ),
-                      )
-                    : undefined;
-            const withCopies = { ...inputs, ...(copies ? { copies } : { copiesNotRead: "no --copy-snapshots file was given" }) };
-            verdicts.push(...chosen.map((env) => verifyEnvironment(env, withCopies, now, options.fleet)));
+            verdicts.push(
+                ...chosen.map((env) => ({
+                    ...verifyEnvironment(env, withCopies, now, options.fleet),
+                    recycleBin: rbin.recycleBinVerdict(inputs.recycleBinRules),
+                })),
+            );
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
@@ -88,18 +122,55 @@ export default defineCommand({
                 const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
                 const inventory = await describeWindowsInstances(scope, client);
                 const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
-                const { liveCopies } = await import("../lifecycle/copyInputs");
+                const { liveCopies } = await import("../verify/copyInputs");
+                const [fleetVolumes, snapshots] = await Promise.all([
+                    shapes.describeAttachments(client, ids),
+                    shapes.describeEnvironmentSnapshots(client, env.spec.name),
+                ]);
+                // The snapshots' volumes wherever they are attached: provenance must see one attached elsewhere.
+                const known = new Set(fleetVolumes.map((a) => a.volumeId));
+                const others = await shapes.describeVolumesById(
+                    client,
+                    snapshotVolumeIds(snapshots).filter((id) => !known.has(id)),
+                );
                 const inputs = {
                     inventory,
-                    attachments: await shapes.describeAttachments(client, ids),
-                    snapshots: await shapes.describeEnvironmentSnapshots(client, env.spec.name),
+                    attachments: [...fleetVolumes, ...others.attachments],
+                    volumeIds: [...known, ...others.knownVolumeIds],
+                    snapshots,
                     ...(await liveCopies(env.spec, (region) => new EC2Client({ region, credentials: credentialsFor(env.spec) }))),
                 };
-                verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
+                verdicts.push({
+                    ...verifyEnvironment(env, inputs, now, options.fleet),
+                    recycleBin: rbin.recycleBinVerdict(await listRecycleBinRules(env.spec, credentialsFor(env.spec))),
+                });
             }
         }
+        const { accountFor } = await import("../manifest/accounting");
+        accountFor(
+            "verify",
+            chosen.map((e) => e.spec.name),
+            verdicts.map((v) => v.name),
+        );
         const code = verifyExitCode(verdicts);
-        io.out(options.json ? JSON.stringify({ ok: code === 0, environments: verdicts }) : verifyText(verdicts));
+        const counted = `${verdicts.length} of ${fleet.environments.length} environment(s) of the manifest verified`;
+        io.out(
+            options.json
+                ? JSON.stringify({ ok: code === 0, environmentsInManifest: fleet.environments.length, environments: verdicts })
+                : `${counted}:\n${verifyText(verdicts)}`,
+        );
         return code;
     },
 });
+
+/** Live: the environment's Recycle Bin rules. The client loads only here: the other commands never pay for it. */
+async function listRecycleBinRules(spec: { readonly name: string; readonly region: string }, credentials: unknown) {
+    const { RbinClient, paginateListRules } = await import("@aws-sdk/client-rbin");
+    const { listRulesSchema, recycleBinQuery } = await import("../../core/lifecycle/recycleBin");
+    const client = new RbinClient({ region: spec.region, credentials: credentials as never });
+    const output: ListRulesOutput = { Rules: [] };
+    for await (const page of paginateListRules({ client }, recycleBinQuery(spec.name))) {
+        output.Rules.push(...listRulesSchema.parse({ Rules: page.Rules ?? [] }).Rules);
+    }
+    return output;
+}

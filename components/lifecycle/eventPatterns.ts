@@ -1,6 +1,7 @@
 /**
- * EventBridge patterns for the failures AWS itself reports, sent straight to the environment's alert
- * topic. They complement the lifecycle function: they fire even when the function never runs.
+ * EventBridge patterns for the failures AWS itself reports. They invoke the lifecycle function, which
+ * alerts on the environment's topic (functions/lifecycle/relay.ts); they fire even when no backup run
+ * calls the function, and if the function itself fails, its on-failure destination alerts instead.
  */
 
 export type EventPattern = Record<string, unknown>;
@@ -20,7 +21,8 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
 export function failureEventPatterns(input: FailureEventInput): Record<FailureKind, EventPattern> {
     return {
         // CreateSnapshots (both engines take their snapshots with it) completes asynchronously; EBS reports
-        // the outcome per call. The event names no instance tag, so this rule covers the account and region.
+        // the outcome per call. The event carries only snapshot and volume ARNs, no tag, so no pattern can
+        // confine it to the fleet: the rule matches the account's failures and the function keeps the fleet's.
         snapshots: {
             source: ["aws.ec2"],
             "detail-type": ["EBS Multi-Volume Snapshots Completion Status"],

@@ -3,33 +3,36 @@
 export const ACCOUNT_ID = /^[0-9]{12}$/;
 /** EC2 instance ids: i- and 8 (older) or 17 hexadecimal digits. */
 export const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
-/** Commercial, China, GovCloud and ISO regions: us-east-1, cn-north-1, us-gov-west-1, us-isob-east-1. */
-export const REGION = /^[a-z]{2}(-[a-z]+){1,2}-[1-9][0-9]?$/;
 export const SNS_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
 /** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */
 export const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const LOG_GROUP = /^[\w\-/.#]{1,512}$/;
+/** A KMS key ARN (not an alias): arn:<partition>:kms:<region>:<account>:key/<id or mrk-id>. */
+export const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 /** An IAM role ARN: arn:<partition>:iam::<account>:role/<path/name>. */
 export const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@\-/]{1,512}$/;
 /** botocore's MaxConcurrency and MaxErrors patterns for maintenance-window tasks. */
 export const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
 export const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
 
-/** The ARN partition of a region: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b. */
+/** Region prefixes of the partitions other than aws, most specific first (us-isob- before us-iso-). */
+const PARTITION_PREFIXES: readonly (readonly [string, string])[] = [
+    ["cn-", "aws-cn"],
+    ["us-gov-", "aws-us-gov"],
+    ["us-isob-", "aws-iso-b"],
+    ["us-isof-", "aws-iso-f"],
+    ["us-iso-", "aws-iso"],
+    ["eu-isoe-", "aws-iso-e"],
+    ["eusc-", "aws-eusc"],
+];
+
+/** The ARN partition of a region: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc. */
 export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) {
-        return "aws-cn";
-    }
-    if (region.startsWith("us-gov-")) {
-        return "aws-us-gov";
-    }
-    if (region.startsWith("us-isob-")) {
-        return "aws-iso-b";
-    }
-    if (region.startsWith("us-iso-")) {
-        return "aws-iso";
-    }
-    return "aws";
+    return PARTITION_PREFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
 }
 
 /** True when `zone` is an IANA time zone name this runtime knows (SSM takes IANA names only). */

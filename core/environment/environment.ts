@@ -6,6 +6,7 @@
 import { z } from "zod";
 import * as aws from "./aws";
 import { archiveSchema, copyDestinationSchema, copyProblems, lockSchema, protectionSummary } from "./protection";
+import { regionSchema } from "./regions";
 import { scheduleKind, scheduleProblem } from "./schedule";
 import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
 
@@ -80,7 +81,7 @@ const logging = z
 
 /** The fields of an environment, before checks that relate one field to another. */
 const environmentFields = z.strictObject({
-    region: z.string().regex(aws.REGION, "must be an AWS region such as us-east-1"),
+    region: regionSchema(),
     accountId: z
         .string({ message: "must be a 12-digit AWS account id, quoted in YAML" })
         .regex(aws.ACCOUNT_ID, "must be a 12-digit AWS account id, quoted in YAML"),
@@ -159,6 +160,32 @@ const environmentFields = z.strictObject({
         .string()
         .optional()
         .describe("The KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account."),
+    recycleBinDays: z
+        .int()
+        .min(1)
+        .max(365)
+        .default(7)
+        .describe(
+            "Days a deleted snapshot of this environment stays recoverable: a Recycle Bin rule for snapshots tagged with the environment.",
+        ),
+    logRetentionDays: z
+        .int()
+        .refine((days) => (aws.LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+            message: `must be a retention CloudWatch Logs accepts: ${aws.LOG_RETENTION_DAYS.join(", ")}`,
+        })
+        .default(90)
+        .describe("Days to keep every log group the stack creates (the lifecycle function's, and logging.cloudWatchLogGroupName)."),
+    alertTopicKmsKeyArn: z
+        .string()
+        .regex(aws.KMS_KEY_ARN, "must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>")
+        .optional()
+        .describe("Customer managed key for the alert topic; default the AWS managed key alias/aws/sns."),
+    lifecycleReservedConcurrency: z
+        .int()
+        .min(1)
+        .max(100)
+        .default(2)
+        .describe("Concurrent executions reserved for (and capping) the lifecycle function."),
     lifecycle: z
         .boolean()
         .optional()
@@ -237,6 +264,14 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
                 : undefined,
     },
     {
+        keys: ["alertTopicKmsKeyArn", "accountId", "region"],
+        path: ["alertTopicKmsKeyArn"],
+        problem: (env) =>
+            env.alertTopicKmsKeyArn && !env.alertTopicKmsKeyArn.includes(`:${env.region}:${env.accountId}:`)
+                ? `the key must be in the environment's account ${env.accountId} and region ${env.region}`
+                : undefined,
+    },
+    {
         keys: ["notifications", "accountId"],
         path: ["notifications", "snsTopicArn"],
         problem: (env) =>
@@ -250,9 +285,9 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
  * Problems between fields. Each check runs when the fields it reads are valid on their own, even if
  * other fields are not, so one pass reports every problem (zod would skip them after any failure).
  */
-export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string }[] {
+export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string; keys: string[] }[] {
     const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
-    const issues: { path: (string | number)[]; message: string }[] = [];
+    const issues: { path: (string | number)[]; message: string; keys: string[] }[] = [];
     for (const check of CROSS_CHECKS) {
         const values: Record<string, unknown> = {};
         const valid = check.keys.every((key) => {
@@ -262,7 +297,7 @@ export function crossFieldIssues(input: unknown): { path: (string | number)[]; m
         });
         const message = valid ? check.problem(values as Fields) : undefined;
         if (message) {
-            issues.push({ path: [...check.path], message });
+            issues.push({ path: [...check.path], message, keys: [...check.keys] });
         }
     }
     return issues;

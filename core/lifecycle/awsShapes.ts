@@ -22,7 +22,16 @@ export const describeVolumesSchema = z.looseObject({
 });
 
 export const describeSnapshotsSchema = z.looseObject({
-    Snapshots: z.array(z.looseObject({ SnapshotId: z.string(), VolumeId: z.string(), StartTime: time, State: z.string(), Tags: tags })),
+    Snapshots: z.array(
+        z.looseObject({
+            SnapshotId: z.string(),
+            VolumeId: z.string(),
+            StartTime: time,
+            State: z.string(),
+            Description: z.string().optional(),
+            Tags: tags,
+        }),
+    ),
 });
 
 export function toAttachments(output: z.infer<typeof describeVolumesSchema>): Attachment[] {
@@ -42,6 +51,7 @@ export function toSnapshots(output: z.infer<typeof describeSnapshotsSchema>): Sn
         volumeId: s.VolumeId,
         startTime: s.StartTime,
         state: s.State,
+        ...(s.Description !== undefined ? { description: s.Description } : {}),
         tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key, t.Value])),
     }));
 }
@@ -56,6 +66,34 @@ export async function describeAttachments(client: EC2Client, instanceIds: readon
         }
     }
     return out;
+}
+
+/** Every volume in the output, attached or not: a snapshot's volume missing here no longer exists. */
+export function toVolumeIds(output: z.infer<typeof describeVolumesSchema>): string[] {
+    return output.Volumes.map((v) => v.VolumeId);
+}
+
+export interface VolumeEvidence {
+    readonly attachments: Attachment[];
+    readonly knownVolumeIds: Set<string>;
+}
+
+/**
+ * Live: these volumes and wherever they are attached, whatever the instance (the provenance check
+ * must see a snapshot's volume attached elsewhere). The volume-id filter, not VolumeIds: a filter
+ * returns the volumes that exist, where VolumeIds fails the whole call on one deleted volume.
+ */
+export async function describeVolumesById(client: EC2Client, volumeIds: readonly string[]): Promise<VolumeEvidence> {
+    const evidence: VolumeEvidence = { attachments: [], knownVolumeIds: new Set() };
+    for (let i = 0; i < volumeIds.length; i += 200) {
+        const filter = { Name: "volume-id", Values: volumeIds.slice(i, i + 200) };
+        for await (const page of paginateDescribeVolumes({ client, pageSize: 500 }, { Filters: [filter] })) {
+            const parsed = describeVolumesSchema.parse({ Volumes: page.Volumes ?? [] });
+            evidence.attachments.push(...toAttachments(parsed));
+            toVolumeIds(parsed).forEach((id) => evidence.knownVolumeIds.add(id));
+        }
+    }
+    return evidence;
 }
 
 /** Live: this account's snapshots tagged for the environment (never an unfiltered DescribeSnapshots). */

@@ -8,8 +8,14 @@ import { z } from "zod";
 export const METRICS_NAMESPACE = "VssFleet";
 /** On every volume a drill creates: the environment it belongs to (IAM lets the function delete only these). */
 export const DRILL_TAG_KEY = "vss-fleet:drill";
-/** On every volume a drill creates: which drill run made it, so a crashed run's leftovers can be named. */
+/**
+ * On every volume a drill creates: which drill run made it (a per-run random token in it). The
+ * same key on the restored snapshot, with DRILL_VOLUME_TAG_KEY, is the drill's record of what it
+ * created: the sweep deletes a leftover volume only when that record names it.
+ */
 export const DRILL_RUN_TAG_KEY = "vss-fleet:drill-run";
+/** On a drilled snapshot: the volume the drill created from it (the CreateVolume response's id). */
+export const DRILL_VOLUME_TAG_KEY = "vss-fleet:drill-volume";
 /** Written on the snapshots of a drilled set: when, and with what result (the drill rotation reads them). */
 export const DRILLED_AT_TAG_KEY = "vss-fleet:drilled-at";
 export const DRILL_RESULT_TAG_KEY = "vss-fleet:drill-result";
@@ -24,6 +30,8 @@ export interface LifecycleConfig {
     readonly retention?: { readonly days: number; readonly minSets: number };
     readonly drillInstancesPerRun?: number;
     readonly alertTopicArn: string;
+    /** The environment's maintenance window: its execution history dates every set the function may delete. */
+    readonly windowId: string;
     /** Copies, locks and the archive tier (issue: survive a bad day in the account). */
     readonly protection?: ProtectionConfig;
 }
@@ -57,6 +65,7 @@ const ENV = {
     retention: "VSS_FLEET_RETENTION",
     drillInstancesPerRun: "VSS_FLEET_DRILL_INSTANCES_PER_RUN",
     alertTopicArn: "VSS_FLEET_ALERT_TOPIC_ARN",
+    windowId: "VSS_FLEET_WINDOW_ID",
     protection: "VSS_FLEET_PROTECTION",
 } as const;
 
@@ -71,6 +80,7 @@ export function functionEnvironment(config: LifecycleConfig): Record<string, str
         ...(config.retention ? { [ENV.retention]: JSON.stringify(config.retention) } : {}),
         ...(config.drillInstancesPerRun ? { [ENV.drillInstancesPerRun]: String(config.drillInstancesPerRun) } : {}),
         [ENV.alertTopicArn]: config.alertTopicArn,
+        [ENV.windowId]: config.windowId,
         ...(config.protection ? { [ENV.protection]: JSON.stringify(config.protection) } : {}),
     };
 }
@@ -126,6 +136,7 @@ const environmentSchema = z.object({
     [ENV.retention]: json(z.object({ days: z.int().positive(), minSets: z.int().positive() })).optional(),
     [ENV.drillInstancesPerRun]: z.coerce.number().int().positive().optional(),
     [ENV.alertTopicArn]: z.string().startsWith("arn:"),
+    [ENV.windowId]: z.string().min(1, "must name the environment's maintenance window"),
     [ENV.protection]: json(protectionSchema).optional(),
 });
 
@@ -146,6 +157,7 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
         ...(v[ENV.retention] ? { retention: v[ENV.retention] } : {}),
         ...(v[ENV.drillInstancesPerRun] ? { drillInstancesPerRun: v[ENV.drillInstancesPerRun] } : {}),
         alertTopicArn: v[ENV.alertTopicArn],
+        windowId: v[ENV.windowId],
         ...(v[ENV.protection] ? { protection: v[ENV.protection] } : {}),
     };
 }

@@ -10,6 +10,7 @@
  * snapshot carries its engine's consistency mark.
  */
 import { ENVIRONMENT_TAG_KEY } from "../environment/tags";
+import type { Provenance } from "./provenance";
 
 export interface SnapshotRecord {
     readonly snapshotId: string;
@@ -17,6 +18,8 @@ export interface SnapshotRecord {
     readonly startTime: Date;
     /** pending | completed | error | recoverable | recovering */
     readonly state: string;
+    /** The snapshot's description (part of its provenance: each engine writes its own). */
+    readonly description?: string;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -37,6 +40,8 @@ export interface SnapshotSet {
     readonly good: boolean;
     /** Not good yet only because some snapshots are still pending: EBS is still copying, nothing failed. */
     readonly completing: boolean;
+    /** Set by judgeSets (provenance.ts): whether the evidence proves the set is this environment's. */
+    readonly provenance?: Provenance;
 }
 
 /** The tag that groups a run's snapshots into a set, per engine. */

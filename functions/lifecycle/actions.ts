@@ -7,12 +7,13 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { retentionPlan } from "../../core/lifecycle/retention";
+import { retentionReview } from "../../core/lifecycle/retention";
 import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 import { drillInstance, drillPicks, sweepLeftovers, type DrillTiming } from "./drill";
-import { instanceSets, targetedInstances } from "./fleet";
+import { instanceSets, targetedInstances } from "./fleetInstances";
 import { applyProtection, protectedRetention, readProtectionState, type ProtectionContext } from "./protect";
-import { applyRetention } from "./retention";
+import { applyRetention } from "./applyRetention";
+import { contradictionFailures, provenanceMetrics, recordExecutions } from "./provenance";
 import { alertOnFailures, instanceLabel, metricData, putMetrics, type Failure, type Metric } from "./report";
 import { readRun, runVerdicts } from "./runVerification";
 
@@ -44,7 +45,7 @@ export async function verifyRun(
         targetedInstances(clients.ec2, config.targetTags),
         readRun(clients.ssm, windowExecutionId),
     ]);
-    const sets = await instanceSets(clients.ec2, config, instances);
+    const sets = await instanceSets(clients, config, instances, now);
     const verdicts = runVerdicts(instances, sets, run, config.rpoHours, now);
     const failures: Failure[] = verdicts.filter((v) => !v.ok).map((v) => ({ subject: instanceLabel(v), reasons: v.reasons }));
     const metrics: Metric[] = [
@@ -59,15 +60,20 @@ export async function verifyRun(
                 instanceId: v.instanceId,
             })),
     ];
+    // Sets whose evidence disagrees are never deleted and always reported; proven ones get their execution recorded.
+    failures.push(...contradictionFailures(sets), ...(await recordExecutions(clients.ec2, sets)));
+    metrics.push(...provenanceMetrics(sets));
     let deletedSnapshots = 0;
     const owner = { environment: config.environment, fleet: config.fleet };
     const protection = config.protection;
     // Locks and the archive tier keep sets from retention, so read them first.
     const state = protection ? await readProtectionState(clients.ec2, protection, sets) : undefined;
     if (config.retention) {
-        const planned = retentionPlan(sets, config.retention, owner, now);
+        const review = retentionReview(sets, config.retention, owner, now);
         const kept =
-            protection && state ? protectedRetention(planned, protection, state, sets, owner, now) : { deletions: planned, keptByLock: [] };
+            protection && state
+                ? protectedRetention(review.deletions, protection, state, sets, owner, now)
+                : { deletions: review.deletions, keptByLock: [] };
         const plan = kept.deletions;
         const outcome = await applyRetention(clients.ec2, plan);
         deletedSnapshots = outcome.deletedSnapshotIds.length;
@@ -75,6 +81,7 @@ export async function verifyRun(
         metrics.push(
             { MetricName: "RetentionDeletedSnapshots", Value: deletedSnapshots, Unit: "Count" },
             { MetricName: "RetentionFailures", Value: outcome.failures.length, Unit: "Count" },
+            { MetricName: "RetentionWithheldSets", Value: review.withheld.length, Unit: "Count" },
         );
     }
     if (protection && state) {
@@ -112,16 +119,31 @@ export interface DrillSummary {
     readonly alerted: boolean;
 }
 
-export async function drill(clients: Clients, config: LifecycleConfig, timing: DrillTiming): Promise<DrillSummary> {
+/** A fresh random token per drill run (tests pass their own). */
+export function drillToken(): string {
+    // The global Web Crypto: no import, so the bundle needs nothing beyond the runtime's SDK.
+    return crypto.randomUUID().replace(/-/g, "").slice(0, 16);
+}
+
+export async function drill(clients: Clients, config: LifecycleConfig, timing: DrillTiming, token = drillToken()): Promise<DrillSummary> {
     const now = new Date(timing.clock());
-    const identity = { environment: config.environment, fleet: config.fleet, runId: `drill-${now.toISOString()}` };
+    const identity = { environment: config.environment, fleet: config.fleet, runId: `drill-${now.toISOString()}-${token}`, token };
     const failures: Failure[] = [];
     const swept = await sweepLeftovers(clients.ec2, config.environment, now);
     if (swept.stuck.length > 0) {
         failures.push({ subject: "drill clean-up", reasons: [`could not delete leftover drill volumes ${swept.stuck.join(", ")}`] });
     }
+    if (swept.unproven.length > 0) {
+        failures.push({
+            subject: "drill clean-up",
+            reasons: [
+                `volume(s) ${swept.unproven.join(", ")} carry the ${config.environment} drill tag, but no drill of this function ` +
+                    "recorded creating them: left alone; check who tagged them, and delete them by hand if they are leftovers",
+            ],
+        });
+    }
     const instances = await targetedInstances(clients.ec2, config.targetTags);
-    const sets = await instanceSets(clients.ec2, config, instances);
+    const sets = await instanceSets(clients, config, instances, now);
     const picks = drillPicks(instances, sets, config.drillInstancesPerRun ?? 1);
     // Instances to drill, none restorable: that is a failed drill too (and says the backups are failing).
     const nothingToDrill = picks.length === 0 && instances.length > 0;
@@ -135,6 +157,7 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
         }
     });
     const metrics: Metric[] = [
+        { MetricName: "DrillSweepRefusedVolumes", Value: swept.unproven.length, Unit: "Count" },
         { MetricName: "DrillSucceeded", Value: results.filter((r) => r.ok).length, Unit: "Count" },
         {
             MetricName: "DrillFailed",

@@ -2,7 +2,9 @@
  * Restore drills: prove that the newest good set of a rotating sample of instances turns into
  * volumes. For each picked instance: create one volume per snapshot in the instance's Availability
  * Zone, wait until all are available, record the time, delete them. Every volume is tagged at
- * creation (the IAM policy insists), so a crash leaves only volumes that the next drill sweeps away.
+ * creation (the IAM policy insists) with the run's id, and each CreateVolume is recorded on the
+ * snapshot it restores (run id and volume id, from the response): a crash leaves only volumes that
+ * the next drill can prove it made, and sweeps. A tag alone proves nothing, as anyone may write it.
  */
 import {
     CreateTagsCommand,
@@ -12,10 +14,17 @@ import {
     EC2Client,
     paginateDescribeVolumes,
 } from "@aws-sdk/client-ec2";
+import { describeEnvironmentSnapshots } from "../../core/lifecycle/awsShapes";
 import type { SnapshotSet } from "../../core/lifecycle/sets";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
-import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../core/lifecycle/functionConfig";
-import type { FleetInstance } from "./fleet";
+import {
+    DRILL_RESULT_TAG_KEY,
+    DRILL_RUN_TAG_KEY,
+    DRILL_TAG_KEY,
+    DRILL_VOLUME_TAG_KEY,
+    DRILLED_AT_TAG_KEY,
+} from "../../core/lifecycle/functionConfig";
+import type { FleetInstance } from "./fleetInstances";
 
 export interface DrillPick {
     readonly instance: FleetInstance;
@@ -50,7 +59,10 @@ export function drillPicks(
 export interface DrillIdentity {
     readonly environment: string;
     readonly fleet: string;
+    /** drill-<time>-<token>: the token is random per run, so no other party can predict it. */
     readonly runId: string;
+    /** The run's random token: with the snapshot id, each CreateVolume's ClientToken (idempotent retries). */
+    readonly token: string;
 }
 
 /** Tags on every drill volume: whose it is (IAM keys on DRILL_TAG_KEY) and which run made it. */
@@ -125,6 +137,25 @@ async function waitSettled(ec2: EC2Client, volumeIds: readonly string[], timing:
     }
 }
 
+/** The drill's record of a volume it created, on the snapshot it restores: what the sweep trusts. */
+async function recordCreation(ec2: EC2Client, identity: DrillIdentity, snapshotId: string, volumeId: string, problems: string[]) {
+    try {
+        await ec2.send(
+            new CreateTagsCommand({
+                Resources: [snapshotId],
+                Tags: [
+                    { Key: DRILL_RUN_TAG_KEY, Value: identity.runId },
+                    { Key: DRILL_VOLUME_TAG_KEY, Value: volumeId },
+                ],
+            }),
+        );
+    } catch (error) {
+        problems.push(
+            `could not record drill volume ${volumeId} on ${snapshotId} (${message(error)}); if this run crashes, delete it by hand`,
+        );
+    }
+}
+
 export interface DrillResult {
     readonly instanceId: string;
     readonly setKey: string;
@@ -150,11 +181,13 @@ export async function drillInstance(ec2: EC2Client, identity: DrillIdentity, pic
                     SnapshotId: snapshot.snapshotId,
                     AvailabilityZone: instance.availabilityZone,
                     VolumeType: "gp3",
+                    ClientToken: `${identity.token}-${snapshot.snapshotId}`,
                     TagSpecifications: [{ ResourceType: "volume", Tags: drillVolumeTags(identity, instance.instanceId) }],
                 }),
             );
             if (volume.VolumeId) {
                 created.push(volume.VolumeId);
+                await recordCreation(ec2, identity, snapshot.snapshotId, volume.VolumeId, problems);
             }
         }
         await waitAvailable(ec2, created, timing);
@@ -202,24 +235,57 @@ export async function drillInstance(ec2: EC2Client, identity: DrillIdentity, pic
 /** No invocation lives longer than Lambda's 15 minutes, so an hour-old drill volume belongs to no running drill. */
 const LEFTOVER_AGE_MS = 3_600_000;
 
-/** Deletes drill volumes that an earlier, crashed drill left behind; returns those it could not delete. */
-export async function sweepLeftovers(ec2: EC2Client, environment: string, now: Date): Promise<{ deleted: string[]; stuck: string[] }> {
-    const deleted: string[] = [];
-    const stuck: string[] = [];
+export interface SweepOutcome {
+    readonly deleted: string[];
+    /** Ours by the record, but DeleteVolume failed. */
+    readonly stuck: string[];
+    /** Tagged as this environment's drill volume, but no drill of this function recorded creating it: left alone. */
+    readonly unproven: string[];
+}
+
+/**
+ * Deletes drill volumes that an earlier, crashed drill left behind, and only those: a volume tagged
+ * as a drill volume is deleted when the snapshot it was created from (its SnapshotId, which no tag
+ * can change) carries this function's record of that run creating exactly this volume.
+ */
+export async function sweepLeftovers(ec2: EC2Client, environment: string, now: Date): Promise<SweepOutcome> {
+    const outcome: SweepOutcome = { deleted: [], stuck: [], unproven: [] };
     const filters = [{ Name: `tag:${DRILL_TAG_KEY}`, Values: [environment] }];
+    const candidates: { volumeId: string; snapshotId?: string; runId?: string }[] = [];
     for await (const page of paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: filters })) {
         for (const volume of page.Volumes ?? []) {
             const created = volume.CreateTime ? new Date(volume.CreateTime).getTime() : 0;
             if (!volume.VolumeId || now.getTime() - created < LEFTOVER_AGE_MS) {
                 continue; // possibly a drill running right now
             }
-            try {
-                await ec2.send(new DeleteVolumeCommand({ VolumeId: volume.VolumeId }));
-                deleted.push(volume.VolumeId);
-            } catch {
-                stuck.push(volume.VolumeId);
-            }
+            const runId = volume.Tags?.find((t) => t.Key === DRILL_RUN_TAG_KEY)?.Value;
+            candidates.push({
+                volumeId: volume.VolumeId,
+                ...(volume.SnapshotId ? { snapshotId: volume.SnapshotId } : {}),
+                ...(runId ? { runId } : {}),
+            });
         }
     }
-    return { deleted, stuck };
+    if (candidates.length === 0) {
+        return outcome;
+    }
+    const records = new Map((await describeEnvironmentSnapshots(ec2, environment)).map((s) => [s.snapshotId, s.tags]));
+    for (const candidate of candidates) {
+        const record = candidate.snapshotId ? records.get(candidate.snapshotId) : undefined;
+        const proven =
+            candidate.runId !== undefined &&
+            record?.[DRILL_RUN_TAG_KEY] === candidate.runId &&
+            record[DRILL_VOLUME_TAG_KEY] === candidate.volumeId;
+        if (!proven) {
+            outcome.unproven.push(candidate.volumeId);
+            continue;
+        }
+        try {
+            await ec2.send(new DeleteVolumeCommand({ VolumeId: candidate.volumeId }));
+            outcome.deleted.push(candidate.volumeId);
+        } catch {
+            outcome.stuck.push(candidate.volumeId);
+        }
+    }
+    return outcome;
 }

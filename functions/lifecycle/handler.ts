@@ -11,6 +11,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { drill, verifyRun, type Clients } from "./actions";
 import { destinationClients } from "./destinations";
 import { lifecycleEventSchema, readConfig } from "../../core/lifecycle/functionConfig";
+import { awsEventSchema, relayEvent } from "./relay";
 
 /** Time kept back from the deadline for deleting drill volumes and publishing the report... */
 const CLEANUP_RESERVE_MS = 120_000;
@@ -47,6 +48,12 @@ function awsClients(config: ReturnType<typeof readConfig>): Clients {
 
 export async function handler(event: unknown, context?: LambdaContext) {
     const config = readConfig(process.env);
+    const awsEvent = awsEventSchema.safeParse(event);
+    if (awsEvent.success) {
+        const summary = await relayEvent(awsClients(config), config, awsEvent.data);
+        console.log(JSON.stringify(summary));
+        return summary;
+    }
     const parsed = lifecycleEventSchema.safeParse(event);
     if (!parsed.success) {
         throw new Error(`vss-fleet lifecycle function: unexpected event ${JSON.stringify(event)}: ${parsed.error.issues[0]?.message}`);

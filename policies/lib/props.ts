@@ -22,3 +22,11 @@ export function known<T>(read: () => T): T | typeof UNKNOWN {
 export function isSet(props: object, key: string): boolean {
     return key in props;
 }
+
+/** `error` when it is the proxy's "unknown during preview" error; anything else is rethrown. */
+export function unknownValueError(error: unknown): Error {
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") {
+        return error;
+    }
+    throw error;
+}

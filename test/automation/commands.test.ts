@@ -5,10 +5,25 @@ import { EXIT_CODES } from "../../automation/exitCodes";
 import { runCli } from "../helpers";
 
 describe("the command modules", () => {
-    it("are the eleven commands, each with a description, examples that use it, and options keyed as commander parses them", () => {
+    it("are the twelve commands, each with a description, examples that use it, and options keyed as commander parses them", () => {
         assert.deepStrictEqual(
             COMMANDS.map((c) => c.name),
-            ["validate", "plan", "schema", "preview", "apply", "drift", "destroy", "render", "deploy-policy", "verify", "preview-stacks"],
+            [
+                "validate",
+                "plan",
+                "schema",
+                "preview",
+                "apply",
+                "drift",
+                "destroy",
+                "render",
+                "deploy-policy",
+                "guardrails",
+                "verify",
+                "restore",
+                "preview-stacks",
+                "discover",
+            ],
         );
         for (const command of COMMANDS) {
             assert.ok(command.description.endsWith("."), command.name);

@@ -24,8 +24,8 @@ describe("offline plan of the example fleet", () => {
         assert.deepStrictEqual(
             plan.environments.map((e) => [e.name, e.windows]),
             [
-                ["prod", { enrolled: 3, exempt: 1, unenrolled: 0 }],
-                ["dev", { enrolled: 2, exempt: 0, unenrolled: 0 }],
+                ["prod", { inAccountRegion: 4, inScope: 4, enrolled: 3, exempt: 1, unenrolled: 0 }],
+                ["dev", { inAccountRegion: 2, inScope: 2, enrolled: 2, exempt: 0, unenrolled: 0 }],
             ],
         );
         assert.ok(plan.environments.every((e) => e.violations.every((v) => v.enforcementLevel !== "mandatory")));
@@ -54,7 +54,7 @@ describe("offline plan of the example fleet", () => {
     it("blocks when an in-scope Windows instance is not enrolled", () => {
         assert.strictEqual(blocked.ok, false);
         const prod = blocked.environments[0];
-        assert.deepStrictEqual(prod.windows, { enrolled: 3, exempt: 1, unenrolled: 1 });
+        assert.deepStrictEqual(prod.windows, { inAccountRegion: 5, inScope: 5, enrolled: 3, exempt: 1, unenrolled: 1 });
         assert.deepStrictEqual(
             prod.violations.map((v) => [v.policy, v.enforcementLevel]),
             [["fleet-windows-instances-enrolled", "mandatory"]],
@@ -73,8 +73,17 @@ describe("offline plan of the example fleet", () => {
 
     it("prints exactly the JSON contract", () => {
         const json = JSON.parse(toJson(blocked)) as Record<string, unknown> & { environments: Record<string, unknown>[] };
-        assert.deepStrictEqual(Object.keys(json), ["ok", "environments"]);
-        assert.deepStrictEqual(Object.keys(json.environments[0]), ["name", "region", "accountId", "resources", "violations"]);
+        assert.deepStrictEqual(Object.keys(json), ["ok", "environmentsInManifest", "environments"]);
+        assert.deepStrictEqual(Object.keys(json.environments[0]), [
+            "name",
+            "region",
+            "accountId",
+            "resources",
+            "violations",
+            "windows",
+            "notChecked",
+        ]);
+        assert.deepStrictEqual(json.environments[0].windows, { inAccountRegion: 5, inScope: 5, enrolled: 3, exempt: 1, unenrolled: 1 });
         const resources = json.environments[0].resources as Record<string, unknown>[];
         assert.ok(resources.every((r) => Object.keys(r).join() === "type,name,inputs"));
         assert.ok(resources.some((r) => r.type === "aws:ssm/maintenanceWindow:MaintenanceWindow"));
@@ -91,7 +100,7 @@ describe("offline plan of the example fleet", () => {
     it("renders a markdown summary fit for a pull request", () => {
         const markdown = toMarkdown(blocked, "examples/fleet.yaml");
         assert.match(markdown, /^### vss-fleet plan: BLOCKED\n/);
-        assert.match(markdown, /\n\| prod \| 111111111111 \/ us-east-1 \| 30 \| 3 \| 1 \| 1 \| 1 \| 0 \|\n/);
+        assert.match(markdown, /\n\| prod \| 111111111111 \/ us-east-1 \| 34 \| 3 \| 1 \| 1 \| 1 \| 0 \|\n/);
         assert.match(
             markdown,
             /\n- :no_entry: \*\*fleet-windows-instances-enrolled\*\* \(mandatory\): Windows instance i-0a1b2c3d4e5f60099/,
@@ -101,14 +110,14 @@ describe("offline plan of the example fleet", () => {
 
     it("renders text for people", () => {
         const text = toText(plan, "examples/fleet.yaml");
-        assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}30 resources to create:\n/);
+        assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}34 resources to create:\n/);
         assert.match(text, /\n {2}Windows instances: 3 enrolled, 1 exempt, 0 unenrolled\n/);
         assert.match(
             text,
             /\n {2}Lifecycle: verifies each run \(RPO 26 h\); retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
         );
         assert.match(text, /\n {2}Lifecycle: verifies each run \(RPO 26 h\); no retention; no drills\n/, "dev verifies only");
-        assert.match(text, /\nOK: 2 environment\(s\), no mandatory policy violations\.$/);
+        assert.match(text, /\nOK: 2 of 2 environment\(s\) planned, no mandatory policy violations\.$/);
     });
 });
 

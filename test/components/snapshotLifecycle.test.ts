@@ -58,6 +58,7 @@ describe("the snapshot lifecycle in an environment", () => {
                 rpoHours: 26,
                 excludeBootVolume: false,
                 alertTopicArn: "arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts",
+                windowId: "prod-backup-window-id",
             });
             assert.deepStrictEqual(fn.inputs.loggingConfig, { logFormat: "Text", logGroup: "/vss-fleet/prod/lifecycle" });
             assert.strictEqual(only(resources, T.logGroup).inputs.name, "/vss-fleet/prod/lifecycle");
@@ -85,7 +86,7 @@ describe("the snapshot lifecycle in an environment", () => {
             );
         });
 
-        it("sends the three kinds of AWS-reported failure to the alert topic, whose policy names exactly those rules", () => {
+        it("sends the three kinds of AWS-reported failure through the function, each rule alone allowed to invoke it", () => {
             const rules = ofType(resources, T.rule);
             assert.strictEqual(rules.length, 3);
             const patterns = rules.map((r) => JSON.parse(String(r.inputs.eventPattern)));
@@ -93,19 +94,41 @@ describe("the snapshot lifecycle in an environment", () => {
             assert.deepStrictEqual(window.detail["window-id"], [only(resources, T.window).id]);
             const command = patterns.find((p) => p["detail-type"][0] === "EC2 Command Invocation Status-change Notification");
             assert.deepStrictEqual(command.detail["document-name"], [physicalName(only(resources, T.document))]);
-            const topicArn = "arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts";
             for (const target of ofType(resources, T.eventTarget)) {
-                assert.strictEqual(target.inputs.arn, topicArn);
+                assert.strictEqual(target.inputs.arn, "arn:aws:lambda:us-east-1:111111111111:function:prod-lifecycle-fn");
             }
-            const condition = (
-                policyOf(only(resources, T.topicPolicy)).Statement[0] as unknown as {
-                    Condition: { ArnEquals: { "aws:SourceArn": string[] } };
-                }
-            ).Condition;
             assert.deepStrictEqual(
-                condition.ArnEquals["aws:SourceArn"],
-                rules.map((r) => `arn:aws:events:us-east-1:111111111111:rule/${r.name}`),
+                ofType(resources, T.permission).map((p) => [p.inputs.principal, p.inputs.sourceArn, p.inputs.sourceAccount]),
+                ["snapshots", "window", "command"].map((kind) => [
+                    "events.amazonaws.com",
+                    `arn:aws:events:us-east-1:111111111111:rule/prod-lc-${kind}`,
+                    "111111111111",
+                ]),
             );
+            assert.strictEqual(ofType(resources, T.topicPolicy).length, 0, "EventBridge no longer publishes to the topic itself");
+        });
+
+        it("encrypts the alert topic with AWS's managed key by default, and sends the function's final failures there", () => {
+            assert.strictEqual(only(resources, T.topic).inputs.kmsMasterKeyId, "alias/aws/sns");
+            const config = only(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+            assert.deepStrictEqual(config.inputs.destinationConfig, {
+                onFailure: { destination: "arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts" },
+            });
+            assert.strictEqual(config.inputs.functionName, "prod-lifecycle-fn");
+            assert.strictEqual(only(resources, T.fn).inputs.reservedConcurrentExecutions, 2);
+        });
+
+        it("keeps logs 90 days by default, and puts no secret in the function's environment", () => {
+            assert.deepStrictEqual(
+                ofType(resources, T.logGroup).map((g) => [g.inputs.name, g.inputs.retentionInDays]),
+                [["/vss-fleet/prod/lifecycle", 90]],
+            );
+            const variables = (only(resources, T.fn).inputs.environment as { variables: Record<string, string> }).variables;
+            const secretLike = /secret|password|token|credential|private|api[-_]?key|AKIA[0-9A-Z]{16}|aws_secret/i;
+            for (const [key, value] of Object.entries(variables)) {
+                assert.ok(key.startsWith("VSS_FLEET_"), key);
+                assert.doesNotMatch(`${key}=${value}`, secretLike, key);
+            }
         });
 
         it("grants neither deletes nor volume creation without retention or drills", () => {
@@ -116,7 +139,7 @@ describe("the snapshot lifecycle in an environment", () => {
                 "AlertOnlyTheEnvironmentsTopic",
                 "WriteOwnLogs",
             ]);
-            assert.strictEqual(ofType(resources, T.permission).length, 0, "no schedule invokes it");
+            assert.ok(!ofType(resources, T.permission).some((p) => p.name.endsWith("drill-invokes")), "no schedule invokes it");
         });
 
         it("tags what it creates with the environment and fleet", () => {
@@ -143,7 +166,7 @@ describe("the snapshot lifecycle in an environment", () => {
         it("schedules drills with an EventBridge rule that alone may invoke the function", () => {
             const drill = only(resources, T.rule, "lc-drill");
             assert.strictEqual(drill.inputs.scheduleExpression, "cron(0 6 ? * SUN *)");
-            const permission = only(resources, T.permission);
+            const permission = only(resources, T.permission, "drill-invokes");
             assert.strictEqual(permission.inputs.principal, "events.amazonaws.com");
             assert.strictEqual(permission.inputs.sourceArn, "arn:aws:events:us-east-1:111111111111:rule/prod-lc-drill");
             assert.strictEqual(permission.inputs.sourceAccount, "111111111111");
@@ -167,5 +190,47 @@ describe("the snapshot lifecycle in an environment", () => {
             assert.strictEqual(found.length, 1);
             assert.strictEqual(found[0].custom, false);
         });
+    });
+
+    describe("with the hygiene options set", () => {
+        let resources: RecordedResource[];
+        const key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        before(
+            async () =>
+                (resources = await graphOf({
+                    lifecycle: true,
+                    alertTopicKmsKeyArn: key,
+                    lifecycleReservedConcurrency: 5,
+                    logRetentionDays: 30,
+                    recycleBinDays: 14,
+                    logging: { cloudWatchLogGroupName: "/vss-fleet/prod/output" },
+                })),
+        );
+
+        it("uses the customer managed key, the reserved concurrency and the retention given", () => {
+            assert.strictEqual(only(resources, T.topic).inputs.kmsMasterKeyId, key);
+            assert.strictEqual(only(resources, T.fn).inputs.reservedConcurrentExecutions, 5);
+            assert.deepStrictEqual(
+                ofType(resources, T.logGroup)
+                    .map((g) => [g.inputs.name, g.inputs.retentionInDays])
+                    .sort(),
+                [
+                    ["/vss-fleet/prod/lifecycle", 30],
+                    ["/vss-fleet/prod/output", 30],
+                ],
+            );
+        });
+
+        it("keeps deleted snapshots of the environment, and only those, in the Recycle Bin", () => {
+            const rule = only(resources, "aws:rbin/rule:Rule");
+            assert.strictEqual(rule.inputs.resourceType, "EBS_SNAPSHOT");
+            assert.deepStrictEqual(rule.inputs.resourceTags, [{ resourceTagKey: "vss-fleet:environment", resourceTagValue: "prod" }]);
+            assert.deepStrictEqual(rule.inputs.retentionPeriod, { retentionPeriodValue: 14, retentionPeriodUnit: "DAYS" });
+        });
+    });
+
+    it("has a Recycle Bin rule of 7 days even without the lifecycle function", async () => {
+        const rule = only(await graphOf({}), "aws:rbin/rule:Rule");
+        assert.deepStrictEqual(rule.inputs.retentionPeriod, { retentionPeriodValue: 7, retentionPeriodUnit: "DAYS" });
     });
 });

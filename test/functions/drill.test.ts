@@ -5,13 +5,14 @@ import { CreateTagsCommand, CreateVolumeCommand, DeleteVolumeCommand, DescribeVo
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { drill } from "../../functions/lifecycle/actions";
 import { drillPicks, type DrillTiming } from "../../functions/lifecycle/drill";
-import type { FleetInstance } from "../../functions/lifecycle/fleet";
+import type { FleetInstance } from "../../functions/lifecycle/fleetInstances";
 import { snapshotSets } from "../../core/lifecycle/sets";
 import { toSnapshots } from "../../core/lifecycle/awsShapes";
 import {
     clients,
     config,
     createMocks,
+    describeVolumes,
     hoursAgo,
     instance,
     NOW,
@@ -29,6 +30,7 @@ const FS = "i-0a1b2c3d4e5f60002";
 const WEB = "i-0a1b2c3d4e5f60005";
 const SQL_VOLUMES = ["vol-0a00000000000a001", "vol-0a00000000000a002"];
 const drillConfig = { ...config, drillInstancesPerRun: 1 };
+const TOKEN = "5f1c9e2a7b3d4c60";
 
 function world(): World {
     return {
@@ -40,12 +42,12 @@ function world(): World {
             volume("vol-0c00000000000c001", WEB, "/dev/sda1", "us-east-1c"),
         ],
         snapshots: [
-            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-new", hoursAgo(2))),
-            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-old", hoursAgo(26))),
-            snapshot("vol-0b00000000000b001", "fs-new", hoursAgo(3), {
+            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-new", hoursAgo(0.25))),
+            ...SQL_VOLUMES.map((v) => snapshot(v, "sql-old", hoursAgo(24.25))),
+            snapshot("vol-0b00000000000b001", "fs-new", hoursAgo(0.25), {
                 tags: { "vss-fleet:drilled-at": "2026-11-21T06:00:00.000Z", "vss-fleet:drill-result": "restored" },
             }),
-            snapshot("vol-0c00000000000c001", "web-bad", hoursAgo(3), { tags: { AppConsistent: "false" } }),
+            snapshot("vol-0c00000000000c001", "web-bad", hoursAgo(0.25), { tags: { AppConsistent: "false" } }),
         ],
     };
 }
@@ -107,8 +109,7 @@ function serveVolumes(mocks: Mocks, w: World, states: string[], leftovers: Volum
         if (input.Filters?.some((f) => f.Name === "tag:vss-fleet:drill")) {
             return { Volumes: leftovers };
         }
-        const attached = input.Filters?.find((f) => f.Name === "attachment.instance-id")?.Values ?? [];
-        return { Volumes: w.volumes.filter((v) => v.Attachments?.some((a) => attached.includes(a.InstanceId ?? ""))) };
+        return describeVolumes(w, input);
     });
 }
 
@@ -168,7 +169,7 @@ describe("lifecycle function: restore drill", () => {
         serve(mocks, w);
         serveVolumes(mocks, w, ["creating", "available"]);
         const timing = fakeTiming();
-        const summary = await drill(clients(), drillConfig, timing);
+        const summary = await drill(clients(), drillConfig, timing, TOKEN);
 
         assert.deepStrictEqual(summary.drilled, [{ instanceId: SQL, ok: true, durationSeconds: 5 }]);
         const creates = mocks.ec2.commandCalls(CreateVolumeCommand).map((c) => c.args[0].input);
@@ -178,11 +179,29 @@ describe("lifecycle function: restore drill", () => {
             const tags = Object.fromEntries((create.TagSpecifications?.[0].Tags ?? []).map((t) => [t.Key, t.Value]));
             assert.strictEqual(create.TagSpecifications?.[0].ResourceType, "volume");
             assert.strictEqual(tags["vss-fleet:drill"], "prod");
-            assert.strictEqual(tags["vss-fleet:drill-run"], `drill-${NOW.toISOString()}`);
+            assert.strictEqual(tags["vss-fleet:drill-run"], "drill-2026-11-28T08:00:00.000Z-5f1c9e2a7b3d4c60");
         }
+        // Each CreateVolume's idempotency token: the run's token and the snapshot restored.
+        assert.deepStrictEqual(
+            creates.map((c) => c.ClientToken?.replace(c.SnapshotId ?? "?", "<snapshot>")),
+            ["5f1c9e2a7b3d4c60-<snapshot>", "5f1c9e2a7b3d4c60-<snapshot>"],
+        );
         const deleted = mocks.ec2.commandCalls(DeleteVolumeCommand).map((c) => c.args[0].input.VolumeId);
         assert.deepStrictEqual(deleted.sort(), ["vol-0d000000000000001", "vol-0d000000000000002"]);
-        const stamp = mocks.ec2.commandCalls(CreateTagsCommand)[0].args[0].input;
+        const tagCalls = mocks.ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input);
+        // The drill's record: each CreateVolume's response, on the snapshot it restored.
+        assert.deepStrictEqual(
+            tagCalls.slice(0, 2).map((t) => t.Tags),
+            ["vol-0d000000000000001", "vol-0d000000000000002"].map((volumeId) => [
+                { Key: "vss-fleet:drill-run", Value: "drill-2026-11-28T08:00:00.000Z-5f1c9e2a7b3d4c60" },
+                { Key: "vss-fleet:drill-volume", Value: volumeId },
+            ]),
+        );
+        assert.deepStrictEqual(
+            tagCalls.slice(0, 2).map((t) => t.Resources),
+            creates.map((c) => [c.SnapshotId]),
+        );
+        const stamp = tagCalls[tagCalls.length - 1];
         assert.strictEqual(stamp.Resources?.length, 2);
         assert.deepStrictEqual(stamp.Tags, [
             { Key: "vss-fleet:drilled-at", Value: NOW.toISOString() },
@@ -202,7 +221,7 @@ describe("lifecycle function: restore drill", () => {
             .resolvesOnce({ VolumeId: "vol-0d000000000000001", State: "creating" })
             .rejects(Object.assign(new Error("You have exceeded your maximum gp3 storage limit"), { name: "VolumeLimitExceeded" }));
         const timing = fakeTiming();
-        const summary = await drill(clients(), drillConfig, timing);
+        const summary = await drill(clients(), drillConfig, timing, TOKEN);
 
         assert.deepStrictEqual(summary.drilled, [{ instanceId: SQL, ok: false }]);
         assert.deepStrictEqual(
@@ -215,14 +234,15 @@ describe("lifecycle function: restore drill", () => {
         assert.doesNotMatch(message, /could not delete/);
         assert.match(message, /restore drill of i-0a1b2c3d4e5f60001 \(SQL01\)/);
         assert.match(message, /VolumeLimitExceeded/);
-        assert.strictEqual(mocks.ec2.commandCalls(CreateTagsCommand)[0].args[0].input.Tags?.[1].Value, "failed");
+        const tagCalls = mocks.ec2.commandCalls(CreateTagsCommand);
+        assert.strictEqual(tagCalls[tagCalls.length - 1].args[0].input.Tags?.[1].Value, "failed");
     });
 
     it("fails at once on a volume in state error, and still deletes both", async () => {
         const w = world();
         serve(mocks, w);
         serveVolumes(mocks, w, ["creating", "error"]);
-        const summary = await drill(clients(), drillConfig, fakeTiming());
+        const summary = await drill(clients(), drillConfig, fakeTiming(), TOKEN);
         assert.strictEqual(summary.drilled[0].ok, false);
         assert.strictEqual(mocks.ec2.commandCalls(DeleteVolumeCommand).length, 2);
         assert.match(mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "", /went into state error/);
@@ -233,7 +253,7 @@ describe("lifecycle function: restore drill", () => {
         serve(mocks, w);
         serveVolumes(mocks, w, ["creating"]);
         const timing = fakeTiming(60_000);
-        const summary = await drill(clients(), drillConfig, timing);
+        const summary = await drill(clients(), drillConfig, timing, TOKEN);
         assert.strictEqual(summary.drilled[0].ok, false);
         const waited = timing.slept.reduce((a, b) => a + b, 0);
         assert.ok(waited > 60_000 && waited <= 160_000, `waited ${waited} ms: to the deadline, then to the clean-up deadline`);
@@ -246,28 +266,85 @@ describe("lifecycle function: restore drill", () => {
         const w = world();
         serve(mocks, w);
         serveVolumes(mocks, w, ["missing", "creating", "available"]);
-        const summary = await drill(clients(), drillConfig, fakeTiming());
+        const summary = await drill(clients(), drillConfig, fakeTiming(), TOKEN);
         assert.deepStrictEqual(summary.drilled, [{ instanceId: SQL, ok: true, durationSeconds: 10 }]);
         assert.strictEqual(mocks.ec2.commandCalls(DeleteVolumeCommand).length, 2);
     });
 
-    it("first sweeps away drill volumes an earlier crashed drill left, but not one a running drill just made", async () => {
+    it("first sweeps away drill volumes an earlier crashed drill recorded, but not one a running drill just made", async () => {
         const w = world();
-        serve(mocks, w);
-        const leftover = (id: string, age: number): Volume => ({ VolumeId: id, State: "available", CreateTime: hoursAgo(age) });
+        const run = "drill-2026-11-21T06:00:00.000Z-0a1b2c3d4e5f6071";
+        const record = { "vss-fleet:drill-run": run, "vss-fleet:drill-volume": "vol-0e000000000000001" };
+        const restored = snapshot("vol-0b00000000000b001", "fs-drilled", hoursAgo(24.25), { tags: record });
+        serve(mocks, { ...w, snapshots: [...w.snapshots, restored] });
+        const leftover = (id: string, age: number): Volume => ({
+            VolumeId: id,
+            State: "available",
+            CreateTime: hoursAgo(age),
+            SnapshotId: restored.SnapshotId,
+            Tags: [
+                { Key: "vss-fleet:drill", Value: "prod" },
+                { Key: "vss-fleet:drill-run", Value: run },
+            ],
+        });
         serveVolumes(mocks, w, ["available"], [leftover("vol-0e000000000000001", 2), leftover("vol-0e000000000000002", 0.1)]);
-        const summary = await drill(clients(), drillConfig, fakeTiming());
+        const summary = await drill(clients(), drillConfig, fakeTiming(), TOKEN);
         const deleted = mocks.ec2.commandCalls(DeleteVolumeCommand).map((c) => c.args[0].input.VolumeId);
         assert.ok(deleted.includes("vol-0e000000000000001"));
         assert.ok(!deleted.includes("vol-0e000000000000002"));
         assert.strictEqual(summary.sweptVolumes, 1);
     });
 
+    it("never deletes an unrelated volume someone tagged as a drill volume, and reports it", async () => {
+        const w = world();
+        const restored = snapshot("vol-0b00000000000b001", "fs-drilled", hoursAgo(24.25), {
+            tags: {
+                "vss-fleet:drill-run": "drill-2026-11-21T06:00:00.000Z-0a1b2c3d4e5f6071",
+                "vss-fleet:drill-volume": "vol-0e000000000000009",
+            },
+        });
+        serve(mocks, { ...w, snapshots: [...w.snapshots, restored] });
+        const tagged = (id: string, extra: Partial<Volume>): Volume => ({
+            VolumeId: id,
+            State: "in-use",
+            CreateTime: hoursAgo(300),
+            Tags: [{ Key: "vss-fleet:drill", Value: "prod" }],
+            ...extra,
+        });
+        serveVolumes(
+            mocks,
+            w,
+            ["available"],
+            [
+                // a database team's data volume, tagged by someone
+                tagged("vol-0f000000000000001", { SnapshotId: "" }),
+                // a copied run tag, but the snapshot's record names another volume
+                tagged("vol-0f000000000000002", {
+                    SnapshotId: restored.SnapshotId,
+                    Tags: [
+                        { Key: "vss-fleet:drill", Value: "prod" },
+                        { Key: "vss-fleet:drill-run", Value: "drill-2026-11-21T06:00:00.000Z-0a1b2c3d4e5f6071" },
+                    ],
+                }),
+            ],
+        );
+        const summary = await drill(clients(), drillConfig, fakeTiming(), TOKEN);
+        const deleted = mocks.ec2.commandCalls(DeleteVolumeCommand).map((c) => c.args[0].input.VolumeId);
+        assert.ok(!deleted.includes("vol-0f000000000000001") && !deleted.includes("vol-0f000000000000002"), deleted.join());
+        assert.strictEqual(summary.sweptVolumes, 0);
+        assert.strictEqual(metricValue(mocks, "DrillSweepRefusedVolumes"), 2);
+        assert.ok(
+            (mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "").includes(
+                "  - volume(s) vol-0f000000000000001, vol-0f000000000000002 carry the prod drill tag, but no drill of this function recorded creating them: left alone",
+            ),
+        );
+    });
+
     it("alerts when no targeted instance has a good set to restore", async () => {
         const w = world();
         serve(mocks, { ...w, snapshots: w.snapshots.filter((s) => s.VolumeId === "vol-0c00000000000c001") });
         serveVolumes(mocks, w, ["available"]);
-        const summary = await drill(clients(), drillConfig, fakeTiming());
+        const summary = await drill(clients(), drillConfig, fakeTiming(), TOKEN);
         assert.deepStrictEqual(summary.drilled, []);
         assert.match(mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "", /no targeted instance has a good snapshot set/);
         assert.strictEqual(metricValue(mocks, "DrillFailed"), 1);

@@ -4,6 +4,7 @@
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import {
+    CreateTagsCommand,
     DescribeInstancesCommand,
     DescribeSnapshotsCommand,
     DescribeVolumesCommand,
@@ -14,11 +15,13 @@ import {
 } from "@aws-sdk/client-ec2";
 import { SNSClient } from "@aws-sdk/client-sns";
 import {
+    DescribeMaintenanceWindowExecutionsCommand,
     DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
     DescribeMaintenanceWindowExecutionTasksCommand,
     GetMaintenanceWindowExecutionCommand,
     ListCommandInvocationsCommand,
     SSMClient,
+    type MaintenanceWindowExecution,
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Clients } from "../../functions/lifecycle/actions";
@@ -27,6 +30,7 @@ import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 export const NOW = new Date("2026-11-28T08:00:00Z");
 export const RUN_START = new Date("2026-11-28T07:30:00Z");
 export const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
+export const WINDOW_ID = "mw-0c50858d01abc0123";
 export const WINDOW_EXECUTION = "14bea65d-5ccc-462d-a2f3-e99c8e0a0001";
 export const COMMAND_ID = "e8d3c0e4-71f7-4491-898f-c9b35bee5f3b";
 
@@ -37,6 +41,7 @@ export const config: LifecycleConfig = {
     rpoHours: 26,
     excludeBootVolume: false,
     alertTopicArn: "arn:aws:sns:us-east-1:111111111111:prod-alerts",
+    windowId: WINDOW_ID,
 };
 
 export function instance(id: string, name: string, zone: string, extra: Partial<Instance> = {}): Instance {
@@ -83,6 +88,8 @@ export function snapshot(
         SnapshotId: `snap-0${String(counter).padStart(16, "0")}`,
         VolumeId: volumeId,
         StartTime: startTime,
+        // What the aws-vss document writes (its description parameter's default).
+        Description: "vss-fleet acme/prod",
         State: "completed",
         OwnerId: "111111111111",
         Progress: "100%",
@@ -104,6 +111,38 @@ export interface World {
     readonly snapshots: Snapshot[];
     /** instance id -> [Status, StatusDetails] of its command invocation in the run */
     readonly invocations?: Record<string, [string, string]>;
+    /** The window's execution history; default dailyExecutions(). */
+    readonly executions?: MaintenanceWindowExecution[];
+}
+
+/**
+ * A daily window's history: today's run (RUN_START, still in progress: the verify task runs inside
+ * it) and one run a day before it, 07:00-08:45 UTC, for `days` days.
+ */
+export function dailyExecutions(days = 60): MaintenanceWindowExecution[] {
+    const past = Array.from({ length: days }, (_, i) => {
+        const day = new Date(RUN_START.getTime() - (i + 1) * 86_400_000);
+        const start = new Date(`${day.toISOString().slice(0, 10)}T07:00:00Z`);
+        return {
+            WindowId: WINDOW_ID,
+            WindowExecutionId: `24bea65d-5ccc-462d-a2f3-${String(i + 1).padStart(12, "0")}`,
+            Status: "SUCCESS" as const,
+            StartTime: start,
+            EndTime: new Date(start.getTime() + 105 * 60_000),
+        };
+    });
+    return [{ WindowId: WINDOW_ID, WindowExecutionId: WINDOW_EXECUTION, Status: "IN_PROGRESS", StartTime: RUN_START }, ...past];
+}
+
+/** DescribeVolumes as EC2 answers the function's two questions: by attached instance, and by volume id. */
+export function describeVolumes(world: World, input: { Filters?: { Name: string; Values: string[] }[] }): { Volumes: Volume[] } {
+    const attached = input.Filters?.find((f) => f.Name === "attachment.instance-id")?.Values;
+    const ids = input.Filters?.find((f) => f.Name === "volume-id")?.Values;
+    return {
+        Volumes: world.volumes.filter(
+            (v) => (attached && v.Attachments?.some((a) => attached.includes(a.InstanceId ?? ""))) || ids?.includes(v.VolumeId ?? ""),
+        ),
+    };
 }
 
 /** Fresh SDK clients; the mocks (made on the client classes) answer for them. */
@@ -130,11 +169,12 @@ export function serve(mocks: Mocks, world: World): void {
     mocks.ec2
         .on(DescribeInstancesCommand)
         .resolves({ Reservations: [{ OwnerId: "111111111111", ReservationId: "r-0123456789abcdef0", Instances: world.instances }] });
-    mocks.ec2.on(DescribeVolumesCommand).callsFake((input: { Filters?: { Name: string; Values: string[] }[] }) => {
-        const attached = input.Filters?.find((f) => f.Name === "attachment.instance-id")?.Values ?? [];
-        return { Volumes: world.volumes.filter((v) => v.Attachments?.some((a) => attached.includes(a.InstanceId ?? ""))) };
-    });
+    mocks.ec2
+        .on(DescribeVolumesCommand)
+        .callsFake((input: { Filters?: { Name: string; Values: string[] }[] }) => describeVolumes(world, input));
     mocks.ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: world.snapshots });
+    mocks.ec2.on(CreateTagsCommand).resolves({});
+    mocks.ssm.on(DescribeMaintenanceWindowExecutionsCommand).resolves({ WindowExecutions: world.executions ?? dailyExecutions() });
     mocks.ssm
         .on(GetMaintenanceWindowExecutionCommand)
         .resolves({ WindowExecutionId: WINDOW_EXECUTION, StartTime: RUN_START, Status: "IN_PROGRESS" });

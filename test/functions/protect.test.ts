@@ -242,6 +242,7 @@ describe("the function's copies, locks and archive", () => {
             rpoHours: 26,
             excludeBootVolume: false,
             alertTopicArn: "arn:aws:sns:us-east-1:111111111111:t",
+            windowId: "mw-0c50858d01abc0123",
             protection,
         };
         const variables = functionEnvironment(config);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { ListRulesCommand, RbinClient } from "@aws-sdk/client-rbin";
 import { mockClient } from "aws-sdk-client-mock";
 import { describeAttachments, describeEnvironmentSnapshots } from "../../core/lifecycle/awsShapes";
 import { runCli } from "../helpers";
@@ -47,6 +48,7 @@ describe("vss-fleet verify", () => {
         assert.deepStrictEqual(prod.retention, {
             days: 30,
             minSets: 1,
+            withheld: [],
             wouldDelete: [
                 {
                     instanceId: "i-0a1b2c3d4e5f60001",
@@ -87,6 +89,7 @@ describe("vss-fleet verify", () => {
                 },
                 newestSetProblems: ["snap-0a000000000002002 (vol-0a00000000000a002) is error", "no snapshot of vol-0a00000000000a003"],
                 inconsistentSets: 1,
+                untrustedSets: [],
                 rpoBreached: false,
             },
             {
@@ -100,6 +103,7 @@ describe("vss-fleet verify", () => {
                 },
                 newestSetProblems: [],
                 inconsistentSets: 0,
+                untrustedSets: [],
                 rpoBreached: false,
             },
             {
@@ -107,6 +111,7 @@ describe("vss-fleet verify", () => {
                 name: "files-prod-01",
                 newestSetProblems: ["no snapshot of vol-0c00000000000c002"],
                 inconsistentSets: 1,
+                untrustedSets: [],
                 rpoBreached: true,
             },
         ]);
@@ -131,7 +136,7 @@ describe("vss-fleet verify", () => {
         const { out } = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE);
         assert.match(
             out,
-            /^prod \(RPO 26 h\)\n {2}ok {5}i-0a1b2c3d4e5f60001 \(sql-prod-01\): newest good set 24\.5 h old; 1 bad set\(s\)\n/,
+            /^1 of 2 environment\(s\) of the manifest verified:\nprod \(RPO 26 h\)\n {2}ok {5}i-0a1b2c3d4e5f60001 \(sql-prod-01\): newest good set 24\.5 h old; 1 bad set\(s\)\n/,
         );
         assert.match(out, /\n {2}BREACH i-0a1b2c3d4e5f60003 \(files-prod-01\): no good set; 1 bad set\(s\)\n/);
         assert.match(out, /\nBREACH: 1 instance\(s\) without a good set within the RPO\.\n$/);
@@ -186,9 +191,20 @@ describe("verify's live reads (EC2, paginated and filtered)", () => {
     // file's restore() before these tests run.
     const mockEc2 = () => mockClient(EC2Client);
     let ec2: ReturnType<typeof mockEc2>;
-    before(() => (ec2 = mockEc2()));
-    afterEach(() => ec2.reset());
-    after(() => ec2.restore());
+    // client-rbin comes from an older SDK line than the mock's types (see package.json): cast, same runtime.
+    let rbin: ReturnType<typeof mockClient>;
+    before(() => {
+        ec2 = mockEc2();
+        rbin = mockClient(RbinClient as never);
+    });
+    afterEach(() => {
+        ec2.reset();
+        rbin.reset();
+    });
+    after(() => {
+        ec2.restore();
+        rbin.restore();
+    });
 
     it("verify without --offline reads EC2 and reaches the same verdicts as the offline files", async () => {
         const fixture = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
@@ -198,10 +214,41 @@ describe("verify's live reads (EC2, paginated and filtered)", () => {
         } as never);
         ec2.on(DescribeVolumesCommand).resolves(fixture("test/fixtures/lifecycle/volumes.json"));
         ec2.on(DescribeSnapshotsCommand).resolves(fixture("test/fixtures/lifecycle/snapshots.json"));
+        rbin.on(ListRulesCommand as never).resolves(fixture("test/fixtures/lifecycle/rbin-rules.json"));
         const live = await run("verify", "examples/fleet.yaml", "--env", "prod", "--at", "2026-11-28T08:00:00Z", "--json");
-        const offline = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE, "--json");
+        const offline = await run(
+            "verify",
+            "examples/fleet.yaml",
+            "--env",
+            "prod",
+            ...OFFLINE,
+            "--recycle-bin",
+            "test/fixtures/lifecycle/rbin-rules.json",
+            "--json",
+        );
         assert.strictEqual(live.code, 1, live.err);
         assert.deepStrictEqual(JSON.parse(live.out), JSON.parse(offline.out));
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(rbin.commandCalls(ListRulesCommand as never)[0].args[0].input)), {
+            ResourceType: "EBS_SNAPSHOT",
+            ResourceTags: [{ ResourceTagKey: "vss-fleet:environment", ResourceTagValue: "prod" }],
+        });
+        assert.deepStrictEqual(JSON.parse(live.out).environments[0].recycleBin, { checked: true, rules: ["a12bc34de5f (7 days)"] });
+    });
+
+    it("warns when no Recycle Bin rule keeps the environment's snapshots", async () => {
+        const fixture = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+        ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+        ec2.on(DescribeVolumesCommand).resolves({ Volumes: [] });
+        ec2.on(DescribeSnapshotsCommand).resolves(fixture("test/fixtures/lifecycle/snapshots.json"));
+        rbin.on(ListRulesCommand as never).resolves({ Rules: [] } as never);
+        const { out } = await run("verify", healthyManifest(), "--at", "2026-11-28T08:00:00Z");
+        assert.ok(
+            out.includes(
+                "\n  WARNING recycle bin: no Recycle Bin rule retains snapshots tagged vss-fleet:environment=prod; " +
+                    "a deleted snapshot is gone for good (deploy the stack, which creates the rule)\n",
+            ),
+            out,
+        );
     });
 
     it("an AWS error (here: access denied) is one line and exit 1, never a stack trace", async () => {

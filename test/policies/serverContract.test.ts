@@ -29,6 +29,7 @@ const config: PackConfig = {
         inventory: [{ instanceId: "i-0000000000000000a", accountId: "111111111111", region: "us-east-1", platform: "windows", tags: {} }],
     },
     "ssm-document-not-public": "advisory",
+    "windows-instance-requires-imdsv2": { windowsAmiIds: [WINDOWS_AMI], resolveAmis: false },
 };
 
 /** One stack that trips every policy at least once, with one value unknown as in a preview. */
@@ -37,6 +38,16 @@ const stack: AnalyzedResource[] = [
     resource("aws:ec2/instance:Instance", "sql-1", { ami: WINDOWS_AMI, tags: { Name: "sql-1" } }),
     resource("aws:ec2/instance:Instance", "sql-2", { ami: WINDOWS_AMI, tags: { Backup: "prod" } }),
     resource("aws:ec2/instance:Instance", "web-1", { ami: "ami-0linux000000000001", tags: {} }),
+    resource("aws:ec2/instance:Instance", "sql-4", {
+        ami: WINDOWS_AMI,
+        tags: { Backup: "prod" },
+        metadataOptions: { httpTokens: "optional" },
+    }),
+    resource("aws:ec2/instance:Instance", "sql-5", {
+        ami: WINDOWS_AMI,
+        tags: { Backup: "prod" },
+        metadataOptions: { httpTokens: "required" },
+    }),
     resource("aws:ec2/instance:Instance", "sql-3", { ami: WINDOWS_AMI, tags: UNKNOWN_VALUES.string }),
     role,
     resource("aws:iam/policy:Policy", "classic", {
@@ -91,6 +102,19 @@ describe("contract: the real pack under Pulumi's policy host", function () {
         const served = await host.analyzeStack(stack);
         assert.ok(served.length >= 4, `the stack should trip the stack policies: ${JSON.stringify(served)}`);
         assert.ok(served.some((v) => v.enforcementLevel === "advisory" && /can't run policy 'windows-instance-enrolled'/.test(v.message)));
+        assert.deepStrictEqual(
+            served
+                .filter((v) => v.policy === "windows-instance-requires-imdsv2")
+                .map((v) => [v.enforcementLevel, v.message.split("\n")[1].split(" is a Windows")[0]])
+                .sort(),
+            [
+                ["advisory", "sql-1"],
+                ["advisory", "sql-2"],
+                ["advisory", "sql-3"],
+                ["advisory", "sql-4"],
+            ],
+            "sql-3's tags are unknown but its AMI is not, so it is judged too; sql-5 requires IMDSv2",
+        );
         assert.deepStrictEqual(sorted(offline.violations), sorted(served));
     });
 

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { retentionPlan } from "../../../core/lifecycle/retention";
+import { judgeSets, type WindowExecution } from "../../../core/lifecycle/provenance";
+import { retentionPlan, retentionReview } from "../../../core/lifecycle/retention";
 import { snapshotSets, type Attachment, type SnapshotRecord } from "../../../core/lifecycle/sets";
 
 const NOW = new Date("2026-11-28T08:00:00Z");
@@ -19,18 +20,38 @@ function run(age: number, opts: { broken?: boolean; fleet?: string } = {}): Snap
         volumeId: a.volumeId,
         startTime: daysAgo(age),
         state: opts.broken && i === 1 ? "error" : "completed",
+        description: "vss-fleet acme/prod",
         tags: {
             "vss-fleet:environment": "prod",
             "vss-fleet:fleet": opts.fleet ?? "acme",
+            "vss-fleet:engine": "aws-vss",
             AwsVssConfig: `set-${age}`,
             AppConsistent: "true",
         },
     }));
 }
 
-function plan(snapshots: SnapshotRecord[], days: number, minSets: number) {
+/** A window run around each day's backup, for every day of the last 100 (as if SSM still kept them). */
+const executions: WindowExecution[] = Array.from({ length: 100 }, (_, d) => ({
+    id: `exec-${d}`,
+    start: new Date(daysAgo(d).getTime() - 60_000),
+    end: new Date(daysAgo(d).getTime() + 3_600_000),
+}));
+
+function judged(snapshots: SnapshotRecord[], history: readonly WindowExecution[] | null = executions) {
     const sets = snapshotSets(snapshots, attachments, { environment: "prod", excludeBootVolume: false, rootDeviceOf: () => "/dev/sda1" });
-    return retentionPlan(sets, { days, minSets }, owner, NOW);
+    return judgeSets(sets, {
+        ...owner,
+        instanceIds: new Set(["i-1"]),
+        attachments,
+        knownVolumeIds: new Set(["vol-root", "vol-data"]),
+        ...(history ? { executions: history } : {}),
+        now: NOW,
+    });
+}
+
+function plan(snapshots: SnapshotRecord[], days: number, minSets: number) {
+    return retentionReview(judged(snapshots), { days, minSets }, owner, NOW).deletions;
 }
 
 describe("set-aware retention", () => {
@@ -80,5 +101,34 @@ describe("set-aware retention", () => {
 
     it("keeps everything inside the limit", () => {
         assert.deepStrictEqual(plan([...run(1), ...run(10), ...run(29)], 30, 1), []);
+    });
+
+    it("withholds an old set whose evidence is incomplete, and says why", () => {
+        const forged = run(40).map((s) => ({ ...s, description: "nightly copy" }));
+        const review = retentionReview(judged([...run(1), ...forged]), { days: 30, minSets: 1 }, owner, NOW);
+        assert.deepStrictEqual(review.deletions, []);
+        assert.deepStrictEqual(
+            review.withheld.map((w) => [w.setKey, w.verdict, w.reasons[0]]),
+            [["set-40", "contradicted", "snap-40-0's description 'nightly copy' is not the aws-vss document's 'vss-fleet acme/prod'"]],
+        );
+    });
+
+    it("deletes nothing when the window history was not read (the CLI's dry run without it)", () => {
+        const review = retentionReview(judged([...run(1), ...run(40)], null), { days: 30, minSets: 1 }, owner, NOW);
+        assert.deepStrictEqual(review.deletions, []);
+        assert.deepStrictEqual(
+            review.withheld.map((w) => [w.setKey, w.verdict, w.reasons]),
+            [["set-40", "proven", ["the window's execution history was not read"]]],
+        );
+    });
+
+    it("counts only sets wholly of this environment and fleet toward minSets", () => {
+        // The newest good set belongs to another fleet with the same environment name (not judged: retentionPlan).
+        const sets = snapshotSets([...run(1, { fleet: "other" }), ...run(40)], attachments, {
+            environment: "prod",
+            excludeBootVolume: false,
+            rootDeviceOf: () => "/dev/sda1",
+        });
+        assert.deepStrictEqual(retentionPlan(sets, { days: 30, minSets: 1 }, owner, NOW), [], "set-40 is our only good set: kept");
     });
 });

@@ -1,0 +1,47 @@
+/**
+ * Live discovery: the same facts as the exported files, read with the SDK in each environment's
+ * account and region (its deployRoleArn assumed when set). Two read-only calls, paginated:
+ * EC2 DescribeInstances (Windows, not terminated) and SSM DescribeInstanceInformation (Windows).
+ * IAM is not read live (no IAM client in this project): role facts stay unknown, use --iam files.
+ */
+import { paginateDescribeInstances, type EC2Client } from "@aws-sdk/client-ec2";
+import { paginateDescribeInstanceInformation, type SSMClient } from "@aws-sdk/client-ssm";
+import type { InventoryInstance } from "../../policies/policyConfig";
+import { UserInputError } from "../errors";
+import { describeInstancesSchema } from "../inventory/describeInstances";
+import { describeFilters } from "../inventory/live";
+import { ssmSchema, toInstances, type SsmRecord } from "./awsFacts";
+
+export interface AccountRegion {
+    /** Who asked, for error messages: the environment's name. */
+    readonly environment: string;
+    readonly accountId: string;
+    readonly region: string;
+}
+
+export interface LiveFacts {
+    readonly instances: InventoryInstance[];
+    readonly ssm: SsmRecord[];
+}
+
+export async function liveFacts(where: AccountRegion, ec2: EC2Client, ssm: SSMClient): Promise<LiveFacts> {
+    const instances: InventoryInstance[] = [];
+    const filters = describeFilters({ ...where, scopeTags: {} });
+    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: filters })) {
+        for (const instance of toInstances(describeInstancesSchema.parse({ Reservations: page.Reservations ?? [] }))) {
+            if (instance.accountId !== where.accountId) {
+                throw new UserInputError([
+                    `environment ${where.environment}: the credentials reach account ${instance.accountId}, but the manifest says ${where.accountId}; ` +
+                        "use that account's credentials (or its deployRoleArn)",
+                ]);
+            }
+            instances.push(instance);
+        }
+    }
+    const records: SsmRecord[] = [];
+    const windows = [{ Key: "PlatformTypes", Values: ["Windows"] }];
+    for await (const page of paginateDescribeInstanceInformation({ client: ssm, pageSize: 50 }, { Filters: windows })) {
+        records.push(...ssmSchema.parse({ InstanceInformationList: page.InstanceInformationList ?? [] }).InstanceInformationList);
+    }
+    return { instances, ssm: records };
+}
