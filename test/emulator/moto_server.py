@@ -379,6 +379,10 @@ class Harness:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        if request.path == "/list-rules":
+            # PATCH 8 (Recycle Bin): moto has no rbin service; ListRules answers "no rules", as an
+            # account without Recycle Bin rules does.
+            return Response(json.dumps({"Rules": []}), content_type="application/json")(environ, start_response)
         if request.path.startswith("/_harness/"):
             try:
                 answer = _control(request.path[len("/_harness/") :], request.get_json(silent=True) or {})

@@ -50,6 +50,7 @@ export async function deploy(clients: Clients & { ssm: SSMClient }, spec: Enviro
         ...(spec.retention ? { retention: spec.retention } : {}),
         ...(spec.restoreDrill ? { drillInstancesPerRun: spec.restoreDrill.instancesPerRun } : {}),
         alertTopicArn: topic.TopicArn ?? "",
+        windowId: env.windowId,
     };
     return { env, config };
 }
