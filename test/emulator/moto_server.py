@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""
+The emulator tier's AWS: moto's ThreadedMotoServer on a loopback port the OS picks, with the small
+patches listed in docs/testing-emulator.md for what moto 5.2 lacks, and a control endpoint
+(/_harness/...) for the test harness's clock, fault injection and maintenance-window history.
+
+Protocol with the Node side (test/emulator/server.ts): the first stdout line is
+`MOTO_HARNESS_PORT=<port>`; the server stops when stdin closes, so it dies with its parent.
+Test code only: nothing here is, or may become, production behaviour.
+"""
+import datetime
+import gzip
+import importlib.util
+import io
+import json
+import os
+import sys
+import tempfile
+import threading
+import urllib.parse
+import uuid
+
+# SETTING (AMI catalogue): moto loads ~1,200 public AMIs, whose ~1,200 snapshots every
+# DescribeSnapshots then scans (0.3-1.8 s a call). The tier needs two images, so moto loads only
+# those (its documented MOTO_AMIS_PATH); this must happen before moto.ec2 is imported.
+WANTED_AMIS = {"ami-12c6146b", "ami-1e749f67"}  # Windows Server 2008 R2 Base; Ubuntu 14.04
+
+
+def _small_ami_catalogue() -> str:
+    moto_dir = os.path.dirname(importlib.util.find_spec("moto").origin)
+    with gzip.open(os.path.join(moto_dir, "ec2", "resources", "amis.json.gz"), "rt", encoding="utf-8") as f:
+        amis = [a for a in json.load(f) if a["ami_id"] in WANTED_AMIS]
+    handle, path = tempfile.mkstemp(prefix="vss-fleet-amis-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as f:
+        json.dump(amis, f)
+    return path
+
+
+AMIS_PATH = _small_ami_catalogue()
+os.environ["MOTO_AMIS_PATH"] = AMIS_PATH
+
+from moto.server import ThreadedMotoServer  # noqa: E402 (after MOTO_AMIS_PATH)
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+import moto.core.utils
+import moto.ec2.models.elastic_block_store as ebs_models
+import moto.ec2.models.instances as instance_models
+import moto.ec2.utils as ec2_utils
+import moto.ssm.models as ssm_models
+from moto.ec2.models import ec2_backends
+from moto.ssm.models import ssm_backends
+from moto.sns.models import sns_backends
+from moto.ssm.responses import SimpleSystemManagerResponse
+from moto.core.responses import ActionResult
+from moto.ec2.models.core import TaggedEC2Resource
+from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
+
+os.unlink(AMIS_PATH)  # moto.ec2 read it when imported
+
+DEFAULT_ACCOUNT = "123456789012"
+
+# ---------------------------------------------------------------------------------------------
+# The harness clock. The simulated month creates a month of snapshots in seconds, so moto's
+# "now" (snapshot StartTime, volume CreateTime, attachment AttachTime, instance LaunchTime, command
+# RequestedDateTime) follows a clock the test sets. Unset, it is the real time.
+# ---------------------------------------------------------------------------------------------
+_real_utcnow = moto.core.utils.utcnow
+_clock = {"now": None}
+
+
+def harness_utcnow() -> datetime.datetime:
+    return _clock["now"] or _real_utcnow()
+
+
+# PATCH 1 (clock): the modules that stamp the resources the tier reads.
+for module in (ebs_models, instance_models, ssm_models):
+    module.utcnow = harness_utcnow
+
+# PATCH 2 (DescribeInstances filter `platform`): moto 5.2.1 raises NotImplementedError for it.
+ec2_utils.filter_dict_attribute_mapping["platform"] = "platform"
+
+# SPEED (EC2 tags): moto finds one resource's tags by scanning every tag of the region with regular
+# expressions, twice per resource per Describe call, which makes DescribeSnapshots quadratic (0.3 s
+# with 300 snapshots). The same answer straight from moto's tag dictionary; behaviour unchanged.
+def _own_tags(self):
+    resource_id = getattr(self, "id", None)
+    if not resource_id:
+        return []
+    resource_type = EC2_PREFIX_TO_RESOURCE.get(get_prefix(resource_id), "")
+    tags = self.ec2_backend.tags.get(resource_id, {})
+    return [{"resource_id": resource_id, "key": k, "value": v, "resource_type": resource_type} for k, v in tags.items()]
+
+
+TaggedEC2Resource.get_tags = _own_tags
+
+# PATCH 3 (SendCommand without Targets): moto 5.2.1 resolves an empty target list to EVERY instance
+# of the region, so a command sent to InstanceIds [a] got invocations on all of them.
+_targets_of = ssm_models.Command._get_instance_ids_from_targets
+ssm_models.Command._get_instance_ids_from_targets = lambda self: _targets_of(self) if self.targets else []
+
+
+def _parse_time(text):
+    parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# PATCH 4 (ssm:ListCommandInvocations): moto keeps invocations on each command but has no such
+# action. Paginated by MaxResults/NextToken (an index), as the SDK's paginator expects.
+# ---------------------------------------------------------------------------------------------
+def _invocation(command, invocation):
+    return {
+        "CommandId": command.command_id,
+        "InstanceId": invocation["InstanceId"],
+        "Comment": command.comment,
+        "DocumentName": command.document_name,
+        "RequestedDateTime": command.requested_date_time,
+        "Status": invocation["Status"],
+        "StatusDetails": invocation["StatusDetails"],
+        "ServiceRole": command.service_role_arn,
+    }
+
+
+def list_command_invocations(self):
+    command_id = self._get_param("CommandId")
+    instance_id = self._get_param("InstanceId")
+    max_results = int(self._get_param("MaxResults") or 50)
+    start = int(self._get_param("NextToken") or 0)
+    commands = self.ssm_backend.list_commands(command_id, None)
+    rows = [
+        _invocation(c, i)
+        for c in commands
+        for i in c.invocations
+        if not instance_id or i["InstanceId"] == instance_id
+    ]
+    page = rows[start : start + max_results]
+    result = {"CommandInvocations": page}
+    if start + max_results < len(rows):
+        result["NextToken"] = str(start + max_results)
+    return ActionResult(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# PATCH 5 (maintenance-window execution history): moto runs no windows, so it has no executions.
+# The harness records them (POST /_harness/window-executions, as the window's scheduler would)
+# and these read actions return them.
+# ---------------------------------------------------------------------------------------------
+_executions = {}  # (account, region) -> {execution id -> execution}
+
+
+def _store(account, region):
+    return _executions.setdefault((account, region), {})
+
+
+def _execution(self):
+    window_execution_id = self._get_param("WindowExecutionId")
+    found = _store(self.current_account, self.region).get(window_execution_id)
+    if not found:
+        from moto.ssm.exceptions import DoesNotExistException
+
+        raise DoesNotExistException(f"Maintenance window execution {window_execution_id} does not exist")
+    return found
+
+
+def _paged(self, rows, key):
+    max_results = int(self._get_param("MaxResults") or 100)
+    start = int(self._get_param("NextToken") or 0)
+    result = {key: rows[start : start + max_results]}
+    if start + max_results < len(rows):
+        result["NextToken"] = str(start + max_results)
+    return ActionResult(result)
+
+
+def get_maintenance_window_execution(self):
+    e = _execution(self)
+    return ActionResult(
+        {
+            "WindowExecutionId": e["id"],
+            "TaskIds": [t["id"] for t in e["tasks"]],
+            "Status": e["status"],
+            "StartTime": e["start"],
+            "EndTime": e["end"],
+        }
+    )
+
+
+def describe_maintenance_window_executions(self):
+    window_id = self._get_param("WindowId")
+    rows = [
+        {
+            "WindowId": e["windowId"],
+            "WindowExecutionId": e["id"],
+            "Status": e["status"],
+            "StartTime": e["start"],
+            "EndTime": e["end"],
+        }
+        for e in _store(self.current_account, self.region).values()
+        if e["windowId"] == window_id
+    ]
+    rows.sort(key=lambda r: r["StartTime"], reverse=True)  # newest first, as SSM lists them
+    return _paged(self, rows, "WindowExecutions")
+
+
+def describe_maintenance_window_execution_tasks(self):
+    e = _execution(self)
+    rows = [
+        {
+            "WindowExecutionId": e["id"],
+            "TaskExecutionId": t["id"],
+            "Status": t["status"],
+            "StartTime": e["start"],
+            "EndTime": e["end"],
+            "TaskArn": t["taskArn"],
+            "TaskType": t["taskType"],
+        }
+        for t in e["tasks"]
+    ]
+    return _paged(self, rows, "WindowExecutionTaskIdentities")
+
+
+def describe_maintenance_window_execution_task_invocations(self):
+    e = _execution(self)
+    task_id = self._get_param("TaskId")
+    rows = [
+        {
+            "WindowExecutionId": e["id"],
+            "TaskExecutionId": t["id"],
+            "InvocationId": t["invocationId"],
+            # For RUN_COMMAND the invocation's ExecutionId is the Run Command command id.
+            "ExecutionId": t.get("commandId", ""),
+            "TaskType": t["taskType"],
+            "Status": t["status"],
+            "StartTime": e["start"],
+            "EndTime": e["end"],
+        }
+        for t in e["tasks"]
+        if t["id"] == task_id
+    ]
+    return _paged(self, rows, "WindowExecutionTaskInvocationIdentities")
+
+
+for _action in (
+    list_command_invocations,
+    get_maintenance_window_execution,
+    describe_maintenance_window_executions,
+    describe_maintenance_window_execution_tasks,
+    describe_maintenance_window_execution_task_invocations,
+):
+    setattr(SimpleSystemManagerResponse, _action.__name__, _action)
+
+
+# ---------------------------------------------------------------------------------------------
+# The control endpoint and fault injection, as WSGI middleware in front of moto.
+# ---------------------------------------------------------------------------------------------
+_faults = {"throttle": [], "hideVolumes": 0, "hidden": {}, "calls": {}, "maxResults": {}}
+_lock = threading.Lock()
+
+
+def _ec2_error(code, message, status):
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+        f"<RequestID>{uuid.uuid4()}</RequestID></Response>"
+    )
+    return Response(body, status=status, content_type="text/xml")
+
+
+def _find_snapshot(snapshot_id):
+    for account in list(ec2_backends.keys()):
+        for region, backend in list(ec2_backends[account].items()):
+            if snapshot_id in backend.snapshots:
+                return backend.snapshots[snapshot_id]
+    raise KeyError(snapshot_id)
+
+
+def _find_command(command_id):
+    for account in list(ssm_backends.keys()):
+        for region, backend in list(ssm_backends[account].items()):
+            for command in backend._commands:
+                if command.command_id == command_id:
+                    return command
+    raise KeyError(command_id)
+
+
+def _control(path, body):
+    """One /_harness/<name> request; returns a JSON-able answer."""
+    if path == "clock":
+        _clock["now"] = _parse_time(body["now"]) if body.get("now") else None
+        return {"now": body.get("now")}
+    if path == "faults":
+        # throttle: [{action, nth, times}] -> the nth..(nth+times-1)th calls of action fail with
+        # RequestLimitExceeded; hideVolumes: K -> each volume CreateVolume makes is NotFound to its
+        # next K DescribeVolumes calls that name it; maxResults: {action: n} -> pages of at most n
+        # (AWS may return fewer items than MaxResults; moto pages DescribeInstances by reservation),
+        # so pagination is exercised without thousands of instances.
+        with _lock:
+            _faults["maxResults"] = dict(body.get("maxResults", {}))
+            _faults["throttle"] = [dict(rule, seen=0) for rule in body.get("throttle", [])]
+            _faults["hideVolumes"] = int(body.get("hideVolumes", 0))
+            _faults["hidden"] = {}
+        return {"ok": True}
+    if path == "calls":
+        with _lock:
+            return dict(_faults["calls"])
+    if path == "snapshot-state":
+        # PATCH 6 (snapshot state): moto completes every snapshot at once; the harness holds some pending.
+        for snapshot_id in body["snapshotIds"]:
+            _find_snapshot(snapshot_id).status = body["state"]
+        return {"ok": True}
+    if path == "command-outcome":
+        # PATCH 7 (command outcome): moto marks every invocation Success; the agent reports the real one.
+        command = _find_command(body["commandId"])
+        outcomes = {o["instanceId"]: o for o in body["outcomes"]}
+        for invocation in command.invocations:
+            outcome = outcomes.get(invocation["InstanceId"])
+            if outcome:
+                invocation["Status"] = outcome["status"]
+                invocation["StatusDetails"] = outcome.get("statusDetails", outcome["status"])
+        command.status = "Failed" if any(i["Status"] != "Success" for i in command.invocations) else "Success"
+        return {"ok": True}
+    if path == "window-executions":
+        execution_id = str(uuid.uuid4())
+        tasks = [
+            {
+                "id": str(uuid.uuid4()),
+                "invocationId": str(uuid.uuid4()),
+                "taskArn": t["taskArn"],
+                "taskType": t["taskType"],
+                "status": t.get("status", "SUCCESS"),
+                **({"commandId": t["commandId"]} if t.get("commandId") else {}),
+            }
+            for t in body["tasks"]
+        ]
+        execution = {
+            "id": execution_id,
+            "windowId": body["windowId"],
+            "status": body.get("status", "SUCCESS"),
+            "start": _parse_time(body["startTime"]),
+            "end": _parse_time(body["endTime"]) if body.get("endTime") else None,
+            "tasks": tasks,
+        }
+        _store(body.get("accountId", DEFAULT_ACCOUNT), body["region"])[execution_id] = execution
+        return {"windowExecutionId": execution_id, "taskExecutionIds": [t["id"] for t in tasks]}
+    if path == "snapshot-ids":
+        # Which snapshots exist, without serialising each one: the month checks this every night.
+        backend = ec2_backends[body.get("accountId", DEFAULT_ACCOUNT)][body["region"]]
+        return list(backend.snapshots.keys())
+    if path == "sns-messages":
+        # What the topic was sent, as (subject, message): moto keeps them on the topic (its
+        # documented internal API); reading them here spares the tests an SQS subscriber.
+        _, _, _, region, account, _ = body["topicArn"].split(":")
+        topic = sns_backends[account][region].topics[body["topicArn"]]
+        return [{"subject": n[2], "message": n[1]} for n in topic.sent_notifications]
+    if path == "reset":
+        _clock["now"] = None
+        _executions.clear()
+        with _lock:
+            _faults.update(throttle=[], hideVolumes=0, hidden={}, calls={}, maxResults={})
+        return {"ok": True}
+    raise KeyError(path)
+
+
+def _action_of(request):
+    target = request.headers.get("X-Amz-Target")
+    if target:
+        return target.split(".")[-1]
+    return request.form.get("Action")
+
+
+def _volume_ids(request):
+    return [v for k, v in request.form.items() if k.startswith("VolumeId.")]
+
+
+class Harness:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if request.path == "/list-rules":
+            # PATCH 8 (Recycle Bin): moto has no rbin service; ListRules answers "no rules", as an
+            # account without Recycle Bin rules does.
+            return Response(json.dumps({"Rules": []}), content_type="application/json")(environ, start_response)
+        if request.path.startswith("/_harness/"):
+            try:
+                answer = _control(request.path[len("/_harness/") :], request.get_json(silent=True) or {})
+                return Response(json.dumps(answer), content_type="application/json")(environ, start_response)
+            except (KeyError, ValueError) as error:
+                return Response(json.dumps({"error": repr(error)}), status=400)(environ, start_response)
+        # Reading the form consumes the body: hand moto a fresh stream with the same bytes.
+        data = request.get_data(cache=True)
+        action = _action_of(request)
+        cap = _faults["maxResults"].get(action)
+        if cap and int(request.form.get("MaxResults", cap + 1)) > cap:
+            form = [(k, str(cap) if k == "MaxResults" else v) for k, v in request.form.items(multi=True)]
+            data = urllib.parse.urlencode(form).encode()
+            environ["CONTENT_LENGTH"] = str(len(data))
+        environ["wsgi.input"] = io.BytesIO(data)
+        fault = self._fault(action, request)
+        if fault is not None:
+            return fault(environ, start_response)
+        if action == "CreateVolume" and _faults["hideVolumes"]:
+            return self._remember_volume(environ, start_response)
+        return self.app(environ, start_response)
+
+    def _fault(self, action, request):
+        with _lock:
+            _faults["calls"][action] = _faults["calls"].get(action, 0) + 1
+            for rule in _faults["throttle"]:
+                if rule["action"] == action:
+                    rule["seen"] += 1
+                    if rule["nth"] <= rule["seen"] < rule["nth"] + rule.get("times", 1):
+                        return _ec2_error("RequestLimitExceeded", "Request limit exceeded.", 503)
+            if action == "DescribeVolumes":
+                hidden = [v for v in _volume_ids(request) if _faults["hidden"].get(v, 0) > 0]
+                for volume_id in hidden:
+                    _faults["hidden"][volume_id] -= 1
+                if hidden:
+                    return _ec2_error(
+                        "InvalidVolume.NotFound", f"The volume '{hidden[0]}' does not exist.", 400
+                    )
+        return None
+
+    def _remember_volume(self, environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = status
+            return start_response(status, headers, exc_info)
+
+        chunks = list(self.app(environ, capture))
+        text = b"".join(chunks).decode()
+        start = text.find("<volumeId>")
+        if start >= 0:
+            volume_id = text[start + len("<volumeId>") : text.find("</volumeId>")]
+            with _lock:
+                _faults["hidden"][volume_id] = _faults["hideVolumes"]
+        return [text.encode()]
+
+
+class HarnessServer(ThreadedMotoServer):
+    """ThreadedMotoServer with the harness middleware in front of moto's dispatcher."""
+
+    def _server_entry(self):
+        app = Harness(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self._ip_address, self._port, app, True)
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
+def main():
+    server = HarnessServer("127.0.0.1", 0, verbose=False)
+    server.start()
+    _, port = server.get_host_and_port()
+    print(f"MOTO_HARNESS_PORT={port}", flush=True)
+    # Until the parent closes our stdin (or dies, which closes it too).
+    for _ in sys.stdin:
+        pass
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
