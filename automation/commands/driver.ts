@@ -1,6 +1,7 @@
 /** The GitOps commands through the Automation API: preview, apply, drift, destroy; render; deploy-policy. */
 import * as path from "path";
 import { Option, type Command } from "commander";
+import { terminalConfirm } from "../driver/confirm";
 import { deployPolicy } from "../driver/deployPolicy";
 import { exitCodeOf, runFleet } from "../driver/fleet";
 import { checkStacks, renderStacks } from "../driver/render";
@@ -45,7 +46,7 @@ export function registerDriverCommands(program: Command, io: Io, setExit: SetExi
             .option("--org <name>", "Pulumi organization of the stacks (org/<environment>)")
             .option("--fail-fast", "stop starting environments after the first failure")
             .option("--no-account-check", "skip the STS account guard (air-gapped runs); said in the output")
-            .option("--yes", "confirm a destroy")
+            .option("--yes", "confirm a destroy; apply without asking (apply asks on a terminal after the preview)")
             .option("--project-dir <dir>", "the vss-fleet project (Pulumi.yaml, stacks/, policies/)", PROJECT_ROOT)
             .addOption(new Option("--json", "print exactly one JSON object on stdout").conflicts("format"))
             .addOption(new Option("--format <format>", "summary format").choices(["text", "markdown"]).default("text"))
@@ -73,6 +74,7 @@ export function registerDriverCommands(program: Command, io: Io, setExit: SetExi
                     organization: options.org,
                     signal: io.signal ?? new AbortController().signal,
                     log: io.err,
+                    confirm: operation === "apply" && !options.yes ? terminalConfirm() : undefined,
                 });
                 const code = exitCodeOf(run);
                 io.out(options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run) : driverText(run));

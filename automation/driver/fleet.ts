@@ -36,6 +36,8 @@ export interface DriverOptions {
     readonly retry?: { readonly attempts: number; readonly baseDelayMs: number };
     readonly sts?: StsFactory;
     readonly ec2?: (env: FleetEnvironment) => EC2Client;
+    /** apply: asked per environment after its preview passed the policies (see RunContext.confirm). */
+    readonly confirm?: (environment: string, changes: Readonly<Record<string, number>>) => Promise<boolean>;
 }
 
 export interface FleetRun {
@@ -91,6 +93,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vss-fleet-"));
     const limit = pLimit(Math.max(1, options.parallel));
     const stop = new AbortController();
+    const confirm = options.confirm;
     options.signal.addEventListener("abort", () => stop.abort(), { once: true });
 
     const one = async (env: FleetEnvironment): Promise<EnvironmentRun> => {
@@ -142,6 +145,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
                 onOutput: prefixed(name, options.log),
                 signal: stop.signal,
                 retry: options.retry ?? { attempts: 4, baseDelayMs: 2000 },
+                ...(confirm ? { confirm: (changes: Readonly<Record<string, number>>) => confirm(name, changes) } : {}),
             });
             if (options.failFast && !["succeeded", "drift"].includes(run.status)) {
                 stop.abort();

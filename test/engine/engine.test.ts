@@ -1,0 +1,93 @@
+/**
+ * The engine tier: the shipped prod stack through the real Pulumi CLI and engine (v3.274.1, built
+ * by scripts/pulumi-cli.sh), the real policy analyzer running policies/, a local file backend and
+ * passphrase secrets. Only the AWS provider is a stand-in (test/engine/standin-aws-provider), whose
+ * recorded calls show what the engine asked for. Skipped with a notice when the CLI is not built.
+ */
+import * as assert from "assert";
+import { CommandError, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { ENROLLED, prodPolicyConfig, stackOf, UNENROLLED } from "./program";
+import { requireEngine, Sandbox, urnsOf } from "./sandbox";
+
+function policyEvents(events: EngineEvent[]) {
+    return events.flatMap((e) => (e.policyEvent ? [e.policyEvent] : []));
+}
+
+describe("engine tier: the prod stack through the real Pulumi engine", function () {
+    this.timeout(240_000);
+    let sandbox: Sandbox;
+    let stack: Stack;
+    let pack: string;
+    let passing: string;
+    let violating: string;
+
+    before(async function () {
+        requireEngine(this);
+        sandbox = await Sandbox.create();
+        stack = await stackOf(sandbox, "prod");
+        pack = sandbox.policyPack();
+        passing = sandbox.policyConfig("passing", prodPolicyConfig([ENROLLED]));
+        violating = sandbox.policyConfig("violating", prodPolicyConfig([ENROLLED, UNENROLLED]));
+    });
+
+    after(() => sandbox?.dispose());
+
+    it("previews the shipped stack with the policy pack: no violation, every resource to create", async () => {
+        const events: EngineEvent[] = [];
+        const result = await stack.preview({ policyPacks: [pack], policyPackConfigs: [passing], onEvent: (e) => events.push(e) });
+        assert.deepStrictEqual(
+            policyEvents(events).filter((p) => p.enforcementLevel === "mandatory"),
+            [],
+        );
+        assert.ok((result.changeSummary.create ?? 0) > 0, JSON.stringify(result.changeSummary));
+        assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), [], "a preview created something");
+    });
+
+    it("is blocked by the real analyzer when the inventory holds an unenrolled Windows instance", async () => {
+        const events: EngineEvent[] = [];
+        await assert.rejects(
+            stack.preview({ policyPacks: [pack], policyPackConfigs: [violating], onEvent: (e) => events.push(e) }),
+            (error: unknown) => error instanceof CommandError,
+        );
+        const mandatory = policyEvents(events).filter((p) => p.enforcementLevel === "mandatory");
+        assert.deepStrictEqual(
+            mandatory.map((p) => p.policyName),
+            ["fleet-windows-instances-enrolled"],
+        );
+        assert.match(mandatory[0].message, /i-0badc0ffee0000001 \(sql07\) in 111111111111\/us-east-1 is not backed up by environment prod/);
+    });
+
+    it("up creates each resource once, a second up changes nothing, a config change updates in place, destroy removes all", async () => {
+        sandbox.clearCalls();
+        await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
+        const created = urnsOf(sandbox.calls(), "Create");
+        assert.ok(created.length > 0);
+        assert.deepStrictEqual([...new Set(created)].sort(), [...created].sort(), "a resource was created twice");
+
+        sandbox.clearCalls();
+        const again = await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
+        assert.deepStrictEqual(
+            sandbox.calls().filter((c) => ["Create", "Update", "Delete"].includes(c.method)),
+            [],
+        );
+        assert.strictEqual(again.summary.resourceChanges?.create, undefined);
+
+        sandbox.clearCalls();
+        await stack.setConfig("vss-fleet:environment.maxErrors", { value: "3" }, true);
+        const changed = await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
+        const updates = sandbox.calls().filter((c) => c.method === "Update" && !c.preview);
+        assert.deepStrictEqual(
+            updates.map((c) => [c.urn?.split("::").slice(2).join("::"), c.changes]),
+            [],
+        );
+        assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), []);
+        assert.deepStrictEqual(urnsOf(sandbox.calls(), "Delete"), []);
+        assert.strictEqual(changed.summary.resourceChanges?.update, updates.length);
+
+        sandbox.clearCalls();
+        await stack.destroy();
+        assert.deepStrictEqual(urnsOf(sandbox.calls(), "Delete").sort(), [...created].sort());
+        const state = await stack.exportStack();
+        assert.deepStrictEqual(state.deployment.resources ?? [], []);
+    });
+});
