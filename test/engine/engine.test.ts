@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import { CommandError, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { ENROLLED, prodPolicyConfig, stackOf, UNENROLLED } from "./program";
-import { requireEngine, Sandbox, urnsOf } from "./sandbox";
+import { languageHostMissing, REPO, requireEngine, Sandbox, urnsOf } from "./sandbox";
 
 function policyEvents(events: EngineEvent[]) {
     return events.flatMap((e) => (e.policyEvent ? [e.policyEvent] : []));
@@ -55,6 +55,22 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
             ["fleet-windows-instances-enrolled"],
         );
         assert.match(mandatory[0].message, /i-0badc0ffee0000001 \(sql07\) in 111111111111\/us-east-1 is not backed up by environment prod/);
+    });
+
+    it("`pulumi preview -s prod --policy-pack ./policies` on the project itself (needs the Node.js language host)", async function () {
+        const missing = languageHostMissing();
+        if (missing) {
+            process.stderr.write(`\n  NOTICE: skipped, the project's own program needs ${missing}\n\n`);
+            this.skip();
+        }
+        const result = await sandbox.cli(["preview", "-s", "prod", "--policy-pack", "./policies", "--policy-pack-config", passing], REPO);
+        assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+        const blocked = await sandbox.cli(
+            ["preview", "-s", "prod", "--policy-pack", "./policies", "--policy-pack-config", violating],
+            REPO,
+        );
+        assert.notStrictEqual(blocked.code, 0);
+        assert.match(blocked.stdout + blocked.stderr, /fleet-windows-instances-enrolled/);
     });
 
     it("up creates each resource once, a second up changes nothing, a config change updates in place, destroy removes all", async () => {
