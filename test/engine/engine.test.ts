@@ -5,6 +5,7 @@
  * recorded calls show what the engine asked for. Skipped with a notice when the CLI is not built.
  */
 import * as assert from "assert";
+import * as path from "path";
 import { CommandError, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { ENROLLED, prodPolicyConfig, stackOf, UNENROLLED } from "./program";
 import { languageHostMissing, REPO, requireEngine, Sandbox, urnsOf } from "./sandbox";
@@ -39,7 +40,8 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
             policyEvents(events).filter((p) => p.enforcementLevel === "mandatory"),
             [],
         );
-        assert.ok((result.changeSummary.create ?? 0) > 0, JSON.stringify(result.changeSummary));
+        // 29 AWS resources, their 8 components and the stack.
+        assert.deepStrictEqual(result.changeSummary, { create: 38 });
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), [], "a preview created something");
     });
 
@@ -63,7 +65,10 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
             process.stderr.write(`\n  NOTICE: skipped, the project's own program needs ${missing}\n\n`);
             this.skip();
         }
-        const result = await sandbox.cli(["preview", "-s", "prod", "--policy-pack", "./policies", "--policy-pack-config", passing], REPO);
+        // In the sandbox's project (its Pulumi.yaml points main at the repository's stacks/), so the
+        // passphrase's salt is written to a copy of the stack file, never to the repository's.
+        const policies = path.join(REPO, "policies");
+        const result = await sandbox.cli(["preview", "-s", "prod", "--policy-pack", policies, "--policy-pack-config", passing]);
         assert.strictEqual(result.code, 0, result.stdout + result.stderr);
         const blocked = await sandbox.cli(
             ["preview", "-s", "prod", "--policy-pack", "./policies", "--policy-pack-config", violating],
@@ -77,7 +82,7 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
         sandbox.clearCalls();
         await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
         const created = urnsOf(sandbox.calls(), "Create");
-        assert.ok(created.length > 0);
+        assert.strictEqual(created.length, 29);
         assert.deepStrictEqual([...new Set(created)].sort(), [...created].sort(), "a resource was created twice");
 
         sandbox.clearCalls();
@@ -94,7 +99,12 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
         const updates = sandbox.calls().filter((c) => c.method === "Update" && !c.preview);
         assert.deepStrictEqual(
             updates.map((c) => [c.urn?.split("::").slice(2).join("::"), c.changes]),
-            [],
+            [
+                [
+                    "vss-fleet:backup:BackupEnvironment$vss-fleet:ssm:BackupWindow$aws:ssm/maintenanceWindowTask:MaintenanceWindowTask::prod-backup-task",
+                    ["maxErrors"],
+                ],
+            ],
         );
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), []);
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Delete"), []);
@@ -105,5 +115,24 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Delete").sort(), [...created].sort());
         const state = await stack.exportStack();
         assert.deepStrictEqual(state.deployment.resources ?? [], []);
+    });
+
+    it("the Automation API's up (--skip-preview) judges a stack policy only after every resource was created", async () => {
+        // Why `vss-fleet apply` previews first (automation/driver/run.ts): this is what it used to run.
+        sandbox.clearCalls();
+        const events: EngineEvent[] = [];
+        await assert.rejects(
+            stack.up({ policyPacks: [pack], policyPackConfigs: [violating], onEvent: (e) => events.push(e) }),
+            (error: unknown) => error instanceof CommandError,
+        );
+        assert.deepStrictEqual(
+            policyEvents(events)
+                .filter((p) => p.enforcementLevel === "mandatory")
+                .map((p) => p.policyName),
+            ["fleet-windows-instances-enrolled"],
+        );
+        assert.strictEqual(urnsOf(sandbox.calls(), "Create").length, 29, "the violation did not stop a single create");
+        assert.strictEqual((await stack.exportStack()).deployment.resources?.length, 38);
+        await stack.destroy();
     });
 });

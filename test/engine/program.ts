@@ -33,6 +33,7 @@ export const ENROLLED: InventoryInstance = {
     region: "us-east-1",
     platform: "windows",
     tags: { Environment: "prod", Name: "fs01" },
+    name: "fs01",
 };
 
 /** A Windows instance in prod's account, region and scope that nothing enrolls or exempts. */
@@ -42,6 +43,7 @@ export const UNENROLLED: InventoryInstance = {
     region: "us-east-1",
     platform: "windows",
     tags: { Environment: "prod", Name: "sql07" },
+    name: "sql07",
 };
 
 /** The pack config the driver generates for prod (examples/fleet.yaml) over `inventory`. */

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import * as esbuild from "esbuild";
 
 export const PULUMI_VERSION = "3.274.1";
 /** @pulumi/aws's version: the SDK asks the engine for exactly this plugin. */
@@ -103,7 +104,12 @@ export class Sandbox {
         fs.mkdirSync(path.join(this.dir, "backend"));
         // The project file and the shipped stack files, so config changes never touch the repository.
         fs.mkdirSync(path.join(this.project, "stacks"), { recursive: true });
-        fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(this.project, "Pulumi.yaml"));
+        // The program stays the repository's: main points back at its stacks/.
+        const main = path.relative(this.project, path.join(REPO, "stacks"));
+        fs.writeFileSync(
+            path.join(this.project, "Pulumi.yaml"),
+            fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${main}/`),
+        );
         for (const file of fs.readdirSync(path.join(REPO, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
             fs.copyFileSync(path.join(REPO, "stacks", file), path.join(this.project, "stacks", file));
         }
@@ -141,14 +147,36 @@ export class Sandbox {
      * The policy pack as an executable analyzer plugin. The CLI runs a pack folder through the
      * Node.js language host, which cannot be built here (see languageHostMissing); an executable
      * given to --policy-pack it launches itself, so this one execs pulumi-analyzer-policy (the
-     * launcher beside the CLI) on the pack folder: the same @pulumi/policy server, no language host.
+     * launcher beside the CLI, the same @pulumi/policy server) on the pack. The pack is bundled by
+     * esbuild first: the policy-pack host type-checks TypeScript with ts-node on every start, about
+     * a minute here per preview, and `npm run build` type-checks the pack already.
      */
     policyPack(packDir = path.join(REPO, "policies")): string {
-        const launcherDir = fs.mkdtempSync(path.join(this.dir, "pack-"));
-        const launcher = path.join(launcherDir, "vss-fleet-policies");
+        const bundle = fs.mkdtempSync(path.join(this.dir, "pack-"));
+        esbuild.buildSync({
+            entryPoints: [path.join(packDir, "index.ts")],
+            outfile: path.join(bundle, "index.js"),
+            bundle: true,
+            platform: "node",
+            format: "cjs",
+            target: "node22",
+            // Resolved from the repository's node_modules (NODE_PATH below): one @pulumi/pulumi.
+            external: ["@pulumi/*", "@aws-sdk/*"],
+            logLevel: "silent",
+        });
+        // The pack's name and version come from package.json in its folder.
+        const manifest = JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")) as Record<string, unknown>;
+        fs.writeFileSync(path.join(bundle, "package.json"), JSON.stringify({ ...manifest, main: "index.js" }));
+        fs.writeFileSync(path.join(bundle, "PulumiPolicy.yaml"), fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml")));
+        const launcher = path.join(bundle, "vss-fleet-policies");
         fs.writeFileSync(
             launcher,
-            `#!/bin/sh\ncd ${JSON.stringify(packDir)} || exit 1\nexec ${JSON.stringify(path.join(BIN, "pulumi-analyzer-policy"))} "$1" .\n`,
+            [
+                "#!/bin/sh",
+                `cd ${JSON.stringify(bundle)} || exit 1`,
+                `NODE_PATH=${JSON.stringify(path.join(REPO, "node_modules"))} exec ${JSON.stringify(path.join(BIN, "pulumi-analyzer-policy"))} "$1" .`,
+                "",
+            ].join("\n"),
             { mode: 0o755 },
         );
         return launcher;

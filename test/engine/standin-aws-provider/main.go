@@ -119,13 +119,29 @@ func changedKeys(olds, news *structpb.Struct) []string {
 	return keys
 }
 
-// outputs echoes the inputs and adds what AWS would compute: id, arn and (when absent) name.
+// computed are the outputs AWS computes that the program reads, by resource type. Without them an
+// output the program passes on (the document's version into the task) stays unknown in every
+// preview, and a clean stack would look drifted. Fixed values: the stand-in keeps no versions.
+var computed = map[string]map[string]string{
+	"aws:ssm/document:Document": {"latestVersion": "1", "defaultVersion": "1", "documentVersion": "1"},
+}
+
+// outputs echoes the inputs and adds what AWS would compute: id, arn, (when absent) name, and the
+// type's computed outputs.
 func (p *standin) outputs(urn, id string, inputs *structpb.Struct, preview bool) *structpb.Struct {
 	out := proto.Clone(orEmpty(inputs)).(*structpb.Struct)
 	name := out.Fields["name"].GetStringValue()
 	if _, ok := out.Fields["name"]; !ok {
 		name = nameOf(urn) + "-" + id[len("standin-"):]
 		out.Fields["name"] = structpb.NewStringValue(name)
+	}
+	for key, value := range computed[typeOf(urn)] {
+		if _, ok := out.Fields[key]; !ok {
+			if preview {
+				value = unknown
+			}
+			out.Fields[key] = structpb.NewStringValue(value)
+		}
 	}
 	if _, ok := out.Fields["arn"]; !ok {
 		if preview {
