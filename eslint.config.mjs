@@ -1,7 +1,9 @@
-// ESLint: typescript-eslint's recommended rules, Pulumi's Output rules (type-aware), Prettier last.
+// ESLint: typescript-eslint's recommended rules, Pulumi's Output rules (type-aware), the layer rules
+// (eslint.layers.mjs: which folder may import which), Prettier last.
 import pulumi from "@pulumi/eslint-plugin";
 import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
+import { layers } from "./eslint.layers.mjs";
 
 export default tseslint.config(
     { ignores: ["node_modules/", "dist/", "**/*.js"] },
@@ -16,5 +18,6 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
         },
     },
+    ...layers,
     prettier,
 );

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import type { z } from "zod";
-import { formatPath, toSpecIssues, YamlSource } from "../spec";
+import { formatPath, toSpecIssues, YamlSource } from "../core/environment";
 import { UserInputError } from "./errors";
 
 /** One file's text as the command's output; throws the problems with their positions. */

@@ -1,27 +1,49 @@
 /**
- * The vss-fleet CLI. Exit codes everywhere: 0 ok (advisories allowed), 1 mandatory violations, a failed
- * environment or an RPO breach, 2 invalid input (manifest, inventory, flags, a missing Pulumi CLI),
- * 3 drift found. User errors print their problems, never a stack trace, and nothing is applied.
+ * The vss-fleet CLI: builds commander's program from the command modules (automation/commands/, one
+ * per command) and turns what they return or throw into an exit code (automation/exitCodes.ts). User
+ * errors print their problems, never a stack trace, and nothing is applied.
  */
 import { Command, CommanderError } from "commander";
-import { registerDriverCommands } from "./commands/driver";
-import { registerManifestCommands } from "./commands/manifest";
+import type { CommandDefinition } from "./commands/command";
+import { COMMANDS } from "./commands";
 import { type Io } from "./commands/shared";
-import { registerVerifyCommand } from "./commands/verify";
-import { EXIT, UserInputError } from "./errors";
+import { UserInputError } from "./errors";
+import { EXIT, exitCodeHelp } from "./exitCodes";
 
 export type { Io } from "./commands/shared";
 
 const processIo: Io = { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") };
+
+function addCommand(program: Command, definition: CommandDefinition, io: Io, setExit: (code: number) => void): void {
+    const command = program.command(definition.name).description(definition.description);
+    if (definition.takesManifest) {
+        command.argument("<manifest>", "the fleet manifest (YAML)");
+    }
+    for (const def of definition.options) {
+        const option = def.build();
+        if (option.attributeName() !== def.key) {
+            throw new Error(`option ${option.flags} of ${definition.name} arrives as '${option.attributeName()}', not '${def.key}'`);
+        }
+        command.addOption(option);
+    }
+    command.addHelpText("after", ["", "Examples:", ...definition.examples.map((e) => `  $ ${e}`)].join("\n"));
+    command.action(async (...args: unknown[]) => {
+        // commander passes the argument (when there is one), then the options, then the command.
+        const manifest = definition.takesManifest ? (args[0] as string) : "";
+        const options = (definition.takesManifest ? args[1] : args[0]) as never;
+        setExit(await definition.run({ manifest, options, io }));
+    });
+}
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     const program = new Command("vss-fleet")
         .description("VSS-consistent EBS snapshots for Windows fleets on AWS: validate, plan, apply and verify a fleet manifest.")
         .exitOverride()
         .configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) })
-        .showSuggestionAfterError();
-    for (const register of [registerManifestCommands, registerDriverCommands, registerVerifyCommand]) {
-        register(program, io, setExit);
+        .showSuggestionAfterError()
+        .addHelpText("after", "\n" + exitCodeHelp());
+    for (const definition of COMMANDS) {
+        addCommand(program, definition, io, setExit);
     }
     return program;
 }

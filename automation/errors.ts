@@ -7,5 +7,3 @@ export class UserInputError extends Error {
         this.name = "UserInputError";
     }
 }
-
-export const EXIT = { ok: 0, violations: 1, invalidInput: 2 } as const;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../spec";
+import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
+import { protectionConfig } from "../core/lifecycle/functionConfig";
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
@@ -116,6 +117,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                     excludeBootVolume: spec.vss.excludeBootVolume,
                     retention: spec.retention,
                     restoreDrill: spec.restoreDrill,
+                    protection: protectionConfig(spec),
                     windowId: this.window.window.id,
                     snapshotTaskPriority: SNAPSHOT_TASK_PRIORITY,
                     taskRoleName: this.taskRole.role.name,

@@ -1,5 +1,5 @@
 /** Names and tags for the resources an environment owns, built the same way everywhere. */
-import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../spec";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../core/environment";
 
 /** A child's logical name: the parent's name and the child's part ("prod-backup-task-role"). */
 export function childName(parent: string, part: string): string {

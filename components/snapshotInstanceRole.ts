@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Engine } from "../spec";
+import type { Engine } from "../core/environment";
 import { ec2TrustPolicy, instanceSnapshotPolicy, managedPolicyArn, type ArnScope, type InstancePolicyInput } from "./iam";
 import { childName } from "./naming";
 

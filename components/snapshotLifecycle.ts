@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "../functions/lifecycle/bundle";
-import { functionEnvironment } from "../functions/lifecycle/config";
+import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "./lifecycle/functionBundle";
+import { functionEnvironment, type ProtectionConfig } from "../core/lifecycle/functionConfig";
 import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
 import { childName, lifecycleRuleName } from "./naming";
@@ -18,6 +18,8 @@ export interface SnapshotLifecycleArgs {
     readonly retention?: { readonly days: number; readonly minSets: number };
     /** EventBridge cron for restore drills, and how many instances each drill restores; omitted: no drills. */
     readonly restoreDrill?: { readonly schedule: string; readonly instancesPerRun: number };
+    /** Copies to other regions and accounts, snapshot locks and the archive tier; omitted: none (see protectionConfig). */
+    readonly protection?: ProtectionConfig;
     /** The backup window: the function runs as its second task, after the snapshot task. */
     readonly windowId: pulumi.Input<string>;
     /** The snapshot task's priority; the function's task gets the next number, so it runs after it. */
@@ -137,6 +139,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                             retention: args.retention,
                             drillInstancesPerRun: args.restoreDrill?.instancesPerRun,
                             alertTopicArn,
+                            protection: args.protection,
                         }),
                     ),
                 },

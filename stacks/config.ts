@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { formatPath, INSTANCE_ID, parseEnvironment, YamlSource, type EnvironmentSpec, type SpecIssue } from "../spec";
+import { formatPath, INSTANCE_ID, parseEnvironment, YamlSource, type EnvironmentSpec, type SpecIssue } from "../core/environment";
 
 export const CONFIG_NAMESPACE = "vss-fleet";
 export const CONFIG_KEY = "environment";

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupEnvironment, EnrolledInstances } from "../components";
-import type { EnvironmentSpec } from "../spec";
+import type { EnvironmentSpec } from "../core/environment";
 import { CONFIG_NAMESPACE, loadStackEnvironment, loadStackInstances, STACK_CONFIG_DIR } from "./config";
 
 export interface StackOutputs {

@@ -1,7 +1,7 @@
 /** Shared test helpers: valid specs to break one field at a time, and graph lookups. */
 import * as assert from "assert";
 import type { RecordedResource } from "../automation/offline/mockRuntime";
-import { parseEnvironment, type EnvironmentSpec } from "../spec";
+import { parseEnvironment, type EnvironmentSpec } from "../core/environment";
 
 /** The smallest valid environment input. */
 export const MINIMAL = { region: "us-east-1", accountId: "111111111111" } as const;

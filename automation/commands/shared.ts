@@ -1,6 +1,5 @@
 /** What every command module shares: the streams, the exit code, and the common flag helpers. */
 import * as path from "path";
-import type { Command } from "commander";
 import { UserInputError } from "../errors";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 
@@ -10,9 +9,6 @@ export interface Io {
     /** Cancels running operations (Ctrl-C); the CLI wires it to SIGINT. */
     readonly signal?: AbortSignal;
 }
-
-export type SetExit = (code: number) => void;
-export type Register = (program: Command, io: Io, setExit: SetExit) => void;
 
 /** The project folder: the one holding Pulumi.yaml, stacks/ and policies/. */
 export const PROJECT_ROOT = path.join(__dirname, "..", "..");

@@ -9,7 +9,7 @@ import { policyDocument, type ArnScope, type PolicyDocument, type Statement } fr
 import { arn, managedPolicyArn } from "../../components/iam/policyDocument";
 import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
 import { lifecycleRuleName } from "../../components/naming";
-import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../spec";
+import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
 
 export function deployPolicy(spec: EnvironmentSpec): PolicyDocument {
     const scope: ArnScope = { partition: partitionOf(spec.region), region: spec.region, accountId: spec.accountId };

@@ -5,7 +5,7 @@
  */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import type { EnvironmentSpec } from "../../spec";
+import type { EnvironmentSpec } from "../../core/environment";
 
 export function credentialsFor(spec: EnvironmentSpec): ReturnType<typeof fromTemporaryCredentials> | undefined {
     return spec.deployRoleArn

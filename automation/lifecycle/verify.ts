@@ -5,10 +5,12 @@
  */
 import type { InventoryInstance } from "../../policies/config";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
-import { DEFAULT_FLEET } from "../../spec/tags";
+import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
-import { retentionPlan, type Deletion } from "./retention";
-import { snapshotSets, type Attachment, type SnapshotRecord } from "./sets";
+import { retentionPlan, type Deletion } from "../../core/lifecycle/retention";
+import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
+import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
+import { snapshotSets, type Attachment, type SnapshotRecord } from "../../core/lifecycle/sets";
 
 export interface InstanceVerdict {
     readonly instanceId: string;
@@ -29,6 +31,10 @@ export interface EnvironmentVerdict {
     readonly name: string;
     readonly rpoHours: number;
     readonly instances: InstanceVerdict[];
+    /** Per copy destination: the newest complete copied set of each instance against its RPO. */
+    readonly copies?: CopyVerdict[];
+    /** Why the copies were not judged (never silently skipped). */
+    readonly copiesNotChecked?: string;
     /** With retention configured: what the lifecycle function would delete now (a dry run). */
     readonly retention?: { readonly days: number; readonly minSets: number; readonly wouldDelete: Deletion[] };
 }
@@ -37,6 +43,10 @@ export interface VerifyInputs {
     readonly inventory: readonly InventoryInstance[];
     readonly attachments: readonly Attachment[];
     readonly snapshots: readonly SnapshotRecord[];
+    /** The copies read at the destinations, by destination label; a destination absent here was not read. */
+    readonly copies?: ReadonlyMap<string, readonly CopiedSnapshot[]>;
+    /** Why no destination could be read, when none was. */
+    readonly copiesNotRead?: string;
 }
 
 /** The environment's enrolled instances: selected by tags, or listed in the manifest. */
@@ -59,16 +69,35 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         rootDeviceOf: (id) => rootDevice.get(id),
     });
     const { retention } = env.spec;
+    const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
+    const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);
     return {
         name: env.spec.name,
         rpoHours: env.spec.rpoHours,
+        ...(destinations.length > 0
+            ? {
+                  copies: destinations
+                      .filter(({ label }) => inputs.copies?.has(label))
+                      .map(({ d, label }) =>
+                          judgeCopies(
+                              label,
+                              d.rpoHours ?? env.spec.rpoHours + 24,
+                              inputs.copies?.get(label) ?? [],
+                              instances.map((i) => i.instanceId),
+                              now,
+                          ),
+                      ),
+                  ...(unread.length > 0
+                      ? { copiesNotChecked: `copies not checked at ${unread.join(", ")}: ${inputs.copiesNotRead ?? "not read"}` }
+                      : {}),
+              }
+            : {}),
         ...(retention
             ? { retention: { ...retention, wouldDelete: retentionPlan(sets, retention, { environment: env.spec.name, fleet }, now) } }
             : {}),
         instances: instances.map((instance) => {
             const mine = sets.get(instance.instanceId) ?? [];
-            const good = mine.find((s) => s.good);
-            const ageHours = good ? (now.getTime() - good.startTime.getTime()) / 3_600_000 : undefined;
+            const { newestGood: good, ageHours, breached } = judgeRpo(mine, env.spec.rpoHours, now);
             return {
                 instanceId: instance.instanceId,
                 ...(instance.name ? { name: instance.name } : {}),
@@ -77,21 +106,23 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                           newestGoodSet: {
                               key: good.key,
                               startTime: good.startTime.toISOString(),
-                              ageHours: Math.round(ageHours * 10) / 10,
+                              ageHours: roundHours(ageHours, 1),
                               snapshotIds: good.snapshots.map((s) => s.snapshotId),
                           },
                       }
                     : {}),
                 newestSetProblems: mine[0] && !mine[0].good ? mine[0].problems : [],
                 inconsistentSets: mine.filter((s) => !s.good).length,
-                rpoBreached: ageHours === undefined || ageHours > env.spec.rpoHours,
+                rpoBreached: breached,
             };
         }),
     };
 }
 
 export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number {
-    return verdicts.some((e) => e.instances.some((i) => i.rpoBreached)) ? 1 : 0;
+    const breached = (e: EnvironmentVerdict) =>
+        e.instances.some((i) => i.rpoBreached) || (e.copies ?? []).some((c) => c.instances.some((i) => i.rpoBreached));
+    return verdicts.some(breached) ? 1 : 0;
 }
 
 export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
@@ -106,6 +137,20 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
             );
             lines.push(...i.newestSetProblems.map((p) => `         newest set: ${p}`));
         }
+        for (const copy of env.copies ?? []) {
+            lines.push(`  copies at ${copy.destination} (RPO ${copy.rpoHours} h)`);
+            for (const i of copy.instances) {
+                const newest = i.newestCompleteSet
+                    ? `newest complete copied set ${i.newestCompleteSet.ageHours} h old`
+                    : "no complete copied set";
+                lines.push(
+                    `    ${i.rpoBreached ? "BREACH" : "ok    "} ${i.instanceId}: ${newest}${i.incompleteSets ? `; ${i.incompleteSets} incomplete copied set(s)` : ""}`,
+                );
+            }
+        }
+        if (env.copiesNotChecked) {
+            lines.push(`  ${env.copiesNotChecked}`);
+        }
         if (env.retention) {
             const { days, minSets, wouldDelete } = env.retention;
             const snapshots = wouldDelete.reduce((n, d) => n + d.snapshotIds.length, 0);
@@ -116,10 +161,17 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
         }
     }
     const breaches = verdicts.reduce((n, e) => n + e.instances.filter((i) => i.rpoBreached).length, 0);
+    const copyBreaches = verdicts.reduce(
+        (n, e) => n + (e.copies ?? []).reduce((m, c) => m + c.instances.filter((i) => i.rpoBreached).length, 0),
+        0,
+    );
     lines.push(
         breaches === 0
             ? "OK: every enrolled instance has a good set within its RPO."
             : `BREACH: ${breaches} instance(s) without a good set within the RPO.`,
     );
+    if (copyBreaches > 0) {
+        lines.push(`BREACH: ${copyBreaches} copied instance set(s) missing or older than the destination's RPO.`);
+    }
     return lines.join("\n");
 }

@@ -13,7 +13,7 @@ import {
     toSpecIssues,
     YamlSource,
     type EnvironmentSpec,
-} from "../../spec";
+} from "../../core/environment";
 import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
 import { EXTRA_KEYS, manifestExtrasSchema } from "./schema";

@@ -4,7 +4,7 @@
  * shared EnvironmentSpec, and the published JSON Schema is generated from it, never kept beside it.
  */
 import { z } from "zod";
-import { ENVIRONMENT_NAME, environmentSchema, INSTANCE_ID } from "../../spec";
+import { ENVIRONMENT_NAME, environmentSchema, INSTANCE_ID } from "../../core/environment";
 
 /** A real calendar date as YYYY-MM-DD. */
 function isCalendarDate(text: string): boolean {

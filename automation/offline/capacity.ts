@@ -2,7 +2,7 @@
  * Can the window reach every instance, and will it burst EC2's throttle? Warnings, not errors: the
  * numbers are estimates, and the operator decides.
  */
-import type { EnvironmentSpec } from "../../spec";
+import type { EnvironmentSpec } from "../../core/environment";
 
 /**
  * Worst-case minutes one instance's run takes: AWSEC2-CreateVssSnapshot's executionTimeout defaults

@@ -13,7 +13,7 @@ import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
-import { DEFAULT_FLEET, lifecycleSummary } from "../../spec";
+import { DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
 
 export interface PlannedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */

@@ -4,6 +4,7 @@
  * account and region, auto-names, document versions), so the program runs end to end offline.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../../core/environment/aws";
 import { waitForRegistrations } from "./pulumiInternals";
 
 export interface RecordedResource {
@@ -30,10 +31,6 @@ const DEFAULT_SCOPE: ProviderScope = { accountId: "000000000000", region: "us-ea
 function firstAccount(value: unknown): string | undefined {
     const list = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
     return Array.isArray(list) && typeof list[0] === "string" ? list[0] : undefined;
-}
-
-function partitionOfRegion(region: string): string {
-    return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
 }
 
 /** What AWS would report back for a resource, as far as the program reads it. */
@@ -81,7 +78,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             this.providers.set(id, {
                 region,
                 accountId: firstAccount(args.inputs.allowedAccountIds) ?? DEFAULT_SCOPE.accountId,
-                partition: partitionOfRegion(region),
+                partition: partitionOf(region),
             });
         }
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom !== false, id });

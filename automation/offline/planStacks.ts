@@ -1,13 +1,13 @@
 /**
  * Offline preview of the shipped stacks: for each stacks/Pulumi.<env>.yaml, the real program runs
  * under Pulumi's mock runtime (no credentials, no Pulumi CLI) and what it would create is listed.
- * Exit 0 when every stack is valid, 2 when a stack's config is not (the message names file:line:col).
+ * The command is automation/commands/previewStacks.ts (`vss-fleet preview-stacks`).
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { DEFAULT_FLEET } from "../../spec";
+import { DEFAULT_FLEET } from "../../core/environment";
 import { CONFIG_NAMESPACE, loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/config";
 import { defineStackFromConfig } from "../../stacks/program";
 import { runUnderMocks, type RecordedResource } from "./mockRuntime";
@@ -58,26 +58,4 @@ export function formatPlan(plan: StackPlan): string {
     }
     const lines = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `  + ${type}${n > 1 ? ` x${n}` : ""}`);
     return [`${plan.stack}  ${plan.summary}`, ...lines].join("\n");
-}
-
-async function main(): Promise<number> {
-    const stacks = stackNames(STACK_CONFIG_DIR);
-    console.log(`vss-fleet offline preview of ${stacks.length} stack(s) in stacks/ (mock runtime: no credentials, no Pulumi CLI)\n`);
-    let failed = false;
-    for (const stack of stacks) {
-        try {
-            console.log(formatPlan(await planStack(stack)) + "\n");
-        } catch (error) {
-            if (!pulumi.RunError.isInstance(error)) {
-                throw error;
-            }
-            console.error(error.message + "\n");
-            failed = true;
-        }
-    }
-    return failed ? 2 : 0;
-}
-
-if (require.main === module) {
-    main().then((code) => process.exit(code));
 }

@@ -1,5 +1,5 @@
 /** The engine registry: `engine` in an EnvironmentSpec picks the builder that writes the document; a new engine adds its builder here. */
-import type { Engine } from "../../spec";
+import type { Engine } from "../../core/environment";
 import { awsVssDocument } from "./awsVss";
 import { diskshadowDocument } from "./diskshadow";
 import { MAX_DOCUMENT_BYTES, type CommandDocument, type DocumentContext, type EngineBuilder } from "./types";

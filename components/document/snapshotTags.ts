@@ -1,5 +1,5 @@
 /** The tags every snapshot of an environment carries, in the forms the engines need. */
-import { ENGINE_TAG_KEY, ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec";
+import { ENGINE_TAG_KEY, ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment";
 import type { DocumentContext } from "./types";
 
 /** Ours first (IAM requires the environment tag on CreateSnapshots), then the user's. */

@@ -1,5 +1,5 @@
 /** The shape of an SSM Command document (schemaVersion 2.2) and what an engine builder receives. */
-import type { EnvironmentSpec } from "../../spec";
+import type { EnvironmentSpec } from "../../core/environment";
 
 export interface DocumentParameter {
     readonly type: "String" | "StringList";

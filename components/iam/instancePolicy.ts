@@ -3,8 +3,8 @@
  * AWSEC2VssSnapshotPolicy, pinned to one partition/account/region, and narrowed to snapshots that
  * carry this environment's tag so a compromised instance cannot tag or snapshot on anyone's behalf.
  */
-import type { Engine } from "../../spec";
-import { ENVIRONMENT_TAG_KEY } from "../../spec";
+import type { Engine } from "../../core/environment";
+import { ENVIRONMENT_TAG_KEY } from "../../core/environment";
 import {
     arn,
     instanceArns,

@@ -6,8 +6,8 @@
  *   and deletes ONLY volumes carrying that drill tag (restore drills);
  * - it writes ONLY the drill stamp tags onto such snapshots.
  */
-import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY, METRICS_NAMESPACE } from "../../functions/lifecycle/config";
-import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
+import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY, METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import { arn, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
 
 export interface LifecyclePolicyInput extends ArnScope {

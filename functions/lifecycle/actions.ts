@@ -7,10 +7,11 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { retentionPlan } from "../../automation/lifecycle/retention";
-import type { LifecycleConfig } from "./config";
+import { retentionPlan } from "../../core/lifecycle/retention";
+import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 import { drillInstance, drillPicks, sweepLeftovers, type DrillTiming } from "./drill";
 import { instanceSets, targetedInstances } from "./fleet";
+import { applyProtection, protectedRetention, readProtectionState, type ProtectionContext } from "./protect";
 import { applyRetention } from "./retention";
 import { alertOnFailures, instanceLabel, metricData, putMetrics, type Failure, type Metric } from "./report";
 import { readRun, runVerdicts } from "./runVerification";
@@ -20,6 +21,8 @@ export interface Clients {
     readonly ssm: SSMClient;
     readonly cloudWatch: CloudWatchClient;
     readonly sns: SNSClient;
+    /** EC2 in a copy destination (copies only); see destinations.ts. */
+    readonly destinationEc2?: ProtectionContext["destinationEc2"];
 }
 
 export interface VerifyRunSummary {
@@ -57,8 +60,15 @@ export async function verifyRun(
             })),
     ];
     let deletedSnapshots = 0;
+    const owner = { environment: config.environment, fleet: config.fleet };
+    const protection = config.protection;
+    // Locks and the archive tier keep sets from retention, so read them first.
+    const state = protection ? await readProtectionState(clients.ec2, protection, sets) : undefined;
     if (config.retention) {
-        const plan = retentionPlan(sets, config.retention, { environment: config.environment, fleet: config.fleet }, now);
+        const planned = retentionPlan(sets, config.retention, owner, now);
+        const kept =
+            protection && state ? protectedRetention(planned, protection, state, sets, owner, now) : { deletions: planned, keptByLock: [] };
+        const plan = kept.deletions;
         const outcome = await applyRetention(clients.ec2, plan);
         deletedSnapshots = outcome.deletedSnapshotIds.length;
         failures.push(...outcome.failures);
@@ -66,6 +76,22 @@ export async function verifyRun(
             { MetricName: "RetentionDeletedSnapshots", Value: deletedSnapshots, Unit: "Count" },
             { MetricName: "RetentionFailures", Value: outcome.failures.length, Unit: "Count" },
         );
+    }
+    if (protection && state) {
+        const context: ProtectionContext = {
+            ec2: clients.ec2,
+            destinationEc2:
+                clients.destinationEc2 ??
+                (() => {
+                    throw new Error("no destination EC2 client factory");
+                }),
+            owner,
+            sourceRegion: await clients.ec2.config.region(),
+            sourceAccountId: protection.sourceAccountId,
+        };
+        const outcome = await applyProtection(context, protection, state, sets, now);
+        failures.push(...outcome.failures);
+        metrics.push(...outcome.metrics);
     }
     await putMetrics(clients.cloudWatch, metricData(config.environment, metrics, now));
     const alerted = await alertOnFailures(clients.sns, config.alertTopicArn, config.environment, "backup verification", failures);

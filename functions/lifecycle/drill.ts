@@ -12,9 +12,9 @@ import {
     EC2Client,
     paginateDescribeVolumes,
 } from "@aws-sdk/client-ec2";
-import type { SnapshotSet } from "../../automation/lifecycle/sets";
-import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../spec/tags";
-import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "./config";
+import type { SnapshotSet } from "../../core/lifecycle/sets";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
+import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../core/lifecycle/functionConfig";
 import type { FleetInstance } from "./fleet";
 
 export interface DrillPick {

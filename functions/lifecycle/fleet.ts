@@ -3,9 +3,9 @@
  * and their snapshot sets. Every Describe call is filtered on the server and paginated.
  */
 import { EC2Client, paginateDescribeInstances } from "@aws-sdk/client-ec2";
-import { describeAttachments, describeEnvironmentSnapshots } from "../../automation/lifecycle/awsShapes";
-import { snapshotSets, type SnapshotSet } from "../../automation/lifecycle/sets";
-import type { LifecycleConfig } from "./config";
+import { describeAttachments, describeEnvironmentSnapshots } from "../../core/lifecycle/awsShapes";
+import { snapshotSets, type SnapshotSet } from "../../core/lifecycle/sets";
+import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 
 export interface FleetInstance {
     readonly instanceId: string;

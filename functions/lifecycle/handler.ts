@@ -7,8 +7,10 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
 import { drill, verifyRun, type Clients } from "./actions";
-import { lifecycleEventSchema, readConfig } from "./config";
+import { destinationClients } from "./destinations";
+import { lifecycleEventSchema, readConfig } from "../../core/lifecycle/functionConfig";
 
 /** Time kept back from the deadline for deleting drill volumes and publishing the report... */
 const CLEANUP_RESERVE_MS = 120_000;
@@ -21,14 +23,24 @@ interface LambdaContext {
 
 let clients: Clients | undefined;
 
-function awsClients(): Clients {
+function awsClients(config: ReturnType<typeof readConfig>): Clients {
     // Adaptive retries: EC2 throttles CreateVolume/DeleteSnapshot at 5 per second after a burst of 100.
     const options = { retryMode: "adaptive", maxAttempts: 8 };
+    const region = process.env.AWS_REGION ?? "us-east-1";
     clients ??= {
         ec2: new EC2Client(options),
         ssm: new SSMClient(options),
         cloudWatch: new CloudWatchClient(options),
         sns: new SNSClient(options),
+        ...(config.protection?.copies
+            ? {
+                  destinationEc2: destinationClients(
+                      new STSClient(options),
+                      { environment: config.environment, sourceAccountId: config.protection.sourceAccountId, sourceRegion: region },
+                      options,
+                  ),
+              }
+            : {}),
     };
     return clients;
 }
@@ -42,8 +54,8 @@ export async function handler(event: unknown, context?: LambdaContext) {
     const end = Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000);
     const summary =
         parsed.data.action === "verify-run"
-            ? await verifyRun(awsClients(), config, parsed.data.windowExecutionId, new Date())
-            : await drill(awsClients(), config, {
+            ? await verifyRun(awsClients(config), config, parsed.data.windowExecutionId, new Date())
+            : await drill(awsClients(config), config, {
                   deadline: end - CLEANUP_RESERVE_MS,
                   cleanupDeadline: end - REPORT_RESERVE_MS,
                   pollMs: 5_000,

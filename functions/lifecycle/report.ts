@@ -4,7 +4,7 @@
  */
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { METRICS_NAMESPACE } from "./config";
+import { METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
 
 /** PutMetricData takes at most 1,000 metrics per request. */
 const METRICS_PER_REQUEST = 1000;

@@ -1,11 +1,11 @@
 /**
- * Carries out the set-aware retention plan (automation/lifecycle/retention.ts decides; this deletes).
+ * Carries out the set-aware retention plan (core/lifecycle/retention.ts decides; this deletes).
  * A set's snapshots are deleted one by one, as EC2 has no batch delete. If one fails, the rest of
  * that set is left alone and reported: the remainder is then a bad, old set, which the next run's
  * plan deletes, so a partial set never lingers and never counts as a good one.
  */
 import { DeleteSnapshotCommand, EC2Client } from "@aws-sdk/client-ec2";
-import type { Deletion } from "../../automation/lifecycle/retention";
+import type { Deletion } from "../../core/lifecycle/retention";
 import type { Failure } from "./report";
 
 export interface RetentionOutcome {

@@ -10,7 +10,8 @@ import {
     GetMaintenanceWindowExecutionCommand,
     SSMClient,
 } from "@aws-sdk/client-ssm";
-import type { SnapshotSet } from "../../automation/lifecycle/sets";
+import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
+import type { SnapshotSet } from "../../core/lifecycle/sets";
 import type { FleetInstance } from "./fleet";
 
 export interface CommandOutcome {
@@ -120,8 +121,7 @@ export function runVerdicts(
         .filter((i) => i.state === "running" && !(i.launchTime && i.launchTime > run.startTime))
         .map((instance) => {
             const sets = setsByInstance.get(instance.instanceId) ?? [];
-            const newestGood = sets.find((s) => s.good);
-            const ageHours = newestGood ? (now.getTime() - newestGood.startTime.getTime()) / 3_600_000 : undefined;
+            const { ageHours, breached } = judgeRpo(sets, rpoHours, now);
             const thisRun = sets.filter((s) => s.startTime >= run.startTime);
             const reasons: string[] = [];
             const command = commandProblem(run.outcomes.get(instance.instanceId));
@@ -139,7 +139,7 @@ export function runVerdicts(
             }
             if (ageHours === undefined) {
                 reasons.push("it has no good snapshot set at all");
-            } else if (ageHours > rpoHours) {
+            } else if (breached) {
                 reasons.push(`its newest good set is ${ageHours.toFixed(1)} h old, beyond the RPO of ${rpoHours} h`);
             }
             return {
@@ -147,7 +147,7 @@ export function runVerdicts(
                 ...(instance.name ? { name: instance.name } : {}),
                 ok: reasons.length === 0,
                 reasons,
-                ...(ageHours !== undefined ? { newestGoodSetAgeHours: Math.round(ageHours * 100) / 100 } : {}),
+                ...(ageHours !== undefined ? { newestGoodSetAgeHours: roundHours(ageHours, 2) } : {}),
             };
         });
 }

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { runUnderMocks, type RecordedResource } from "../../automation/offline/mockRuntime";
 import { drillPayload, verifyRunPayload } from "../../components/lifecycle/eventPatterns";
-import { readConfig } from "../../functions/lifecycle/config";
+import { readConfig } from "../../core/lifecycle/functionConfig";
 import { defineEnvironment } from "../../stacks/program";
 import { only, ofType, specOf } from "../helpers";
 

@@ -7,8 +7,8 @@ import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { lifecycleFunctionBundle } from "../../functions/lifecycle/bundle";
-import { functionEnvironment, readConfig } from "../../functions/lifecycle/config";
+import { lifecycleFunctionBundle } from "../../components/lifecycle/functionBundle";
+import { functionEnvironment, readConfig } from "../../core/lifecycle/functionConfig";
 import { verifyRunPayload } from "../../components/lifecycle/eventPatterns";
 import {
     config,

@@ -6,8 +6,8 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { drill } from "../../functions/lifecycle/actions";
 import { drillPicks, type DrillTiming } from "../../functions/lifecycle/drill";
 import type { FleetInstance } from "../../functions/lifecycle/fleet";
-import { snapshotSets } from "../../automation/lifecycle/sets";
-import { toSnapshots } from "../../automation/lifecycle/awsShapes";
+import { snapshotSets } from "../../core/lifecycle/sets";
+import { toSnapshots } from "../../core/lifecycle/awsShapes";
 import {
     clients,
     config,

@@ -22,7 +22,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Clients } from "../../functions/lifecycle/actions";
-import type { LifecycleConfig } from "../../functions/lifecycle/config";
+import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 
 export const NOW = new Date("2026-11-28T08:00:00Z");
 export const RUN_START = new Date("2026-11-28T07:30:00Z");

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { describeAttachments, describeEnvironmentSnapshots } from "../../automation/lifecycle/awsShapes";
+import { describeAttachments, describeEnvironmentSnapshots } from "../../core/lifecycle/awsShapes";
 import { runCli } from "../helpers";
 
 const OFFLINE = [

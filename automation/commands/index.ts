@@ -1,0 +1,29 @@
+/** Every vss-fleet command, in the order --help lists them. */
+import apply from "./apply";
+import type { CommandDefinition } from "./command";
+import deployPolicy from "./deployPolicy";
+import destroy from "./destroy";
+import drift from "./drift";
+import plan from "./plan";
+import preview from "./preview";
+import previewStacks from "./previewStacks";
+import render from "./render";
+import restore from "./restore";
+import schema from "./schema";
+import validate from "./validate";
+import verify from "./verify";
+
+export const COMMANDS: readonly CommandDefinition[] = [
+    validate,
+    plan,
+    schema,
+    preview,
+    apply,
+    drift,
+    destroy,
+    render,
+    deployPolicy,
+    verify,
+    restore,
+    previewStacks,
+];

@@ -1,0 +1,32 @@
+/** `vss-fleet render`: the stack files from the manifest; --check compares instead of writing. */
+import * as path from "path";
+import { EXIT } from "../exitCodes";
+import { defineCommand } from "./command";
+import { flag, stacksDir } from "./options";
+
+export default defineCommand({
+    name: "render",
+    description: "Write stacks/Pulumi.<env>.yaml from the manifest; --check fails when the committed files differ.",
+    examples: ["vss-fleet render fleet.yaml", "vss-fleet render fleet.yaml --check"],
+    takesManifest: true,
+    options: [flag("check", "--check", "compare instead of writing; exit 1 when a stack file disagrees with the manifest"), stacksDir],
+    async run({ manifest, options, io }) {
+        const { loadManifest } = await import("../manifest/load");
+        const { checkStacks, renderStacks } = await import("../driver/render");
+        const fleet = loadManifest(manifest);
+        if (options.check) {
+            const problems = checkStacks(fleet.environments, options.stacksDir);
+            for (const problem of problems) {
+                io.err(`${path.relative(process.cwd(), problem.split(": ")[0])}: ${problem.split(": ").slice(1).join(": ")}`);
+            }
+            if (problems.length > 0) {
+                io.err(`run 'vss-fleet render ${manifest}' and commit the result`);
+            }
+            io.out(problems.length === 0 ? `stack files match ${manifest}` : `${problems.length} difference(s)`);
+            return problems.length === 0 ? EXIT.ok : EXIT.violations;
+        }
+        const files = renderStacks(fleet.environments, options.stacksDir, manifest);
+        io.out(files.map((f) => `wrote ${path.relative(process.cwd(), f)}`).join("\n"));
+        return EXIT.ok;
+    },
+});

@@ -1,0 +1,147 @@
+/** `vss-fleet restore`: plan (and with --apply carry out) the restore of one whole good snapshot set. */
+import { UserInputError } from "../errors";
+import { EXIT } from "../exitCodes";
+import { defineCommand } from "./command";
+import { choice, envFilter, flag, json, optionalText, repeatable, requiredText } from "./options";
+import { chooseEnvironments } from "./shared";
+
+export default defineCommand({
+    name: "restore",
+    description:
+        "Plan the restore of one instance's newest good snapshot set (or --set KEY): new volumes with the originals' settings, beside the instance, replacing its volumes, or as a new instance. A dry run unless --apply; never deletes anything.",
+    examples: [
+        "vss-fleet restore fleet.yaml --env prod --instance i-0a1b2c3d4e5f60001",
+        "vss-fleet restore fleet.yaml --env prod --instance i-0a1b2c3d4e5f60001 --mode replace --apply",
+        "vss-fleet restore fleet.yaml --env prod --instance i-0a1b2c3d4e5f60001 --offline --inventory instances.json --volumes volumes.json --snapshots snapshots.json",
+    ],
+    takesManifest: true,
+    options: [
+        envFilter,
+        requiredText("instance", "--instance <id>", "the instance whose set to restore"),
+        optionalText(
+            "set",
+            "--set <key>",
+            "the set's key (AwsVssConfig or shadow set id, from 'verify --json'); default: the newest good set",
+        ),
+        optionalText("at", "--at <time>", "the newest good set at or before this ISO 8601 time"),
+        choice(
+            "mode",
+            "--mode <mode>",
+            "beside: new volumes attached beside the originals; replace: root replaced, data volumes swapped; new-instance: an image and a new instance (default when the instance is gone)",
+            ["auto", "beside", "replace", "new-instance"],
+            "auto",
+        ),
+        optionalText("availabilityZone", "--availability-zone <zone>", "where to restore when the instance is gone"),
+        flag("apply", "--apply", "carry out the plan (default: print it)"),
+        flag("offline", "--offline", "read the JSON files below instead of calling EC2 (a dry run only)"),
+        repeatable("inventory", "--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)"),
+        repeatable("volumes", "--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)"),
+        repeatable("snapshots", "--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)"),
+        json,
+    ],
+    async run({ manifest, options, io }) {
+        const { loadManifest } = await import("../manifest/load");
+        const { snapshotSets } = await import("../../core/lifecycle/sets");
+        const shapes = await import("../../core/lifecycle/awsShapes");
+        const inputs = await import("../restore/inputs");
+        const { planRestore, restoreText } = await import("../restore/plan");
+        const fleet = loadManifest(manifest);
+        const chosen = chooseEnvironments(fleet, options.env);
+        if (chosen.length !== 1) {
+            throw new UserInputError([
+                `restore works on one environment: name it with --env (the manifest has ${fleet.environments.map((e) => e.spec.name).join(", ")})`,
+            ]);
+        }
+        const env = chosen[0];
+        const at = options.at === undefined ? new Date() : new Date(options.at);
+        if (Number.isNaN(at.getTime())) {
+            throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
+        }
+        if (options.offline && options.apply) {
+            throw new UserInputError(["--apply calls EC2; it cannot be combined with --offline"]);
+        }
+        let raw: { instances: unknown[]; volumes: unknown[]; snapshots: unknown[] };
+        let ec2: import("@aws-sdk/client-ec2").EC2Client | undefined;
+        if (options.offline) {
+            const missing = (["inventory", "volumes", "snapshots"] as const).filter((k) => options[k].length === 0);
+            if (missing.length > 0) {
+                throw new UserInputError([`restore --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
+            }
+            const { loadAwsJsonFiles } = await import("../awsJson");
+            const { z } = await import("zod");
+            // Read as JSON with positions for syntax errors; each shape is checked below, once for all sources.
+            const read = (files: string[], command: string, what: string) =>
+                loadAwsJsonFiles(files, z.unknown(), (v) => [v], command, what);
+            raw = {
+                instances: read(options.inventory, "aws ec2 describe-instances --output json", "the inventory"),
+                volumes: read(options.volumes, "aws ec2 describe-volumes --output json", "the volumes"),
+                snapshots: read(options.snapshots, "aws ec2 describe-snapshots --output json", "the snapshots"),
+            };
+        } else {
+            const { EC2Client, DescribeInstancesCommand, DescribeVolumesCommand } = await import("@aws-sdk/client-ec2");
+            const { credentialsFor } = await import("../driver/identity");
+            ec2 = new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) });
+            const instance = await ec2
+                .send(new DescribeInstancesCommand({ InstanceIds: [options.instance] }))
+                .catch(() => ({ Reservations: [] }));
+            const attached = await ec2.send(
+                new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [options.instance] }] }),
+            );
+            const snapshots = await shapes.describeEnvironmentSnapshots(ec2, env.spec.name);
+            const { DescribeSnapshotsCommand } = await import("@aws-sdk/client-ec2");
+            const details = await ec2.send(
+                new DescribeSnapshotsCommand({ SnapshotIds: snapshots.map((s) => s.snapshotId).slice(0, 1000) }),
+            );
+            raw = { instances: [instance], volumes: [attached], snapshots: [details] };
+        }
+        const parse = <T>(schema: { parse: (v: unknown) => T }, values: unknown[], what: string): T[] =>
+            values.map((v) => {
+                try {
+                    return schema.parse(v);
+                } catch {
+                    throw new UserInputError([`the ${what} are not in the shape of the AWS CLI's JSON`]);
+                }
+            });
+        const instances = parse(inputs.instancesDetail, raw.instances, "instances").flatMap(inputs.toRestoreInstances);
+        const volumeOutputs = parse(inputs.volumesDetail, raw.volumes, "volumes");
+        const snapshotOutputs = parse(inputs.snapshotsDetail, raw.snapshots, "snapshots");
+        const attachments = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toAttachments);
+        const records = parse(shapes.describeSnapshotsSchema, raw.snapshots, "snapshots").flatMap(shapes.toSnapshots);
+        const found = instances.find((i) => i.instanceId === options.instance) ?? { instanceId: options.instance, devicesInUse: [] };
+        // Devices in use: the instance's block device mappings and every volume attached to it now.
+        const attachedNow = attachments.filter((a) => a.instanceId === options.instance).map((a) => a.device);
+        const instance = { ...found, devicesInUse: [...new Set([...found.devicesInUse, ...attachedNow])] };
+        const sets =
+            snapshotSets(records, attachments, {
+                environment: env.spec.name,
+                excludeBootVolume: env.spec.vss.excludeBootVolume,
+                rootDeviceOf: () => instance.rootDeviceName,
+            }).get(options.instance) ?? [];
+        const set = inputs.chooseSet(sets, options.instance, options.set, at);
+        const details = new Map(snapshotOutputs.flatMap((o) => [...inputs.snapshotDetails(o)]));
+        const volumes = new Map(volumeOutputs.flatMap((o) => inputs.toOriginalVolumes(o, options.instance)).map((v) => [v.volumeId, v]));
+        const plan = planRestore({
+            instance,
+            set: { key: set.key, startTime: set.startTime, snapshots: inputs.setSnapshots(set, details, attachments) },
+            volumes,
+            ...(options.mode !== "auto" ? { mode: options.mode } : {}),
+            ...(options.availabilityZone ? { availabilityZone: options.availabilityZone } : {}),
+        });
+        if (!options.apply || !ec2) {
+            io.out(options.json ? JSON.stringify({ dryRun: true, ...plan }) : restoreText(plan));
+            return EXIT.ok;
+        }
+        const { applyRestore } = await import("../restore/apply");
+        const outcome = await applyRestore(ec2, plan, {
+            maxWaitSeconds: 900,
+            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            log: (line) => io.err(line),
+        });
+        io.out(
+            options.json
+                ? JSON.stringify({ dryRun: false, ...plan, ...outcome })
+                : `${restoreText(plan)}\n${outcome.complete ? "DONE: every step ran; nothing was deleted." : "STOPPED: archived snapshots are being restored; run again when they are back."}`,
+        );
+        return EXIT.ok;
+    },
+});

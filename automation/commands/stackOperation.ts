@@ -1,0 +1,77 @@
+/**
+ * What preview, apply, drift and destroy share: the same options and the same run through the
+ * Automation API (one stack per environment, bounded parallel, policy pack attached). Each of the four
+ * is its own module that names its operation, description and examples.
+ */
+import * as path from "path";
+import type { Operation } from "../driver/run";
+import { UserInputError } from "../errors";
+import { defineCommand } from "./command";
+import {
+    envFilter,
+    flag,
+    format,
+    INSTANCES_JSON,
+    jsonNotFormat,
+    negatable,
+    optionalText,
+    parallel,
+    projectDir,
+    repeatable,
+} from "./options";
+import { chooseEnvironments } from "./shared";
+
+export function stackOperation(operation: Operation, description: string, examples: readonly string[]) {
+    return defineCommand({
+        name: operation,
+        description,
+        examples,
+        takesManifest: true,
+        options: [
+            envFilter,
+            parallel,
+            repeatable("inventory", "--inventory <file>", `existing instances from ${INSTANCES_JSON} instead of live (repeatable)`),
+            optionalText("org", "--org <name>", "Pulumi organization of the stacks (org/<environment>)"),
+            flag("failFast", "--fail-fast", "stop starting environments after the first failure"),
+            negatable("accountCheck", "--no-account-check", "skip the STS account guard (air-gapped runs); said in the output"),
+            flag("yes", "--yes", "confirm a destroy; apply without asking (apply asks on a terminal after the preview)"),
+            projectDir,
+            jsonNotFormat,
+            format("summary format"),
+        ],
+        async run({ manifest, options, io }) {
+            const { loadManifest } = await import("../manifest/load");
+            const fleet = loadManifest(manifest);
+            const chosen = chooseEnvironments(fleet, options.env);
+            if (operation === "destroy") {
+                const list = chosen.map((e) => `${e.spec.name} (${e.spec.accountId}/${e.spec.region})`).join(", ");
+                if (!options.yes) {
+                    throw new UserInputError([`destroy would remove the stacks of ${list}; run again with --yes to confirm`]);
+                }
+                io.err(`destroying ${list}`);
+            }
+            if (!options.accountCheck) {
+                io.err("account check skipped (--no-account-check): the manifest's accountId is not verified against the credentials");
+            }
+            const { exitCodeOf, runFleet } = await import("../driver/fleet");
+            const { terminalConfirm } = await import("../driver/confirm");
+            const { driverJson, driverMarkdown, driverText } = await import("../output/driverFormats");
+            const run = await runFleet(fleet, chosen, {
+                operation,
+                workDir: path.resolve(options.projectDir),
+                manifestPath: path.resolve(manifest),
+                parallel: options.parallel,
+                failFast: options.failFast === true,
+                accountCheck: options.accountCheck,
+                inventoryFiles: options.inventory,
+                organization: options.org,
+                signal: io.signal ?? new AbortController().signal,
+                log: io.err,
+                confirm: operation === "apply" && !options.yes ? terminalConfirm() : undefined,
+            });
+            const code = exitCodeOf(run);
+            io.out(options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run) : driverText(run));
+            return code;
+        },
+    });
+}

@@ -1,0 +1,333 @@
+/**
+ * EnvironmentSpec: one environment's backup settings. The single schema behind the stack config,
+ * the fleet manifest and the policy pack: types, defaults, validation and JSON Schema all come from
+ * the zod definition below, so they cannot drift apart.
+ */
+import { z } from "zod";
+import * as aws from "./aws";
+import { archiveSchema, copyDestinationSchema, copyProblems, lockSchema, protectionSummary } from "./protection";
+import { scheduleKind, scheduleProblem } from "./schedule";
+import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
+
+export const DEFAULT_SCHEDULE = "cron(0 4 ? * * *)";
+/** The tag key that selects an environment's instances when it names no targetTags of its own. */
+export const DEFAULT_TARGET_TAG_KEY = "VSS-Snapshot";
+export const ENGINES = ["aws-vss", "diskshadow"] as const;
+export type Engine = (typeof ENGINES)[number];
+/** Run Command notification events (SSM NotificationConfig.NotificationEvents). */
+export const NOTIFICATION_EVENTS = ["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"] as const;
+
+const tagKey = z.string().superRefine((key, ctx) => {
+    const problem = tagKeyProblem(key);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+    }
+});
+/** Snapshot tag keys also must not collide with the keys vss-fleet and AWS VSS write themselves. */
+const snapshotTagKey = tagKey.refine((key) => !RESERVED_SNAPSHOT_TAG_KEYS.includes(key), {
+    message: "this key is written by vss-fleet or AWS VSS itself",
+});
+const tagValue = z.string().superRefine((value, ctx) => {
+    const problem = tagValueProblem(value);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+    }
+});
+/** SSM patterns are strings, but YAML turns `maxErrors: 10` into a number; accept both. */
+const countOrPercent = (pattern: RegExp, what: string) => {
+    const message = `${what} must be a count such as 10 or a percentage such as 10%`;
+    return z
+        .union([z.string(), z.int().nonnegative({ message })], { message })
+        .transform(String)
+        .refine((text) => pattern.test(text), { message });
+};
+
+const vssOptions = z
+    .strictObject({
+        excludeBootVolume: z.boolean().default(false).describe("Leave the boot volume out of the snapshot set."),
+        noWriters: z.boolean().default(false).describe("Exclude application VSS writers (crash-consistent)."),
+        copyOnly: z.boolean().default(false).describe("Copy-only backup: keep SQL Server's differential chain."),
+        saveVssMetadata: z.boolean().default(false).describe("Save VSS metadata files with the snapshots."),
+    })
+    .refine((vss) => !(vss.saveVssMetadata && vss.noWriters), {
+        message: "saveVssMetadata needs application writers; it cannot be combined with noWriters",
+        path: ["saveVssMetadata"],
+    });
+
+const notifications = z.strictObject({
+    snsTopicArn: z.string().regex(aws.SNS_TOPIC_ARN, "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>"),
+    events: z
+        .array(z.enum(NOTIFICATION_EVENTS))
+        .min(1)
+        .default(["Failed", "TimedOut", "Cancelled"])
+        .describe("Run Command status changes that publish to the topic."),
+});
+
+const logging = z
+    .strictObject({
+        s3BucketName: z.string().regex(aws.S3_BUCKET, "must be an S3 bucket name").optional(),
+        s3KeyPrefix: z.string().max(500).optional(),
+        cloudWatchLogGroupName: z.string().regex(aws.LOG_GROUP, "must be a CloudWatch Logs group name").optional(),
+    })
+    .superRefine((log, ctx) => {
+        if (!log.s3BucketName && !log.cloudWatchLogGroupName) {
+            ctx.addIssue({ code: "custom", message: "name s3BucketName, cloudWatchLogGroupName or both" });
+        }
+        if (log.s3KeyPrefix !== undefined && !log.s3BucketName) {
+            ctx.addIssue({ code: "custom", message: "s3KeyPrefix needs s3BucketName", path: ["s3KeyPrefix"] });
+        }
+    });
+
+/** The fields of an environment, before checks that relate one field to another. */
+const environmentFields = z.strictObject({
+    region: z.string().regex(aws.REGION, "must be an AWS region such as us-east-1"),
+    accountId: z
+        .string({ message: "must be a 12-digit AWS account id, quoted in YAML" })
+        .regex(aws.ACCOUNT_ID, "must be a 12-digit AWS account id, quoted in YAML"),
+    schedule: z
+        .string()
+        .default(DEFAULT_SCHEDULE)
+        .superRefine((text, ctx) => {
+            const problem = scheduleProblem(text);
+            if (problem) {
+                ctx.addIssue({ code: "custom", message: problem });
+            }
+        })
+        .describe("SSM schedule: cron(...) with 6 or 7 fields, rate(...) or at(...)."),
+    scheduleTimezone: z.string().default("UTC").refine(aws.isIanaTimeZone, { message: "must be an IANA time zone such as Europe/Berlin" }),
+    scheduleOffset: z.int().min(1).max(6).optional().describe("Days to wait after the cron date (cron only)."),
+    durationHours: z.int().min(1).max(24).default(1),
+    cutoffHours: z.int().min(0).max(23).default(0).describe("No new invocation starts this close to the end."),
+    maxConcurrency: countOrPercent(aws.MAX_CONCURRENCY, "maxConcurrency").default("100%"),
+    maxErrors: countOrPercent(aws.MAX_ERRORS, "maxErrors").default("10"),
+    targetTags: z
+        .record(tagKey, tagValue)
+        .refine((tags) => Object.keys(tags).length >= 1 && Object.keys(tags).length <= 5, {
+            message: "targetTags needs 1-5 tags (SSM allows 5 tag keys per target)",
+        })
+        .optional()
+        .describe(`Tags that select the instances; default { ${DEFAULT_TARGET_TAG_KEY}: <environment name> }.`),
+    engine: z.enum(ENGINES).default("aws-vss"),
+    vss: vssOptions.default({ excludeBootVolume: false, noWriters: false, copyOnly: false, saveVssMetadata: false }),
+    snapshotTags: z
+        .record(snapshotTagKey, tagValue)
+        .refine((tags) => Object.keys(tags).length <= 40, {
+            message: "at most 40 snapshot tags (EC2 allows 50 per snapshot and vss-fleet writes its own)",
+        })
+        .default({}),
+    notifications: notifications.optional(),
+    logging: logging.optional(),
+    rpoHours: z
+        .int()
+        .min(1)
+        .max(8760)
+        .default(26)
+        .describe("Recovery point objective: verify fails when an instance's newest good snapshot set is older."),
+    retention: z
+        .strictObject({
+            days: z.int().min(1).max(36500).describe("Delete whole snapshot sets older than this many days..."),
+            minSets: z.int().min(1).max(1000).default(7).describe("...but always keep this many newest good sets per instance."),
+        })
+        .optional()
+        .describe("Opt-in retention of the snapshots vss-fleet made (never anyone else's); runs in the lifecycle function."),
+    restoreDrill: z
+        .strictObject({
+            schedule: z
+                .string()
+                .superRefine((text, ctx) => {
+                    const problem = drillScheduleProblem(text);
+                    if (problem) {
+                        ctx.addIssue({ code: "custom", message: problem });
+                    }
+                })
+                .describe("EventBridge cron(...) with 6 fields, in UTC, for example cron(0 6 ? * SUN *)."),
+            instancesPerRun: z.int().min(1).max(20).default(1).describe("Instances whose newest good set is restored per drill."),
+        })
+        .optional()
+        .describe("Opt-in restore drills: create volumes from the newest good set, wait until available, delete them."),
+    copies: z
+        .array(copyDestinationSchema)
+        .min(1)
+        .max(5)
+        .optional()
+        .describe("Copy each new good set, whole, to these regions or accounts (runs in the lifecycle function)."),
+    lock: lockSchema.optional().describe("EBS snapshot lock on the newest good sets (runs in the lifecycle function)."),
+    archive: archiveSchema
+        .optional()
+        .describe("Move one good set per month or week to the EBS Snapshots Archive tier (runs in the lifecycle function)."),
+    volumeKmsKeyId: z
+        .string()
+        .optional()
+        .describe("The KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account."),
+    lifecycle: z
+        .boolean()
+        .optional()
+        .describe("Deploy the lifecycle function (verify each run, metrics, alerts). Default: on when retention or restoreDrill is set."),
+    deployRoleArn: z
+        .string()
+        .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
+        .optional()
+        .describe("Role assumed to deploy this environment (by the stack's AWS provider and the driver's own calls)."),
+});
+
+/** The environment schema: every field's own rules and defaults (see crossFieldIssues for the rest). */
+export const environmentSchema = environmentFields;
+
+type Fields = z.output<typeof environmentFields>;
+
+/** A rule relating fields: it reads `keys`, and reports at `path` when `problem` returns a message. */
+interface CrossCheck {
+    readonly keys: readonly (keyof Fields)[];
+    readonly path: readonly (string | number)[];
+    readonly problem: (env: Fields) => string | undefined;
+}
+
+const CROSS_CHECKS: readonly CrossCheck[] = [
+    {
+        keys: ["cutoffHours", "durationHours"],
+        path: ["cutoffHours"],
+        problem: (env) =>
+            env.cutoffHours >= env.durationHours
+                ? `cutoffHours (${env.cutoffHours}) must be less than durationHours (${env.durationHours})`
+                : undefined,
+    },
+    {
+        keys: ["scheduleOffset", "schedule"],
+        path: ["scheduleOffset"],
+        problem: (env) =>
+            env.scheduleOffset !== undefined && scheduleKind(env.schedule) !== "cron"
+                ? "scheduleOffset works only with a cron(...) schedule"
+                : undefined,
+    },
+    {
+        // DISKSHADOW has no copy-only backup type (its "set option" offers none), so a full VSS
+        // backup would reset SQL Server's differential base: refuse rather than surprise.
+        keys: ["engine", "vss"],
+        path: ["vss", "copyOnly"],
+        problem: (env) =>
+            env.engine === "diskshadow" && env.vss.copyOnly
+                ? "the diskshadow engine cannot take copy-only backups (DISKSHADOW has no copy backup type); use engine aws-vss"
+                : undefined,
+    },
+    {
+        keys: ["lifecycle", "retention", "restoreDrill", "copies", "lock", "archive"],
+        path: ["lifecycle"],
+        problem: (env) => {
+            const needs = (["retention", "restoreDrill", "copies", "lock", "archive"] as const).find((key) => env[key] !== undefined);
+            return env.lifecycle === false && needs
+                ? `${needs} runs in the lifecycle function; remove 'lifecycle: false' or ${needs}`
+                : undefined;
+        },
+    },
+    ...[0, 1, 2, 3, 4].map((index): CrossCheck => ({
+        keys: ["copies", "accountId", "region", "rpoHours", "volumeKmsKeyId"],
+        path: ["copies", index],
+        problem: (env) =>
+            copyProblems(env)
+                .filter((p) => p.path[1] === index)
+                .map((p) => p.message)
+                .join("; ") || undefined,
+    })),
+    {
+        keys: ["deployRoleArn", "accountId"],
+        path: ["deployRoleArn"],
+        problem: (env) =>
+            env.deployRoleArn && env.deployRoleArn.split(":")[4] !== env.accountId
+                ? `the deploy role must be in the environment's account ${env.accountId}`
+                : undefined,
+    },
+    {
+        keys: ["notifications", "accountId"],
+        path: ["notifications", "snsTopicArn"],
+        problem: (env) =>
+            env.notifications && !env.notifications.snsTopicArn.includes(`:${env.accountId}:`)
+                ? "the SNS topic must be in the environment's own account"
+                : undefined,
+    },
+];
+
+/**
+ * Problems between fields. Each check runs when the fields it reads are valid on their own, even if
+ * other fields are not, so one pass reports every problem (zod would skip them after any failure).
+ */
+export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string }[] {
+    const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+    const issues: { path: (string | number)[]; message: string }[] = [];
+    for (const check of CROSS_CHECKS) {
+        const values: Record<string, unknown> = {};
+        const valid = check.keys.every((key) => {
+            const parsed = environmentFields.shape[key].safeParse(raw[key]);
+            values[key] = parsed.data;
+            return parsed.success;
+        });
+        const message = valid ? check.problem(values as Fields) : undefined;
+        if (message) {
+            issues.push({ path: [...check.path], message });
+        }
+    }
+    return issues;
+}
+
+/**
+ * Drill schedules run as EventBridge rules, whose cron has exactly 6 fields (SSM's optional 7th is not
+ * accepted there) and is read in UTC. Only cron: a drill is a weekly or monthly event, not a rate.
+ */
+export function drillScheduleProblem(expression: string): string | undefined {
+    if (scheduleKind(expression) !== "cron") {
+        return "must be an EventBridge cron(...) expression, for example cron(0 6 ? * SUN *)";
+    }
+    const fields = expression.trim().slice(5, -1).trim().split(/\s+/);
+    return fields.length === 6 ? scheduleProblem(expression) : "EventBridge cron(...) takes exactly 6 fields";
+}
+
+/** Whether the environment deploys the SnapshotLifecycle function. */
+export function lifecycleEnabled(
+    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill"> & Partial<Pick<Fields, "copies" | "lock" | "archive">>,
+): boolean {
+    return (
+        env.lifecycle ??
+        (env.retention !== undefined ||
+            env.restoreDrill !== undefined ||
+            env.copies !== undefined ||
+            env.lock !== undefined ||
+            env.archive !== undefined)
+    );
+}
+
+/** One line for people: what the lifecycle will do for an environment. */
+export function lifecycleSummary(
+    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId"> &
+        Partial<Pick<Fields, "copies" | "lock" | "archive">>,
+): string {
+    if (!lifecycleEnabled(env)) {
+        return "off (no verification after runs, no retention, no drills)";
+    }
+    return [
+        `verifies each run (RPO ${env.rpoHours} h)`,
+        env.retention ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets` : "no retention",
+        env.restoreDrill ? `restore drill ${env.restoreDrill.schedule}, ${env.restoreDrill.instancesPerRun} instance(s)` : "no drills",
+        ...protectionSummary(env),
+    ].join("; ");
+}
+
+/** What a user writes: every defaulted field optional. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A validated environment with defaults applied and its name-dependent defaults resolved. */
+export type EnvironmentSpec = z.output<typeof environmentSchema> & {
+    readonly name: string;
+    readonly targetTags: Readonly<Record<string, string>>;
+};
+
+/** Environment (= stack) names: lowercase letters, digits and hyphens, 1-40 characters. */
+export const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+export function environmentNameProblem(name: string): string | undefined {
+    return ENVIRONMENT_NAME.test(name)
+        ? undefined
+        : `environment name '${name}' must be 1-40 lowercase letters, digits and hyphens, not starting or ending with a hyphen`;
+}
+
+/** The target tags an environment gets when it names none: distinct per environment by design. */
+export function defaultTargetTags(name: string): Record<string, string> {
+    return { [DEFAULT_TARGET_TAG_KEY]: name };
+}

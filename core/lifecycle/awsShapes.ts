@@ -1,0 +1,72 @@
+/**
+ * The unmodified JSON of `aws ec2 describe-volumes` and `aws ec2 describe-snapshots` (or the same
+ * shapes from the SDK, paginated and filtered), as attachments and snapshot records.
+ */
+import { DescribeSnapshotsCommand, EC2Client, paginateDescribeSnapshots, paginateDescribeVolumes } from "@aws-sdk/client-ec2";
+import { z } from "zod";
+import { ENVIRONMENT_TAG_KEY } from "../environment/tags";
+import type { Attachment, SnapshotRecord } from "./sets";
+
+const tags = z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional();
+const time = z.union([z.string(), z.date()]).transform((t) => new Date(t));
+
+export const describeVolumesSchema = z.looseObject({
+    Volumes: z.array(
+        z.looseObject({
+            VolumeId: z.string(),
+            Attachments: z
+                .array(z.looseObject({ InstanceId: z.string(), Device: z.string(), AttachTime: time, State: z.string() }))
+                .default([]),
+        }),
+    ),
+});
+
+export const describeSnapshotsSchema = z.looseObject({
+    Snapshots: z.array(z.looseObject({ SnapshotId: z.string(), VolumeId: z.string(), StartTime: time, State: z.string(), Tags: tags })),
+});
+
+export function toAttachments(output: z.infer<typeof describeVolumesSchema>): Attachment[] {
+    return output.Volumes.flatMap((v) =>
+        v.Attachments.filter((a) => a.State === "attached" || a.State === "attaching").map((a) => ({
+            volumeId: v.VolumeId,
+            instanceId: a.InstanceId,
+            device: a.Device,
+            attachTime: a.AttachTime,
+        })),
+    );
+}
+
+export function toSnapshots(output: z.infer<typeof describeSnapshotsSchema>): SnapshotRecord[] {
+    return output.Snapshots.map((s) => ({
+        snapshotId: s.SnapshotId,
+        volumeId: s.VolumeId,
+        startTime: s.StartTime,
+        state: s.State,
+        tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key, t.Value])),
+    }));
+}
+
+/** Live: the volumes attached to these instances (filtered on the server, 200 ids a call). */
+export async function describeAttachments(client: EC2Client, instanceIds: readonly string[]): Promise<Attachment[]> {
+    const out: Attachment[] = [];
+    for (let i = 0; i < instanceIds.length; i += 200) {
+        const filter = { Name: "attachment.instance-id", Values: instanceIds.slice(i, i + 200) };
+        for await (const page of paginateDescribeVolumes({ client, pageSize: 500 }, { Filters: [filter] })) {
+            out.push(...toAttachments(describeVolumesSchema.parse({ Volumes: page.Volumes ?? [] })));
+        }
+    }
+    return out;
+}
+
+/** Live: this account's snapshots tagged for the environment (never an unfiltered DescribeSnapshots). */
+export async function describeEnvironmentSnapshots(client: EC2Client, environment: string): Promise<SnapshotRecord[]> {
+    const out: SnapshotRecord[] = [];
+    const input: ConstructorParameters<typeof DescribeSnapshotsCommand>[0] = {
+        OwnerIds: ["self"],
+        Filters: [{ Name: `tag:${ENVIRONMENT_TAG_KEY}`, Values: [environment] }],
+    };
+    for await (const page of paginateDescribeSnapshots({ client, pageSize: 1000 }, input)) {
+        out.push(...toSnapshots(describeSnapshotsSchema.parse({ Snapshots: page.Snapshots ?? [] })));
+    }
+    return out;
+}

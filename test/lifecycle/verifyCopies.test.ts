@@ -1,0 +1,72 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runCli } from "../helpers";
+
+const OFFLINE = [
+    "--offline",
+    "--inventory",
+    "examples/inventory.json",
+    "--volumes",
+    "test/fixtures/lifecycle/volumes.json",
+    "--snapshots",
+    "test/fixtures/lifecycle/snapshots.json",
+    "--at",
+    "2026-11-28T08:00:00Z",
+];
+
+/** prod with a cross-region copy (default RPO 26 + 24 h) and a cross-account copy with its own RPO. */
+function manifest(): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-copies-")), "fleet.yaml");
+    fs.writeFileSync(
+        file,
+        [
+            "version: 1",
+            "environments:",
+            "  prod:",
+            "    region: us-east-1",
+            '    accountId: "111111111111"',
+            "    targetTags: { Backup: prod }",
+            "    volumeKmsKeyId: arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "    copies:",
+            "      - { region: us-west-2, retention: { days: 35 } }",
+            '      - { region: eu-west-1, accountId: "333333333333", kmsKeyId: alias/fleet-copies, retention: { days: 90 }, rpoHours: 72 }',
+            "",
+        ].join("\n"),
+    );
+    return file;
+}
+
+describe("vss-fleet verify with copies", () => {
+    it("judges each destination's newest COMPLETE copied set against its own RPO, and counts half-copied sets", async () => {
+        const { code, out } = await runCli("verify", manifest(), ...OFFLINE, "--copy-snapshots", "test/fixtures/lifecycle/copies.json");
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(out.trimEnd().split("\n").slice(5), [
+            "  copies at 111111111111/us-west-2 (RPO 50 h)",
+            "    ok     i-0a1b2c3d4e5f60001: newest complete copied set 24.5 h old; 1 incomplete copied set(s)",
+            "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",
+            "  copies at 333333333333/eu-west-1 (RPO 72 h)",
+            "    BREACH i-0a1b2c3d4e5f60001: no complete copied set; 1 incomplete copied set(s)",
+            "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",
+            "OK: every enrolled instance has a good set within its RPO.",
+            "BREACH: 3 copied instance set(s) missing or older than the destination's RPO.",
+        ]);
+    });
+
+    it("says that copies were not checked when no destination export was given, in text and JSON", async () => {
+        const text = await runCli("verify", manifest(), ...OFFLINE);
+        assert.strictEqual(text.code, 0);
+        assert.match(
+            text.out,
+            /\n {2}copies not checked at 111111111111\/us-west-2, 333333333333\/eu-west-1: no --copy-snapshots file was given\n/,
+        );
+        const json = await runCli("verify", manifest(), ...OFFLINE, "--json");
+        const [prod] = (JSON.parse(json.out) as { environments: { copies: unknown[]; copiesNotChecked: string }[] }).environments;
+        assert.deepStrictEqual(prod.copies, []);
+        assert.strictEqual(
+            prod.copiesNotChecked,
+            "copies not checked at 111111111111/us-west-2, 333333333333/eu-west-1: no --copy-snapshots file was given",
+        );
+    });
+});
