@@ -1,6 +1,13 @@
 /**
  * Contract tests of the GitOps driver against a scripted stand-in `pulumi` (test/driver/fakePulumi.ts):
  * the real Automation API, the real driver, a real executable; only the CLI's behaviour is scripted.
+ *
+ * Why scripted here: these tests run the whole fleet (runFleet) on the project's local program, which
+ * the real CLI runs through the Node.js language host, and that host cannot be built on this machine
+ * (docs/testing-engine.md). The per-environment behaviour is also proven with the real CLI in
+ * test/engine (inline program): the policy gate before apply, the real lock and retry, drift, Ctrl-C.
+ * What stays scripted-only is what a real CLI cannot be steered into: a lock held past the retry
+ * bound, a remote backend's 409, fixed delays to measure --parallel, and scripted failures.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -194,6 +201,7 @@ describe("contract: the GitOps driver against a scripted pulumi", function () {
     });
 
     it("retries a stack locked by another update with backoff, and gives up after the bound", async () => {
+        // Scripted: a lock held through five attempts cannot be arranged with a real CLI on cue.
         const { run, fake, logged } = await drive("apply", {
             existingStacks: ["a", "b", "c"],
             stacks: { a: { up: { lockedTimes: 2, changes: { create: 13 } } }, b: { up: { lockedTimes: 5 } } },
@@ -295,6 +303,7 @@ describe("contract: the GitOps driver against a scripted pulumi", function () {
     });
 
     it("never runs more than --parallel environments at once, and does use them", async () => {
+        // Scripted: fixed delays make the overlap measurable; real runs vary with the machine's load.
         fleet = parseManifest(
             "fleet.yaml",
             "version: 1\nenvironments:\n" +
