@@ -40,7 +40,12 @@ export function languageHostMissing(): string | undefined {
         return undefined;
     }
     const note = path.join(CACHE, "pulumi-language-nodejs.unavailable");
-    const why = fs.existsSync(note) ? fs.readFileSync(note, "utf8").trim() : "not built";
+    const raw = fs.existsSync(note) ? fs.readFileSync(note, "utf8").trim() : "not built";
+    // The script keeps go's JSON-quoted error; one line reads better in the notice.
+    const why = raw
+        .replace(/^"|"$/g, "")
+        .replace(/(\\[nt])+/g, " ")
+        .replace(/\s+/g, " ");
     return `pulumi-language-nodejs v${PULUMI_VERSION}: ${why}`;
 }
 
