@@ -5,18 +5,16 @@
  */
 import * as fs from "fs";
 import type { z } from "zod";
-import { formatPath, toSpecIssues, YamlSource } from "../core/environment";
+import { AWS_JSON_LIMITS, formatPath, toSpecIssues, YamlSource } from "../core/environment";
 import { UserInputError } from "./errors";
 
 /** One file's text as the command's output; throws the problems with their positions. */
 export function parseAwsJson<S extends z.ZodType>(file: string, text: string, schema: S, command: string): z.output<S> {
-    const source = new YamlSource(file, text);
-    const syntax = source.document.errors[0];
-    if (syntax) {
-        const at = syntax.linePos?.[0];
-        throw new UserInputError([`${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid JSON: ${syntax.message.split("\n")[0]}`]);
+    const source = new YamlSource(file, text, AWS_JSON_LIMITS, "not valid JSON");
+    if (source.problems.length > 0) {
+        throw new UserInputError(source.problems);
     }
-    const parsed = schema.safeParse(source.document.toJS());
+    const parsed = schema.safeParse(source.toJS());
     if (!parsed.success) {
         throw new UserInputError(
             toSpecIssues(parsed.error.issues).map(
@@ -54,4 +52,27 @@ export function loadAwsJsonFiles<S extends z.ZodType, T>(
         throw new UserInputError(problems);
     }
     return out;
+}
+
+/**
+ * Runs every loader and returns what each read; when any fail, the problems of all of them are
+ * reported together, so a run with three bad input files names all three, not only the first.
+ */
+export function loadAll<T extends Record<string, () => unknown>>(loaders: T): { [K in keyof T]: ReturnType<T[K]> } {
+    const out: Partial<Record<keyof T, unknown>> = {};
+    const problems: string[] = [];
+    for (const key of Object.keys(loaders) as (keyof T)[]) {
+        try {
+            out[key] = loaders[key]();
+        } catch (error) {
+            if (!(error instanceof UserInputError)) {
+                throw error;
+            }
+            problems.push(...error.problems);
+        }
+    }
+    if (problems.length > 0) {
+        throw new UserInputError(problems);
+    }
+    return out as { [K in keyof T]: ReturnType<T[K]> };
 }

@@ -5,7 +5,7 @@
  * own process so its peak RSS is its own. `npm run bench`; never a timed test.
  */
 import { spawnSync } from "child_process";
-import type { InventoryInstance } from "../policies/config";
+import type { InventoryInstance } from "../policies/policyConfig";
 import { parseManifest } from "../automation/manifest/load";
 import { planFleet } from "../automation/offline/engine";
 

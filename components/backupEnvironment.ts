@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
-import { protectionConfig } from "../core/lifecycle/functionConfig";
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
 import { SnapshotInstanceRole } from "./snapshotInstanceRole";
+import { lifecycleSettingsOf } from "../core/lifecycle/lifecycleSettings";
 import { SnapshotLifecycle } from "./snapshotLifecycle";
 import { VssSnapshotDocument } from "./vssSnapshotDocument";
 
@@ -71,6 +71,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
             childName(name, "task"),
             {
                 scope,
+                environment: spec.name,
                 documentName: this.document.document.name,
                 targetTags: spec.targetTags,
                 notificationTopicArn: spec.notifications?.snsTopicArn,
@@ -110,14 +111,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 childName(name, "lifecycle"),
                 {
                     scope,
-                    environment: spec.name,
-                    fleet,
-                    targetTags: spec.targetTags,
-                    rpoHours: spec.rpoHours,
-                    excludeBootVolume: spec.vss.excludeBootVolume,
-                    retention: spec.retention,
-                    restoreDrill: spec.restoreDrill,
-                    protection: protectionConfig(spec),
+                    settings: lifecycleSettingsOf(spec, fleet),
                     windowId: this.window.window.id,
                     snapshotTaskPriority: SNAPSHOT_TASK_PRIORITY,
                     taskRoleName: this.taskRole.role.name,

@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { notificationPublishPolicy, ssmTrustPolicy, taskRolePolicy, type ArnScope } from "./iam";
-import { childName } from "./naming";
+import { childName, rolePlacement } from "./naming";
 
 export interface MaintenanceWindowTaskRoleArgs {
     /** Partition, account and region that every granted ARN is pinned to. */
     readonly scope: ArnScope;
+    /** The environment: its IAM path and permissions boundary go on both roles. */
+    readonly environment: string;
     /** The only document the window may send. */
     readonly documentName: pulumi.Input<string>;
     /** The only instances the window may send it to: those carrying all of these tags. */
@@ -28,15 +30,19 @@ export class MaintenanceWindowTaskRole extends pulumi.ComponentResource {
     constructor(name: string, args: MaintenanceWindowTaskRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vss-fleet:iam:MaintenanceWindowTaskRole", name, {}, opts);
         const trust = JSON.stringify(ssmTrustPolicy(args.scope.accountId));
+        const placement = rolePlacement(args.scope.partition, args.scope.accountId, args.environment);
+        // The deploy role may not rewrite a trust policy in place (iam:UpdateAssumeRolePolicy).
+        const roleOptions = { parent: this, replaceOnChanges: ["assumeRolePolicy"] };
         if (args.notificationTopicArn !== undefined) {
             this.notificationRole = new aws.iam.Role(
                 childName(name, "notify"),
                 {
                     description: "vss-fleet: Systems Manager publishes snapshot command status to SNS.",
                     assumeRolePolicy: trust,
+                    ...placement,
                     tags: args.tags,
                 },
-                { parent: this },
+                roleOptions,
             );
             new aws.iam.RolePolicy(
                 childName(name, "notify-publish"),
@@ -49,8 +55,13 @@ export class MaintenanceWindowTaskRole extends pulumi.ComponentResource {
         }
         this.role = new aws.iam.Role(
             childName(name, "role"),
-            { description: "vss-fleet: the maintenance window sends the snapshot document.", assumeRolePolicy: trust, tags: args.tags },
-            { parent: this },
+            {
+                description: "vss-fleet: the maintenance window sends the snapshot document.",
+                assumeRolePolicy: trust,
+                ...placement,
+                tags: args.tags,
+            },
+            roleOptions,
         );
         const notificationRoleArn = this.notificationRole?.arn ?? pulumi.output(undefined);
         new aws.iam.RolePolicy(

@@ -24,3 +24,48 @@ export function tagTargets(targetTags: Readonly<Record<string, string>>): { key:
 export function lifecycleRuleName(environment: string, kind: string): string {
     return childName(environment, `lc-${kind}`);
 }
+
+/**
+ * The IAM path of everything an environment's stacks create in IAM. The deploy role's IAM grants are
+ * scoped to this path, never to a name prefix: names of environments can be prefixes of one another
+ * ("prod" and "prod-eu"), paths end in "/" and cannot.
+ */
+export function iamPath(environment: string): string {
+    return `/vss-fleet/${environment}/`;
+}
+
+/**
+ * Where the permissions boundaries live: outside every environment's path, so no deploy role can
+ * create, change or delete one. An administrator applies them once (`vss-fleet deploy-policy --bootstrap`).
+ */
+export const BOUNDARY_PATH = "/vss-fleet-boundary/";
+
+/** The boundary policy's name: one per environment, so one environment's roles never carry another's. */
+export function boundaryPolicyName(environment: string): string {
+    return `vss-fleet-${environment}-boundary`;
+}
+
+/** arn:<partition>:iam::<account>:<kind><path><name>; an IAM ARN carries the path in front of the name. */
+export function iamArn(
+    partition: string,
+    accountId: string,
+    kind: "role" | "policy" | "instance-profile",
+    path: string,
+    name: string,
+): string {
+    return `arn:${partition}:iam::${accountId}:${kind}${path}${name}`;
+}
+
+export function boundaryPolicyArn(partition: string, accountId: string, environment: string): string {
+    return iamArn(partition, accountId, "policy", BOUNDARY_PATH, boundaryPolicyName(environment));
+}
+
+/** What every role an environment creates carries: its path and its permissions boundary. */
+export function rolePlacement(partition: string, accountId: string, environment: string): { path: string; permissionsBoundary: string } {
+    return { path: iamPath(environment), permissionsBoundary: boundaryPolicyArn(partition, accountId, environment) };
+}
+
+/** The lifecycle function's name before Pulumi's random suffix (the component names it "<env>-lifecycle-fn"). */
+export function lifecycleFunctionPrefix(environment: string): string {
+    return childName(environment, "lifecycle-fn-");
+}

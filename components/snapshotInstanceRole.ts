@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Engine } from "../core/environment";
 import { ec2TrustPolicy, instanceSnapshotPolicy, managedPolicyArn, type ArnScope, type InstancePolicyInput } from "./iam";
-import { childName } from "./naming";
+import { childName, iamPath, rolePlacement } from "./naming";
 
 export interface SnapshotInstanceRoleArgs {
     /** Partition, account and region that every granted ARN is pinned to. */
@@ -41,9 +41,16 @@ export class SnapshotInstanceRole extends pulumi.ComponentResource {
         const policyJson = JSON.stringify(
             instanceSnapshotPolicy({ ...args.scope, environment: args.environment, engine: args.engine, logging: args.logging }),
         );
+        // Everything under the environment's IAM path: the deploy role's IAM grants reach nothing else.
+        const placement = rolePlacement(args.scope.partition, args.scope.accountId, args.environment);
         this.policy = new aws.iam.Policy(
             childName(name, "snapshot"),
-            { description: `vss-fleet ${args.environment}: an instance may snapshot only itself.`, policy: policyJson, tags: args.tags },
+            {
+                description: `vss-fleet ${args.environment}: an instance may snapshot only itself.`,
+                path: iamPath(args.environment),
+                policy: policyJson,
+                tags: args.tags,
+            },
             { parent: this },
         );
         if (args.existingRoleName !== undefined) {
@@ -54,9 +61,11 @@ export class SnapshotInstanceRole extends pulumi.ComponentResource {
                 {
                     description: `vss-fleet ${args.environment}: Windows instances that take VSS snapshots of themselves.`,
                     assumeRolePolicy: JSON.stringify(ec2TrustPolicy()),
+                    ...placement,
                     tags: args.tags,
                 },
-                { parent: this },
+                // The deploy role may not rewrite a trust policy in place (iam:UpdateAssumeRolePolicy).
+                { parent: this, replaceOnChanges: ["assumeRolePolicy"] },
             );
             this.roleName = this.role.name;
             new aws.iam.RolePolicyAttachment(
@@ -67,7 +76,7 @@ export class SnapshotInstanceRole extends pulumi.ComponentResource {
             );
             this.instanceProfile = new aws.iam.InstanceProfile(
                 childName(name, "profile"),
-                { role: this.role.name, tags: args.tags },
+                { role: this.role.name, path: placement.path, tags: args.tags },
                 { parent: this },
             );
         }

@@ -1,25 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "./lifecycle/functionBundle";
-import { functionEnvironment, type ProtectionConfig } from "../core/lifecycle/functionConfig";
+import { functionEnvironment } from "../core/lifecycle/functionConfig";
+import { functionConfigOf, type LifecycleSettings } from "../core/lifecycle/lifecycleSettings";
 import { alertTopicPolicy, invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
-import { childName, lifecycleRuleName } from "./naming";
+import { childName, lifecycleRuleName, rolePlacement } from "./naming";
 
 export interface SnapshotLifecycleArgs {
     readonly scope: ArnScope;
-    readonly environment: string;
-    readonly fleet: string;
-    /** The instances each run must have snapshotted: the window's target tags. */
-    readonly targetTags: Readonly<Record<string, string>>;
-    readonly rpoHours: number;
-    readonly excludeBootVolume: boolean;
-    /** Delete whole sets older than `days`, keeping the newest `minSets` good ones; omitted: keep everything. */
-    readonly retention?: { readonly days: number; readonly minSets: number };
-    /** EventBridge cron for restore drills, and how many instances each drill restores; omitted: no drills. */
-    readonly restoreDrill?: { readonly schedule: string; readonly instancesPerRun: number };
-    /** Copies to other regions and accounts, snapshot locks and the archive tier; omitted: none (see protectionConfig). */
-    readonly protection?: ProtectionConfig;
+    /** The lifecycle's projection of the EnvironmentSpec (lifecycleSettingsOf in core/lifecycle). */
+    readonly settings: LifecycleSettings;
     /** The backup window: the function runs as its second task, after the snapshot task. */
     readonly windowId: pulumi.Input<string>;
     /** The snapshot task's priority; the function's task gets the next number, so it runs after it. */
@@ -51,12 +42,16 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = args.tags;
 
-        this.alertTopic = new aws.sns.Topic(childName(name, "alerts"), { displayName: `vss-fleet ${args.environment}`, tags }, child);
+        this.alertTopic = new aws.sns.Topic(
+            childName(name, "alerts"),
+            { displayName: `vss-fleet ${args.settings.environment}`, tags },
+            child,
+        );
         const failureRules = FAILURE_KINDS.map((kind) => {
             const rule = new aws.cloudwatch.EventRule(
-                lifecycleRuleName(args.environment, kind),
+                lifecycleRuleName(args.settings.environment, kind),
                 {
-                    description: `vss-fleet ${args.environment}: ${kind} failures to the alert topic.`,
+                    description: `vss-fleet ${args.settings.environment}: ${kind} failures to the alert topic.`,
                     eventPattern: pulumi
                         .all([args.windowId, args.documentName])
                         .apply(([windowId, documentName]) => JSON.stringify(failureEventPatterns({ windowId, documentName })[kind])),
@@ -84,17 +79,20 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
 
         const logGroup = new aws.cloudwatch.LogGroup(
             childName(name, "logs"),
-            { name: lifecycleLogGroupName(args.environment), retentionInDays: args.logRetentionDays ?? 90, tags },
+            { name: lifecycleLogGroupName(args.settings.environment), retentionInDays: args.logRetentionDays ?? 90, tags },
             child,
         );
         this.role = new aws.iam.Role(
             childName(name, "role"),
             {
-                description: `vss-fleet ${args.environment}: the lifecycle function (verify, retention, drills).`,
+                description: `vss-fleet ${args.settings.environment}: the lifecycle function (verify, retention, drills).`,
                 assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(args.scope.accountId)),
+                // The environment's IAM path and permissions boundary (components/naming.ts); the
+                // deploy role may not rewrite a trust policy in place, so a new trust means a new role.
+                ...rolePlacement(args.scope.partition, args.scope.accountId, args.settings.environment),
                 tags,
             },
-            child,
+            { ...child, replaceOnChanges: ["assumeRolePolicy"] },
         );
         const rolePolicy = new aws.iam.RolePolicy(
             childName(name, "permissions"),
@@ -104,12 +102,13 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                     JSON.stringify(
                         lifecyclePolicy({
                             ...args.scope,
-                            environment: args.environment,
-                            fleet: args.fleet,
+                            environment: args.settings.environment,
+                            fleet: args.settings.fleet,
                             alertTopicArn,
-                            logGroupName: lifecycleLogGroupName(args.environment),
-                            retention: args.retention !== undefined,
-                            restoreDrill: args.restoreDrill !== undefined,
+                            logGroupName: lifecycleLogGroupName(args.settings.environment),
+                            retention: args.settings.retention !== undefined,
+                            restoreDrill: args.settings.restoreDrill !== undefined,
+                            protection: args.settings.protection,
                         }),
                     ),
                 ),
@@ -119,7 +118,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         this.function = new aws.lambda.Function(
             childName(name, "fn"),
             {
-                description: `vss-fleet ${args.environment}: verify backup runs, retention, restore drills.`,
+                description: `vss-fleet ${args.settings.environment}: verify backup runs, retention, restore drills.`,
                 runtime: RUNTIME,
                 architectures: ["arm64"],
                 handler: HANDLER,
@@ -130,17 +129,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 memorySize: 256,
                 environment: {
                     variables: this.alertTopic.arn.apply((alertTopicArn) =>
-                        functionEnvironment({
-                            environment: args.environment,
-                            fleet: args.fleet,
-                            targetTags: args.targetTags,
-                            rpoHours: args.rpoHours,
-                            excludeBootVolume: args.excludeBootVolume,
-                            retention: args.retention,
-                            drillInstancesPerRun: args.restoreDrill?.instancesPerRun,
-                            alertTopicArn,
-                            protection: args.protection,
-                        }),
+                        functionEnvironment(functionConfigOf(args.settings, alertTopicArn)),
                     ),
                 },
                 loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
@@ -171,12 +160,12 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             child,
         );
 
-        if (args.restoreDrill) {
+        if (args.settings.restoreDrill) {
             this.drillRule = new aws.cloudwatch.EventRule(
-                lifecycleRuleName(args.environment, "drill"),
+                lifecycleRuleName(args.settings.environment, "drill"),
                 {
-                    description: `vss-fleet ${args.environment}: restore drill.`,
-                    scheduleExpression: args.restoreDrill.schedule,
+                    description: `vss-fleet ${args.settings.environment}: restore drill.`,
+                    scheduleExpression: args.settings.restoreDrill.schedule,
                     tags,
                 },
                 child,

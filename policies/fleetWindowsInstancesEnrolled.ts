@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { fleetConfigSchema, type FleetConfig } from "./config";
+import { fleetConfigSchema, type FleetConfig } from "./policyConfig";
 import { exemptionProblem } from "./lib/exemptions";
 import { classifyFleet } from "./lib/fleetClassification";
 import { known } from "./lib/props";

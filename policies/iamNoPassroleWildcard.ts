@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { iamAllowStatements } from "./iamPolicySources";
+import { iamAllowStatements } from "./lib/iamPolicySources";
 import { actionCovers, conditionKeys } from "./lib/iamStatements";
 
 /** cfn_nag F38/F39, Trivy AVD-AWS-0342: PassRole on "*" or without iam:PassedToService. */

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { iamAllowStatements } from "./iamPolicySources";
+import { iamAllowStatements } from "./lib/iamPolicySources";
 import { actionCovers } from "./lib/iamStatements";
 
 /** Actions that create, tag, share or delete snapshots: never on every resource without a condition. */

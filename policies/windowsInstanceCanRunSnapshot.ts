@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { enrollmentConfigSchema, type EnrollmentConfig } from "./config";
+import { enrollmentConfigSchema, type EnrollmentConfig } from "./policyConfig";
 import { actionCovers, allowStatements } from "./lib/iamStatements";
 import { isSet, known } from "./lib/props";
 import { windowsInstances } from "./lib/stackInstances";

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { enrollmentConfigSchema, type EnrollmentConfig } from "./config";
+import { enrollmentConfigSchema, type EnrollmentConfig } from "./policyConfig";
 import { exemptionProblem, findExemption } from "./lib/exemptions";
 import { windowsInstances } from "./lib/stackInstances";
 import { formatTags, TagSetIndex, type NamedTagSet } from "./lib/tagIndex";

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupEnvironment, EnrolledInstances } from "../components";
 import type { EnvironmentSpec } from "../core/environment";
-import { CONFIG_NAMESPACE, loadStackEnvironment, loadStackInstances, STACK_CONFIG_DIR } from "./config";
+import { CONFIG_NAMESPACE, loadStackEnvironment, loadStackInstances, STACK_CONFIG_DIR } from "./stackConfig";
 
 export interface StackOutputs {
     readonly environment: string;

@@ -4,6 +4,7 @@ import type { CommandDefinition } from "./command";
 import deployPolicy from "./deployPolicy";
 import destroy from "./destroy";
 import drift from "./drift";
+import guardrails from "./guardrails";
 import plan from "./plan";
 import preview from "./preview";
 import previewStacks from "./previewStacks";
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     destroy,
     render,
     deployPolicy,
+    guardrails,
     verify,
     restore,
     previewStacks,

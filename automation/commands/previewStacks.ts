@@ -15,7 +15,7 @@ export default defineCommand({
     async run({ io }) {
         const pulumi = await import("@pulumi/pulumi");
         const { formatPlan, planStack, stackNames } = await import("../offline/planStacks");
-        const { STACK_CONFIG_DIR } = await import("../../stacks/config");
+        const { STACK_CONFIG_DIR } = await import("../../stacks/stackConfig");
         const stacks = stackNames(STACK_CONFIG_DIR);
         io.out(`vss-fleet offline preview of ${stacks.length} stack(s) in stacks/ (mock runtime: no credentials, no Pulumi CLI)\n`);
         let failed = false;

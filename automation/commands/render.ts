@@ -12,7 +12,7 @@ export default defineCommand({
     options: [flag("check", "--check", "compare instead of writing; exit 1 when a stack file disagrees with the manifest"), stacksDir],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { checkStacks, renderStacks } = await import("../driver/render");
+        const { checkStacks, renderStacks } = await import("../driver/stackFiles");
         const fleet = loadManifest(manifest);
         if (options.check) {
             const problems = checkStacks(fleet.environments, options.stacksDir);

@@ -9,7 +9,7 @@ export default defineCommand({
     takesManifest: false,
     options: [],
     async run({ io }) {
-        const { manifestJsonSchema } = await import("../manifest/schema");
+        const { manifestJsonSchema } = await import("../manifest/manifestSchema");
         io.out(JSON.stringify(manifestJsonSchema(), null, 2));
         return EXIT.ok;
     },

@@ -19,7 +19,7 @@ import {
     projectDir,
     repeatable,
 } from "./options";
-import { chooseEnvironments } from "./shared";
+import { chooseEnvironments, positive } from "./shared";
 
 export function stackOperation(operation: Operation, description: string, examples: readonly string[]) {
     return defineCommand({
@@ -35,6 +35,11 @@ export function stackOperation(operation: Operation, description: string, exampl
             flag("failFast", "--fail-fast", "stop starting environments after the first failure"),
             negatable("accountCheck", "--no-account-check", "skip the STS account guard (air-gapped runs); said in the output"),
             flag("yes", "--yes", "confirm a destroy; apply without asking (apply asks on a terminal after the preview)"),
+            optionalText(
+                "timeout",
+                "--timeout <minutes>",
+                "each environment's time limit: then its update is cancelled and it fails 'timed out' (default: none)",
+            ),
             projectDir,
             jsonNotFormat,
             format("summary format"),
@@ -53,7 +58,8 @@ export function stackOperation(operation: Operation, description: string, exampl
             if (!options.accountCheck) {
                 io.err("account check skipped (--no-account-check): the manifest's accountId is not verified against the credentials");
             }
-            const { exitCodeOf, runFleet } = await import("../driver/fleet");
+            const timeoutMs = options.timeout === undefined ? undefined : positive(options.timeout, "--timeout") * 60_000;
+            const { exitCodeOf, runFleet } = await import("../driver/runFleet");
             const { terminalConfirm } = await import("../driver/confirm");
             const { driverJson, driverMarkdown, driverText } = await import("../output/driverFormats");
             const run = await runFleet(fleet, chosen, {
@@ -65,6 +71,7 @@ export function stackOperation(operation: Operation, description: string, exampl
                 accountCheck: options.accountCheck,
                 inventoryFiles: options.inventory,
                 organization: options.org,
+                timeoutMs,
                 signal: io.signal ?? new AbortController().signal,
                 log: io.err,
                 confirm: operation === "apply" && !options.yes ? terminalConfirm() : undefined,

@@ -1,5 +1,5 @@
 /** `vss-fleet verify`: every enrolled instance's newest good snapshot set against the RPO. */
-import type { EnvironmentVerdict } from "../lifecycle/verify";
+import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
@@ -31,7 +31,7 @@ export default defineCommand({
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../lifecycle/verify");
+        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const fleet = loadManifest(manifest);
@@ -46,38 +46,43 @@ export default defineCommand({
             if (missing.length > 0) {
                 throw new UserInputError([`verify --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
             }
-            const { loadAwsJsonFiles } = await import("../awsJson");
-            const inputs = {
-                inventory: loadInventoryFiles(options.inventory),
-                attachments: loadAwsJsonFiles(
-                    options.volumes,
-                    shapes.describeVolumesSchema,
-                    shapes.toAttachments,
-                    "aws ec2 describe-volumes --output json",
-                    "the volumes",
-                ),
-                snapshots: loadAwsJsonFiles(
-                    options.snapshots,
-                    shapes.describeSnapshotsSchema,
-                    shapes.toSnapshots,
-                    "aws ec2 describe-snapshots --output json",
-                    "the snapshots",
-                ),
+            const { loadAll, loadAwsJsonFiles } = await import("../awsJson");
+            const { copiesByDestination } = await import("../verify/copyInputs");
+            const inputs = loadAll({
+                inventory: () => loadInventoryFiles(options.inventory),
+                attachments: () =>
+                    loadAwsJsonFiles(
+                        options.volumes,
+                        shapes.describeVolumesSchema,
+                        shapes.toAttachments,
+                        "aws ec2 describe-volumes --output json",
+                        "the volumes",
+                    ),
+                snapshots: () =>
+                    loadAwsJsonFiles(
+                        options.snapshots,
+                        shapes.describeSnapshotsSchema,
+                        shapes.toSnapshots,
+                        "aws ec2 describe-snapshots --output json",
+                        "the snapshots",
+                    ),
+                copies: () =>
+                    options.copySnapshots.length > 0
+                        ? copiesByDestination(
+                              loadAwsJsonFiles(
+                                  options.copySnapshots,
+                                  shapes.describeSnapshotsSchema,
+                                  shapes.toSnapshots,
+                                  "aws ec2 describe-snapshots --owner-ids self --output json",
+                                  "the copies",
+                              ),
+                          )
+                        : undefined,
+            });
+            const withCopies = {
+                ...inputs,
+                ...(inputs.copies ? { copies: inputs.copies } : { copiesNotRead: "no --copy-snapshots file was given" }),
             };
-            const { copiesByDestination } = await import("../lifecycle/copyInputs");
-            const copies =
-                options.copySnapshots.length > 0
-                    ? copiesByDestination(
-                          loadAwsJsonFiles(
-                              options.copySnapshots,
-                              shapes.describeSnapshotsSchema,
-                              shapes.toSnapshots,
-                              "aws ec2 describe-snapshots --owner-ids self --output json",
-                              "the copies",
-                          ),
-                      )
-                    : undefined;
-            const withCopies = { ...inputs, ...(copies ? { copies } : { copiesNotRead: "no --copy-snapshots file was given" }) };
             verdicts.push(...chosen.map((env) => verifyEnvironment(env, withCopies, now, options.fleet)));
         } else {
             const { EC2Client } = await import("@aws-sdk/client-ec2");
@@ -88,7 +93,7 @@ export default defineCommand({
                 const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
                 const inventory = await describeWindowsInstances(scope, client);
                 const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
-                const { liveCopies } = await import("../lifecycle/copyInputs");
+                const { liveCopies } = await import("../verify/copyInputs");
                 const inputs = {
                     inventory,
                     attachments: await shapes.describeAttachments(client, ids),
@@ -98,8 +103,19 @@ export default defineCommand({
                 verdicts.push(verifyEnvironment(env, inputs, now, options.fleet));
             }
         }
+        const { accountFor } = await import("../manifest/accounting");
+        accountFor(
+            "verify",
+            chosen.map((e) => e.spec.name),
+            verdicts.map((v) => v.name),
+        );
         const code = verifyExitCode(verdicts);
-        io.out(options.json ? JSON.stringify({ ok: code === 0, environments: verdicts }) : verifyText(verdicts));
+        const counted = `${verdicts.length} of ${fleet.environments.length} environment(s) of the manifest verified`;
+        io.out(
+            options.json
+                ? JSON.stringify({ ok: code === 0, environmentsInManifest: fleet.environments.length, environments: verdicts })
+                : `${counted}:\n${verifyText(verdicts)}`,
+        );
         return code;
     },
 });

@@ -4,7 +4,7 @@
  * OwnerId, the region comes from Placement.AvailabilityZone, Windows is Platform "windows".
  */
 import { z } from "zod";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { loadAwsJsonFiles, parseAwsJson } from "../awsJson";
 
 /** Only the fields we read are checked; real output carries many more, which pass through. */
@@ -39,7 +39,11 @@ const GONE = new Set(["terminated", "shutting-down"]);
 export function toInventory(output: DescribeInstancesOutput): InventoryInstance[] {
     return output.Reservations.flatMap((reservation) =>
         reservation.Instances.filter((i) => !GONE.has(i.State?.Name ?? "")).map((i) => {
-            const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key, t.Value]));
+            // A null prototype: a tag named __proto__ or constructor is data like any other.
+            const tags: Record<string, string> = Object.assign(
+                Object.create(null) as Record<string, string>,
+                Object.fromEntries((i.Tags ?? []).map((t) => [t.Key, t.Value])),
+            );
             return {
                 instanceId: i.InstanceId,
                 accountId: reservation.OwnerId,

@@ -4,7 +4,7 @@
  * the unfiltered-Describe throttle (50 burst, 10/s).
  */
 import { EC2Client, paginateDescribeInstances, type Filter } from "@aws-sdk/client-ec2";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
 import { describeInstancesSchema, toInventory } from "./describeInstances";
 

@@ -13,10 +13,13 @@ import {
     toSpecIssues,
     YamlSource,
     type EnvironmentSpec,
+    type SpecIssue,
 } from "../../core/environment";
 import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
-import { EXTRA_KEYS, manifestExtrasSchema } from "./schema";
+import { accountFor, InternalError } from "./accounting";
+import { overlappingTargets } from "./overlaps";
+import { EXTRA_KEYS, manifestExtrasSchema } from "./manifestSchema";
 
 export interface FleetEnvironment {
     readonly spec: EnvironmentSpec;
@@ -32,8 +35,8 @@ export interface Fleet {
     readonly environments: readonly FleetEnvironment[];
 }
 
-type Path = (string | number)[];
-interface Located {
+export type Path = (string | number)[];
+export interface Located {
     readonly path: Path;
     readonly message: string;
 }
@@ -63,29 +66,58 @@ function mergeDefaults(defaults: Record<string, unknown>, entry: Record<string, 
 function locate(name: string, path: Path, entry: Record<string, unknown>, defaults: Record<string, unknown>): Path {
     let own: unknown = entry;
     for (const segment of path) {
-        if (!isMapping(own) || !(String(segment) in own)) {
+        if (!isMapping(own) || !Object.hasOwn(own, String(segment))) {
             own = undefined;
             break;
         }
         own = own[String(segment)];
     }
-    const fromDefaults = own === undefined && path.length > 0 && String(path[0]) in defaults;
+    const fromDefaults = own === undefined && path.length > 0 && Object.hasOwn(defaults, String(path[0]));
     return fromDefaults ? ["defaults", ...path] : ["environments", name, ...path];
+}
+
+/**
+ * A rule relating fields (cutoffHours < durationHours, ...) broken by an environment: at the rule's key
+ * if the environment set it, else at another key the environment set, else at its name; and where
+ * every value came from when any came from `defaults` or a built-in default.
+ */
+function crossFieldProblem(
+    source: YamlSource,
+    name: string,
+    issue: SpecIssue & { keys: readonly string[] },
+    entry: Record<string, unknown>,
+    defaults: Record<string, unknown>,
+): Located {
+    const own = issue.keys.filter((k) => Object.hasOwn(entry, k));
+    const first = String(issue.path[0]);
+    const at: Path = own.includes(first) ? [...issue.path] : own.length > 0 ? [own[0]] : [];
+    const origins = issue.keys.map((key) => {
+        if (own.includes(key)) {
+            return { key, text: `${key} at ${source.where(["environments", name, key])}`, inherited: false };
+        }
+        if (Object.hasOwn(defaults, key)) {
+            return { key, text: `${key} from defaults at ${source.where(["defaults", key])}`, inherited: true };
+        }
+        const builtIn = environmentSchema.shape[key as keyof typeof environmentSchema.shape]?.safeParse(undefined).data;
+        return { key, text: builtIn === undefined ? "" : `${key} not set (its default)`, inherited: builtIn !== undefined };
+    });
+    // Said when a value came from elsewhere: `defaults`, or a built-in default with nothing to point at.
+    const suffix = origins.some((o) => o.inherited && (o.text.includes(" from defaults ") || at.length === 0))
+        ? ` (environment '${name}': ${origins
+              .filter((o) => o.text)
+              .map((o) => o.text)
+              .join(", ")})`
+        : "";
+    return { path: ["environments", name, ...at], message: `${issue.message}${suffix}` };
 }
 
 export function parseManifest(file: string, text: string): Fleet {
     const source = new YamlSource(file, text);
+    if (source.problems.length > 0) {
+        throw new UserInputError(source.problems);
+    }
     const located: Located[] = [];
-    for (const error of source.document.errors) {
-        const at = error.linePos?.[0];
-        const message =
-            error.code === "DUPLICATE_KEY" ? "duplicate key (each key may appear once in a mapping)" : error.message.split("\n")[0];
-        located.push({ path: [], message: at ? `${file}:${at.line}:${at.col}: ${message}` : `${file}: ${message}` });
-    }
-    if (located.length > 0) {
-        throw new UserInputError(located.map((l) => l.message));
-    }
-    const raw = source.document.toJS() as unknown;
+    const raw = source.toJS();
     const top = topLevelSchema.safeParse(raw ?? {});
     if (!top.success) {
         located.push(...toSpecIssues(top.error.issues, topLevelSchema).map((i) => ({ path: [...i.path], message: i.message })));
@@ -93,12 +125,18 @@ export function parseManifest(file: string, text: string): Fleet {
     }
     const defaults = top.data.defaults ?? {};
     const defaultsCheck = environmentSchema.partial().safeParse(defaults);
+    const defaultsProblems = new Set<string>();
     if (!defaultsCheck.success) {
         const issues = toSpecIssues(defaultsCheck.error.issues, environmentSchema);
         located.push(...issues.map((i) => ({ path: ["defaults", ...i.path], message: i.message })));
+        issues.forEach((i) => defaultsProblems.add(formatPath(i.path)));
     }
     const environments: FleetEnvironment[] = [];
-    for (const [name, value] of Object.entries(top.data.environments)) {
+    const names = Object.keys(top.data.environments);
+    for (const name of names) {
+        const value = top.data.environments[name];
+        const problemsBefore = located.length;
+        let inheritsReportedProblem = false;
         const at: Path = ["environments", name];
         const nameProblem = environmentNameProblem(name);
         if (nameProblem) {
@@ -109,7 +147,9 @@ export function parseManifest(file: string, text: string): Fleet {
             continue;
         }
         const specPart = Object.fromEntries(Object.entries(value).filter(([key]) => !(EXTRA_KEYS as string[]).includes(key)));
-        const extras = manifestExtrasSchema.safeParse(Object.fromEntries(EXTRA_KEYS.filter((k) => k in value).map((k) => [k, value[k]])));
+        const extras = manifestExtrasSchema.safeParse(
+            Object.fromEntries(EXTRA_KEYS.filter((k) => Object.hasOwn(value, k)).map((k) => [k, value[k]])),
+        );
         if (!extras.success) {
             located.push(
                 ...toSpecIssues(extras.error.issues, manifestExtrasSchema).map((i) => ({ path: [...at, ...i.path], message: i.message })),
@@ -117,10 +157,24 @@ export function parseManifest(file: string, text: string): Fleet {
         }
         const result = parseEnvironment(name, mergeDefaults(defaults, specPart));
         if (!result.ok) {
-            for (const issue of result.issues.filter((i) => i.path.length > 0)) {
+            for (const issue of result.issues) {
+                if (issue.keys) {
+                    located.push(crossFieldProblem(source, name, { ...issue, keys: issue.keys }, specPart, defaults));
+                    continue;
+                }
+                if (issue.path.length === 0 && nameProblem) {
+                    continue; // the name problem, reported above
+                }
                 const path = locate(name, [...issue.path], specPart, defaults);
-                // A bad default is reported once, at `defaults`, not again for every environment.
-                if (path[0] !== "defaults") {
+                if (path[0] === "defaults" && defaultsProblems.has(formatPath(path.slice(1)))) {
+                    // A bad default is reported once, at `defaults`, not again for every environment.
+                    inheritsReportedProblem = true;
+                } else if (path[0] === "defaults") {
+                    located.push({
+                        path: at,
+                        message: `${formatPath(issue.path)} from defaults (${source.where(path)}): ${issue.message}`,
+                    });
+                } else {
                     located.push({ path, message: issue.message });
                 }
             }
@@ -131,32 +185,22 @@ export function parseManifest(file: string, text: string): Fleet {
                 scopeTags: extras.data.scope?.tags ?? {},
                 exemptions: extras.data.exemptions,
             });
+            continue;
+        }
+        if (located.length === problemsBefore && !inheritsReportedProblem) {
+            throw new InternalError(`${file}: environment '${name}' was neither accepted nor refused with a problem`);
         }
     }
-    located.push(...collisions(environments));
+    located.push(...overlappingTargets(environments, (path) => source.where(path)));
     if (located.length > 0) {
         throw new UserInputError(render(source, located));
     }
+    accountFor(
+        `${file}: environments`,
+        names,
+        environments.map((e) => e.spec.name),
+    );
     return { file, environments };
-}
-
-/** Two environments in one account and region must not select the same instances. */
-function collisions(environments: readonly FleetEnvironment[]): Located[] {
-    const seen = new Map<string, string>();
-    const out: Located[] = [];
-    for (const { spec } of environments) {
-        const key = `${spec.accountId}/${spec.region}/${JSON.stringify(Object.entries(spec.targetTags).sort())}`;
-        const other = seen.get(key);
-        if (other) {
-            out.push({
-                path: ["environments", spec.name, "targetTags"],
-                message: `selects the same instances as environment '${other}' (same account, region and targetTags); each instance would be snapshotted twice`,
-            });
-        } else {
-            seen.set(key, spec.name);
-        }
-    }
-    return out;
 }
 
 /** One line per problem, in the order a reader meets them in the file. */

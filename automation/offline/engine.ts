@@ -5,14 +5,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { evaluatePolicies, type AnalyzedResource, type PackConfig, type Violation } from "./policyRuntime";
+import { evaluatePolicies, type AnalyzedResource, type Violation } from "./policyRuntime";
 import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
-import type { InventoryInstance } from "../../policies/config";
-import { classifyFleet } from "../../policies/lib/fleetClassification";
+import { pastScheduleWarnings } from "./pastSchedule";
+import type { InventoryInstance } from "../../policies/policyConfig";
+import { classifyFleet, inScope } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
+import { accountFor } from "../manifest/accounting";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
+import { generatedPolicyConfig } from "../manifest/packConfig";
 import { DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
 
 export interface PlannedResource {
@@ -29,7 +32,17 @@ export interface EnvironmentPlan {
     readonly accountId: string;
     readonly resources: PlannedResource[];
     readonly violations: Violation[];
-    readonly windows: { readonly enrolled: number; readonly exempt: number; readonly unenrolled: number };
+    readonly windows: {
+        /** Windows instances of the inventory in the environment's account and region. */
+        readonly inAccountRegion: number;
+        /** Of those, the ones the scope tags select (all of them when there is no scope). */
+        readonly inScope: number;
+        readonly enrolled: number;
+        readonly exempt: number;
+        readonly unenrolled: number;
+    };
+    /** What the plan could not check here, in words: never a silent OK. */
+    readonly notChecked: string[];
     readonly warnings: string[];
     /** What the snapshot lifecycle does here, in words (text output only; not in the JSON contract). */
     readonly lifecycle: string;
@@ -37,6 +50,8 @@ export interface EnvironmentPlan {
 
 export interface FleetPlan {
     readonly ok: boolean;
+    /** Environments in the manifest, planned or not (--env). */
+    readonly environmentsInManifest: number;
     readonly environments: EnvironmentPlan[];
 }
 
@@ -45,34 +60,6 @@ export const PROJECT = DEFAULT_FLEET;
 const PACK_VERSION = (
     JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policies", "package.json"), "utf8")) as { version: string }
 ).version;
-
-/** The policy config the driver generates for one environment's stack. */
-export function generatedPolicyConfig(
-    fleet: Fleet,
-    env: FleetEnvironment,
-    inventory: readonly InventoryInstance[],
-    options: { readonly resolveAmis: boolean },
-): PackConfig {
-    const environments = fleet.environments.map((e) => ({ name: e.spec.name, targetTags: e.spec.targetTags }));
-    const exemptions = [...env.exemptions];
-    const enrollment = { environments, exemptions, resolveAmis: options.resolveAmis };
-    return {
-        "windows-instance-enrolled": enrollment,
-        "windows-instance-can-run-snapshot": enrollment,
-        "fleet-windows-instances-enrolled": {
-            environment: {
-                name: env.spec.name,
-                targetTags: env.spec.targetTags,
-                accountId: env.spec.accountId,
-                region: env.spec.region,
-                scopeTags: env.scopeTags,
-            },
-            // An environment's inventory is its account and region's instances; the policy applies the scope tags.
-            inventory: inventory.filter((i) => i.accountId === env.spec.accountId && i.region === env.spec.region),
-            exemptions,
-        },
-    };
-}
 
 async function planEnvironment(
     fleet: Fleet,
@@ -102,6 +89,8 @@ async function planEnvironment(
     const classes = classifyFleet(inventory, { ...spec, scopeTags: env.scopeTags }, written, env.exemptions, today);
     // Listed instances the inventory does not show are enrolled all the same.
     const listedElsewhere = env.instances.filter((id) => !classes.enrolled.some((i) => i.instanceId === id)).length;
+    const inAccountRegion = inventory.filter((i) => inScope(i, { ...spec, scopeTags: {} })).length;
+    const selected = classes.enrolled.length + classes.exempt.length + classes.unenrolled.length;
     return {
         name: spec.name,
         region: spec.region,
@@ -109,13 +98,34 @@ async function planEnvironment(
         resources: custom.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
         violations: evaluation.violations,
         windows: {
+            inAccountRegion,
+            inScope: selected,
             enrolled: classes.enrolled.length + listedElsewhere,
             exempt: classes.exempt.length,
             unenrolled: classes.unenrolled.length,
         },
         warnings: [],
+        notChecked: notChecked(env, inventory.length, inAccountRegion, selected),
         lifecycle: lifecycleSummary(spec),
     };
+}
+
+/** Why fleet enrollment was not checked for an environment, if it was not. */
+function notChecked(env: FleetEnvironment, inventorySize: number, inAccountRegion: number, selected: number): string[] {
+    const where = `${env.spec.accountId}/${env.spec.region}`;
+    if (inventorySize === 0) {
+        return ["fleet enrollment not checked: no inventory (--inventory FILE)"];
+    }
+    if (inAccountRegion === 0) {
+        return [`fleet enrollment not checked: the inventory has no Windows instances in ${where}`];
+    }
+    if (selected === 0) {
+        const tags = Object.entries(env.scopeTags)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ");
+        return [`scope selects 0 of ${inAccountRegion} Windows instances in ${where} (scope tags ${tags}); fleet enrollment not checked`];
+    }
+    return [];
 }
 
 export interface PlanOptions {
@@ -142,7 +152,20 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
     }
     const bursts = burstWarnings(plans.map((p, i) => ({ spec: chosen[i].spec, enrolled: p.windows.enrolled })));
     for (const [i, plan] of plans.entries()) {
-        plan.warnings.push(...windowWarnings(chosen[i].spec, plan.windows.enrolled), ...(bursts.get(plan.name) ?? []));
+        plan.warnings.push(
+            ...pastScheduleWarnings(chosen[i].spec, today),
+            ...windowWarnings(chosen[i].spec, plan.windows.enrolled),
+            ...(bursts.get(plan.name) ?? []),
+        );
     }
-    return { ok: plans.every((p) => p.violations.every((v) => v.enforcementLevel !== "mandatory")), environments: plans };
+    accountFor(
+        "plan",
+        chosen.map((e) => e.spec.name),
+        plans.map((p) => p.name),
+    );
+    return {
+        ok: plans.every((p) => p.violations.every((v) => v.enforcementLevel !== "mandatory")),
+        environmentsInManifest: fleet.environments.length,
+        environments: plans,
+    };
 }

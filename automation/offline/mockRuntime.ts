@@ -33,6 +33,9 @@ function firstAccount(value: unknown): string | undefined {
     return Array.isArray(list) && typeof list[0] === "string" ? list[0] : undefined;
 }
 
+/** An IAM ARN carries the resource's path between its type and its name ("/" when none is set). */
+const iamPathOf = (inputs: Record<string, unknown>) => (typeof inputs.path === "string" ? inputs.path : "/");
+
 /** What AWS would report back for a resource, as far as the program reads it. */
 export function mockState(type: string, name: string, inputs: Record<string, unknown>, scope: ProviderScope): Record<string, unknown> {
     const physical = typeof inputs.name === "string" ? inputs.name : name;
@@ -40,11 +43,11 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
     const regional = (service: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}`;
     switch (type) {
         case "aws:iam/role:Role":
-            return { ...inputs, name: physical, arn: `${iam}:role/${physical}`, uniqueId: `AROA${physical.length}` };
+            return { ...inputs, name: physical, arn: `${iam}:role${iamPathOf(inputs)}${physical}`, uniqueId: `AROA${physical.length}` };
         case "aws:iam/policy:Policy":
-            return { ...inputs, name: physical, arn: `${iam}:policy/${physical}` };
+            return { ...inputs, name: physical, arn: `${iam}:policy${iamPathOf(inputs)}${physical}` };
         case "aws:iam/instanceProfile:InstanceProfile":
-            return { ...inputs, name: physical, arn: `${iam}:instance-profile/${physical}` };
+            return { ...inputs, name: physical, arn: `${iam}:instance-profile${iamPathOf(inputs)}${physical}` };
         case "aws:ssm/document:Document":
             return {
                 ...inputs,

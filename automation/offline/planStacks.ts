@@ -8,7 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { DEFAULT_FLEET } from "../../core/environment";
-import { CONFIG_NAMESPACE, loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/config";
+import { CONFIG_NAMESPACE, loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/stackConfig";
 import { defineStackFromConfig } from "../../stacks/program";
 import { runUnderMocks, type RecordedResource } from "./mockRuntime";
 

@@ -1,5 +1,5 @@
 /** Summaries of a driver run: per environment its status, changes by operation, violations and duration. */
-import type { FleetRun } from "../driver/fleet";
+import type { FleetRun } from "../driver/runFleet";
 import type { EnvironmentRun } from "../driver/run";
 
 function changes(env: EnvironmentRun): string {
@@ -12,10 +12,14 @@ function changes(env: EnvironmentRun): string {
 const mandatory = (env: EnvironmentRun) => env.violations.filter((v) => v.enforcementLevel === "mandatory").length;
 const seconds = (env: EnvironmentRun) => `${(env.durationMs / 1000).toFixed(1)} s`;
 
+/** "2 of 3 environment(s) of the manifest": what was run, against what the manifest has. */
+const counted = (run: FleetRun) => `${run.environments.length} of ${run.environmentsInManifest} environment(s) of the manifest`;
+
 export function driverJson(run: FleetRun, exitCode: number): string {
     return JSON.stringify({
         ok: exitCode === 0,
         operation: run.operation,
+        environmentsInManifest: run.environmentsInManifest,
         environments: run.environments.map((e) => ({
             name: e.name,
             status: e.status,
@@ -34,7 +38,7 @@ export function driverJson(run: FleetRun, exitCode: number): string {
 }
 
 export function driverText(run: FleetRun): string {
-    const lines = [`vss-fleet ${run.operation}:`];
+    const lines = [`vss-fleet ${run.operation}: ${counted(run)}`];
     for (const env of run.environments) {
         lines.push(
             `  ${env.name.padEnd(16)} ${env.status.padEnd(10)} ${changes(env)}; ${mandatory(env)} mandatory, ` +
@@ -53,6 +57,8 @@ export function driverText(run: FleetRun): string {
 export function driverMarkdown(run: FleetRun): string {
     const lines = [
         `### vss-fleet ${run.operation}`,
+        "",
+        `${counted(run)}.`,
         "",
         "| environment | status | changes | mandatory | advisory | duration |",
         "| --- | --- | --- | ---: | ---: | ---: |",

@@ -15,6 +15,7 @@ const mandatory = (plan: EnvironmentPlan) => plan.violations.filter((v) => v.enf
 export function toJson(plan: FleetPlan): string {
     return JSON.stringify({
         ok: plan.ok,
+        environmentsInManifest: plan.environmentsInManifest,
         environments: plan.environments.map((env) => ({
             name: env.name,
             region: env.region,
@@ -26,16 +27,21 @@ export function toJson(plan: FleetPlan): string {
                 message: v.message,
                 urn: v.urn ?? null,
             })),
+            windows: env.windows,
+            notChecked: env.notChecked,
         })),
     });
 }
 
+/** The last line: never a plain OK when environments were left out or enrollment went unchecked. */
 function verdict(plan: FleetPlan): string {
     const blocked = plan.environments.filter((e) => mandatory(e).length > 0);
     const count = blocked.reduce((n, e) => n + mandatory(e).length, 0);
+    const unchecked = plan.environments.filter((e) => e.notChecked.length > 0).map((e) => e.name);
+    const caveat = unchecked.length > 0 ? `; fleet enrollment not checked in ${unchecked.join(", ")}` : "";
     return plan.ok
-        ? `OK: ${plan.environments.length} environment(s), no mandatory policy violations.`
-        : `BLOCKED: ${count} mandatory policy violation(s) in ${blocked.map((e) => e.name).join(", ")}.`;
+        ? `OK: ${plan.environments.length} of ${plan.environmentsInManifest} environment(s) planned, no mandatory policy violations${caveat}.`
+        : `BLOCKED: ${count} mandatory policy violation(s) in ${blocked.map((e) => e.name).join(", ")}${caveat}.`;
 }
 
 export function toText(plan: FleetPlan, manifest: string): string {
@@ -50,6 +56,7 @@ export function toText(plan: FleetPlan, manifest: string): string {
         lines.push(
             `  Windows instances: ${env.windows.enrolled} enrolled, ${env.windows.exempt} exempt, ${env.windows.unenrolled} unenrolled`,
         );
+        lines.push(...env.notChecked.map((n) => `  ${n}`));
         lines.push(`  Lifecycle: ${env.lifecycle}`);
         lines.push(...env.warnings.map((w) => `  warning: ${w}`));
         for (const v of env.violations) {
@@ -78,8 +85,9 @@ export function toMarkdown(plan: FleetPlan, manifest: string): string {
                 `${e.windows.unenrolled} | ${mandatory(e).length} | ${e.violations.length - mandatory(e).length} |`,
         ),
     ];
-    for (const env of plan.environments.filter((e) => e.violations.length > 0 || e.warnings.length > 0)) {
+    for (const env of plan.environments.filter((e) => e.violations.length > 0 || e.warnings.length > 0 || e.notChecked.length > 0)) {
         lines.push("", `#### ${env.name}`, "");
+        lines.push(...env.notChecked.map((n) => `- :grey_question: ${cell(n)}`));
         lines.push(...env.warnings.map((w) => `- :warning: ${cell(w)}`));
         for (const v of env.violations) {
             const detail = v.message.split("\n").slice(1).join(" ") || v.message;

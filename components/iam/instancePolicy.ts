@@ -5,6 +5,7 @@
  */
 import type { Engine } from "../../core/environment";
 import { ENVIRONMENT_TAG_KEY } from "../../core/environment";
+import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../core/lifecycle/functionConfig";
 import {
     arn,
     instanceArns,
@@ -15,6 +16,9 @@ import {
     type PolicyDocument,
     type Statement,
 } from "./policyDocument";
+
+/** The tag the diskshadow engine writes with the instance's own id (VssFleetSnapshot.ps1). */
+export const INSTANCE_ID_TAG_KEY = "vss-fleet:instance-id";
 
 export interface InstancePolicyInput extends ArnScope {
     readonly environment: string;
@@ -79,11 +83,17 @@ export function instanceSnapshotPolicy(input: InstancePolicyInput): PolicyDocume
             Resource: snapshotArns(input),
             Condition: { StringEquals: { "ec2:CreateAction": "CreateSnapshots" } },
         },
+        ...forgeryDenials(input),
     ];
     if (input.engine === "aws-vss") {
         statements.push({
             // The provider marks success (AppConsistent) and the device name after the freeze ends.
-            Sid: "MarkOwnVssSnapshotsAfterCreation",
+            // IAM cannot tie a snapshot to the instance whose volume it copies (no condition key links
+            // them), so "its own snapshots" is the environment's VSS snapshots, each mark written once:
+            // a mark already on a snapshot cannot be overwritten (AWSEC2VssSnapshotPolicy allows both,
+            // on every AwsVssConfig snapshot of the account). verify distrusts marks that contradict
+            // the volume's attachment.
+            Sid: "MarkOwnVssSnapshotsOnceAfterCreation",
             Effect: "Allow",
             Action: "ec2:CreateTags",
             Resource: snapshotArns(input),
@@ -91,6 +101,7 @@ export function instanceSnapshotPolicy(input: InstancePolicyInput): PolicyDocume
                 StringLike: { "ec2:ResourceTag/AwsVssConfig": "*" },
                 StringEquals: { [`ec2:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: input.environment },
                 "ForAllValues:StringEquals": { "aws:TagKeys": ["AppConsistent", "Device"] },
+                Null: { "aws:TagKeys": "false", "ec2:ResourceTag/AppConsistent": "true", "ec2:ResourceTag/Device": "true" },
             },
         });
     }
@@ -108,6 +119,64 @@ export function instanceSnapshotPolicy(input: InstancePolicyInput): PolicyDocume
     return policyDocument(statements);
 }
 
+/** Tags no instance may write on a snapshot, at creation or after (Deny wins over every Allow). */
+export const DRILL_TAG_KEYS: readonly string[] = [DRILL_TAG_KEY, DRILLED_AT_TAG_KEY, DRILL_RESULT_TAG_KEY];
+
+/**
+ * An instance creates its snapshots with tags the lifecycle and verify trust, so it may not forge
+ * them: no drill tags (only the lifecycle function stamps drills), no AppConsistent=true inside the
+ * create call (the provider marks success after the freeze), and a vss-fleet:instance-id tag only
+ * with its OWN id (the ARN the request is signed from must end in that id).
+ */
+function forgeryDenials(scope: ArnScope): Statement[] {
+    const snapshotsAndTags = ["ec2:CreateSnapshots", "ec2:CreateTags"];
+    return [
+        {
+            Sid: "NeverWriteDrillTags",
+            Effect: "Deny",
+            Action: snapshotsAndTags,
+            Resource: snapshotArns(scope),
+            Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [...DRILL_TAG_KEYS] } },
+        },
+        {
+            Sid: "NeverCreateSnapshotsMarkedConsistent",
+            Effect: "Deny",
+            Action: "ec2:CreateSnapshots",
+            Resource: snapshotArns(scope),
+            Condition: { StringEqualsIgnoreCase: { "aws:RequestTag/AppConsistent": "true" } },
+        },
+        {
+            // The same inside the create call's tagging (ec2:CreateAction is present only there).
+            Sid: "NeverTagNewSnapshotsConsistent",
+            Effect: "Deny",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(scope),
+            Condition: { StringEqualsIgnoreCase: { "aws:RequestTag/AppConsistent": "true" }, Null: { "ec2:CreateAction": "false" } },
+        },
+        {
+            Sid: "InstanceIdTagOnlyWithOwnId",
+            Effect: "Deny",
+            Action: snapshotsAndTags,
+            Resource: snapshotArns(scope),
+            Condition: {
+                Null: { [`aws:RequestTag/${INSTANCE_ID_TAG_KEY}`]: "false" },
+                ArnNotEquals: { "ec2:SourceInstanceARN": arn(scope, "ec2", `instance/\${aws:RequestTag/${INSTANCE_ID_TAG_KEY}}`) },
+            },
+        },
+        {
+            // After creation too: a snapshot that names its instance is tagged only by that instance.
+            Sid: "TagOnlySnapshotsThatNameThisInstance",
+            Effect: "Deny",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(scope),
+            Condition: {
+                Null: { [`ec2:ResourceTag/${INSTANCE_ID_TAG_KEY}`]: "false" },
+                ArnNotEquals: { "ec2:SourceInstanceARN": arn(scope, "ec2", `instance/\${ec2:ResourceTag/${INSTANCE_ID_TAG_KEY}}`) },
+            },
+        },
+    ];
+}
+
 /** Run Command writes command output with the INSTANCE's credentials, so the grant lives here. */
 function outputLoggingStatements(input: InstancePolicyInput): Statement[] {
     const out: Statement[] = [];
@@ -120,6 +189,9 @@ function outputLoggingStatements(input: InstancePolicyInput): Statement[] {
                 Effect: "Allow",
                 Action: "s3:PutObject",
                 Resource: `arn:${input.partition}:s3:::${s3BucketName}/${prefix}*`,
+                // Bucket names are global: if the bucket is ever deleted, a bucket of the same name in
+                // another account must not receive the output.
+                Condition: { StringEquals: { "s3:ResourceAccount": input.accountId } },
             },
             {
                 // The agent checks the bucket's encryption before it uploads.
@@ -127,6 +199,7 @@ function outputLoggingStatements(input: InstancePolicyInput): Statement[] {
                 Effect: "Allow",
                 Action: "s3:GetEncryptionConfiguration",
                 Resource: `arn:${input.partition}:s3:::${s3BucketName}`,
+                Condition: { StringEquals: { "s3:ResourceAccount": input.accountId } },
             },
         );
     }

@@ -6,8 +6,15 @@
  *   and deletes ONLY volumes carrying that drill tag (restore drills);
  * - it writes ONLY the drill stamp tags onto such snapshots.
  */
-import { DRILL_RESULT_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY, METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
+import {
+    DRILL_RESULT_TAG_KEY,
+    DRILL_TAG_KEY,
+    DRILLED_AT_TAG_KEY,
+    METRICS_NAMESPACE,
+    type ProtectionConfig,
+} from "../../core/lifecycle/functionConfig";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
+import { protectionStatements } from "./protectionPolicy";
 import { arn, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
 
 export interface LifecyclePolicyInput extends ArnScope {
@@ -18,7 +25,16 @@ export interface LifecyclePolicyInput extends ArnScope {
     readonly logGroupName: string;
     readonly retention: boolean;
     readonly restoreDrill: boolean;
+    /** The largest drill volume, GiB; default the gp3 maximum (16384). */
+    readonly maxDrillVolumeGiB?: number;
+    /** The alert topic's customer managed KMS key, when it has one (an AWS managed key needs no grant). */
+    readonly alertTopicKmsKeyArn?: string;
+    /** Copies, locks and the archive tier (protectionConfig(spec)); omitted: none of their grants. */
+    readonly protection?: ProtectionConfig;
 }
+
+/** Drills restore to gp3 at its baseline (3000 IOPS, 125 MiB/s), the cheapest volume a restore can use. */
+export const DRILL_VOLUME = { type: "gp3", maxIops: 3000, maxThroughput: 125, maxSizeGiB: 16384 } as const;
 
 export function lifecycleLogGroupName(environment: string): string {
     return `/vss-fleet/${environment}/lifecycle`;
@@ -47,11 +63,21 @@ function drillStatements(input: LifecyclePolicyInput): Statement[] {
     const volumes = arn(input, "ec2", "volume/*");
     return [
         {
+            // Only drill volumes, and only cheap ones: a role that can create any volume can run up
+            // a bill of io2 at 64000 IOPS. IOPS and throughput are absent when the call leaves them
+            // to gp3's baseline.
             Sid: "CreateOnlyTaggedDrillVolumes",
             Effect: "Allow",
             Action: "ec2:CreateVolume",
             Resource: volumes,
-            Condition: { StringEquals: { [`aws:RequestTag/${DRILL_TAG_KEY}`]: input.environment } },
+            Condition: {
+                StringEquals: { [`aws:RequestTag/${DRILL_TAG_KEY}`]: input.environment, "ec2:VolumeType": DRILL_VOLUME.type },
+                NumericLessThanEquals: { "ec2:VolumeSize": String(input.maxDrillVolumeGiB ?? DRILL_VOLUME.maxSizeGiB) },
+                NumericLessThanEqualsIfExists: {
+                    "ec2:VolumeIops": String(DRILL_VOLUME.maxIops),
+                    "ec2:VolumeThroughput": String(DRILL_VOLUME.maxThroughput),
+                },
+            },
         },
         {
             Sid: "RestoreOnlyFromThisFleetsEnvironmentSnapshots",
@@ -111,7 +137,18 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
             Resource: "*",
             Condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
         },
+        // Also the function's on-failure destination: failed asynchronous invocations land on this topic.
         { Sid: "AlertOnlyTheEnvironmentsTopic", Effect: "Allow", Action: "sns:Publish", Resource: input.alertTopicArn },
+        ...(input.alertTopicKmsKeyArn
+            ? [
+                  {
+                      Sid: "EncryptAlertsWithTheTopicsKey",
+                      Effect: "Allow" as const,
+                      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                      Resource: input.alertTopicKmsKeyArn,
+                  },
+              ]
+            : []),
         {
             Sid: "WriteOwnLogs",
             Effect: "Allow",
@@ -120,6 +157,7 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
         },
         ...(input.retention ? retentionStatements(input) : []),
         ...(input.restoreDrill ? drillStatements(input) : []),
+        ...(input.protection ? protectionStatements({ ...input, protection: input.protection }) : []),
     ]);
 }
 

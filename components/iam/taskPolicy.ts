@@ -33,10 +33,12 @@ export function taskRolePolicy(input: TaskPolicyInput): PolicyDocument {
             Condition: { StringEquals: tagConditions },
         },
         {
-            // Cutoff and status tracking; these actions take no resource-level permissions.
+            // Status tracking; read-only, and these actions take no resource-level permissions. Not
+            // ssm:CancelCommand: it takes none either, so it would cancel ANY command in the account,
+            // and the window never cancels (its cutoff behaviour is CONTINUE_TASK).
             Sid: "FollowUpOnCommands",
             Effect: "Allow",
-            Action: ["ssm:CancelCommand", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations", "ssm:ListCommands"],
+            Action: ["ssm:GetCommandInvocation", "ssm:ListCommandInvocations", "ssm:ListCommands"],
             Resource: "*",
         },
     ];

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import * as aws from "./aws";
 import { archiveSchema, copyDestinationSchema, copyProblems, lockSchema, protectionSummary } from "./protection";
+import { regionSchema } from "./regions";
 import { scheduleKind, scheduleProblem } from "./schedule";
 import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
 
@@ -80,7 +81,7 @@ const logging = z
 
 /** The fields of an environment, before checks that relate one field to another. */
 const environmentFields = z.strictObject({
-    region: z.string().regex(aws.REGION, "must be an AWS region such as us-east-1"),
+    region: regionSchema(),
     accountId: z
         .string({ message: "must be a 12-digit AWS account id, quoted in YAML" })
         .regex(aws.ACCOUNT_ID, "must be a 12-digit AWS account id, quoted in YAML"),
@@ -250,9 +251,9 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
  * Problems between fields. Each check runs when the fields it reads are valid on their own, even if
  * other fields are not, so one pass reports every problem (zod would skip them after any failure).
  */
-export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string }[] {
+export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string; keys: string[] }[] {
     const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
-    const issues: { path: (string | number)[]; message: string }[] = [];
+    const issues: { path: (string | number)[]; message: string; keys: string[] }[] = [];
     for (const check of CROSS_CHECKS) {
         const values: Record<string, unknown> = {};
         const valid = check.keys.every((key) => {
@@ -262,7 +263,7 @@ export function crossFieldIssues(input: unknown): { path: (string | number)[]; m
         });
         const message = valid ? check.problem(values as Fields) : undefined;
         if (message) {
-            issues.push({ path: [...check.path], message });
+            issues.push({ path: [...check.path], message, keys: [...check.keys] });
         }
     }
     return issues;

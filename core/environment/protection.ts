@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import * as aws from "./aws";
+import { regionSchema } from "./regions";
 
 /** A KMS key ARN or alias ARN (CopySnapshot's KmsKeyId accepts both, and a key id in the same account). */
 const KMS_KEY = /^(arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)\/[\w/+=,.@-]+|alias\/[\w/+=,.@-]+|[0-9a-f-]{36})$/;
@@ -16,7 +17,7 @@ export function isAwsManagedEbsKey(key: string): boolean {
 }
 
 export const copyDestinationSchema = z.strictObject({
-    region: z.string().regex(aws.REGION, "must be an AWS region such as us-west-2").describe("The destination region."),
+    region: regionSchema().describe("The destination region."),
     accountId: z
         .string({ message: "must be a 12-digit AWS account id, quoted in YAML" })
         .regex(aws.ACCOUNT_ID, "must be a 12-digit AWS account id, quoted in YAML")

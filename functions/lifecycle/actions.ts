@@ -10,9 +10,9 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { retentionPlan } from "../../core/lifecycle/retention";
 import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
 import { drillInstance, drillPicks, sweepLeftovers, type DrillTiming } from "./drill";
-import { instanceSets, targetedInstances } from "./fleet";
+import { instanceSets, targetedInstances } from "./fleetInstances";
 import { applyProtection, protectedRetention, readProtectionState, type ProtectionContext } from "./protect";
-import { applyRetention } from "./retention";
+import { applyRetention } from "./applyRetention";
 import { alertOnFailures, instanceLabel, metricData, putMetrics, type Failure, type Metric } from "./report";
 import { readRun, runVerdicts } from "./runVerification";
 

@@ -15,7 +15,7 @@ import {
 import type { SnapshotSet } from "../../core/lifecycle/sets";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILL_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../core/lifecycle/functionConfig";
-import type { FleetInstance } from "./fleet";
+import type { FleetInstance } from "./fleetInstances";
 
 export interface DrillPick {
     readonly instance: FleetInstance;

@@ -33,7 +33,7 @@ import { planLocks, withoutLockedSets, type LockRule, type SnapshotLock } from "
 import { retentionPlan, type Deletion } from "../../core/lifecycle/retention";
 import type { SnapshotSet } from "../../core/lifecycle/sets";
 import { ENVIRONMENT_TAG_KEY } from "../../core/environment/tags";
-import { applyRetention } from "./retention";
+import { applyRetention } from "./applyRetention";
 import type { Failure, Metric } from "./report";
 
 export interface Protection {

@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import type { SnapshotSet } from "../../core/lifecycle/sets";
-import type { FleetInstance } from "./fleet";
+import type { FleetInstance } from "./fleetInstances";
 
 export interface CommandOutcome {
     readonly instanceId: string;

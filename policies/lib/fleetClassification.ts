@@ -2,7 +2,7 @@
  * Sorting an environment's existing Windows instances into enrolled, exempt and unenrolled. Shared by
  * the fleet-windows-instances-enrolled policy and the plan's counts, so the two can never disagree.
  */
-import type { InventoryInstance } from "../config";
+import type { InventoryInstance } from "../policyConfig";
 import { findExemption, type Exemption } from "./exemptions";
 import { TagSetIndex, type TagSet } from "./tagIndex";
 

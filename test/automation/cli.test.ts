@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import { manifestJsonSchema } from "../../automation/manifest/schema";
+import { manifestJsonSchema } from "../../automation/manifest/manifestSchema";
 import { runCli } from "../helpers";
 
 const run = runCli;

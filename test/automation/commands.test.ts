@@ -18,6 +18,7 @@ describe("the command modules", () => {
                 "destroy",
                 "render",
                 "deploy-policy",
+                "guardrails",
                 "verify",
                 "restore",
                 "preview-stacks",

@@ -38,7 +38,7 @@ describe("inventory from 'aws ec2 describe-instances --output json'", () => {
     });
 
     it("turns Tags into a map", () => {
-        assert.deepStrictEqual(inventory[0].tags, { Name: "sql-prod-01", Environment: "prod", Backup: "prod" });
+        assert.deepStrictEqual({ ...inventory[0].tags }, { Name: "sql-prod-01", Environment: "prod", Backup: "prod" });
     });
 
     it("maps zones to regions, Local Zones included", () => {

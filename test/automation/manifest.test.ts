@@ -22,8 +22,16 @@ function problemsOf(text: string): string[] {
 
 /** [what, manifest text, the one expected problem: "line:col: key: message" as a regex source]. */
 const MALFORMED: [string, string, string][] = [
-    ["a duplicate environment key", `${HEAD}  prod:\n    region: eu-west-1\n`, "6:3: duplicate key"],
-    ["a duplicate field", `${HEAD}    region: eu-west-1\n`, "6:5: duplicate key"],
+    [
+        "a duplicate environment key",
+        `${HEAD}  prod:\n    region: eu-west-1\n`,
+        "6:3: environments.prod: duplicate key 'prod' \\(first at line 3, column 3\\); each key may appear once",
+    ],
+    [
+        "a duplicate field",
+        `${HEAD}    region: eu-west-1\n`,
+        "6:5: environments.prod.region: duplicate key 'region' \\(first at line 4, column 5\\)",
+    ],
     ["broken YAML", `version: 1\nenvironments: [\n`, "3:1: "],
     ["no version", `environments: {}\n`, "1:1: version: "],
     ["version 2", `version: 2\nenvironments: {}\n`, "1:1: version: must be 1"],
@@ -42,7 +50,21 @@ const MALFORMED: [string, string, string][] = [
         "3:3: environments.prod_1: environment name",
     ],
     ["a missing region", `version: 1\nenvironments:\n  prod:\n    accountId: "111111111111"\n`, "3:3: environments.prod.region: "],
-    ["a bad region", `${HEAD.replace("us-east-1", "useast1")}`, "4:5: environments.prod.region: must be an AWS region"],
+    [
+        "a bad region",
+        `${HEAD.replace("us-east-1", "useast1")}`,
+        "4:5: environments.prod.region: 'useast1' is not an AWS region; did you mean 'us-east-1'\\?",
+    ],
+    [
+        "a region that does not exist",
+        `${HEAD.replace("us-east-1", "us-east-9")}`,
+        "4:5: environments.prod.region: 'us-east-9' is not an AWS region; did you mean 'us-east-1'\\?",
+    ],
+    [
+        "a region nothing is near",
+        `${HEAD.replace("us-east-1", "moon-base-1")}`,
+        "4:5: environments.prod.region: 'moon-base-1' is not an AWS region \\(for example us-east-1, eu-west-1\\)",
+    ],
     [
         "an unquoted account id",
         `${HEAD.replace('"111111111111"', "111111111111")}`,
@@ -199,7 +221,7 @@ describe("fleet manifest errors", () => {
             "fleet.yaml:7:5: environments.prod.durationHours: Too big: expected number to be <=24",
             "fleet.yaml:8:3: environments.Dev: environment name 'Dev' must be 1-40 lowercase letters, digits and hyphens, not starting or ending with a hyphen",
             "fleet.yaml:8:3: environments.Dev.accountId: must be a 12-digit AWS account id, quoted in YAML",
-            "fleet.yaml:9:5: environments.Dev.region: must be an AWS region such as us-east-1",
+            "fleet.yaml:9:5: environments.Dev.region: 'x' is not an AWS region (for example us-east-1, eu-west-1)",
         ]);
     });
 });

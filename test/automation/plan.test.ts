@@ -24,8 +24,8 @@ describe("offline plan of the example fleet", () => {
         assert.deepStrictEqual(
             plan.environments.map((e) => [e.name, e.windows]),
             [
-                ["prod", { enrolled: 3, exempt: 1, unenrolled: 0 }],
-                ["dev", { enrolled: 2, exempt: 0, unenrolled: 0 }],
+                ["prod", { inAccountRegion: 4, inScope: 4, enrolled: 3, exempt: 1, unenrolled: 0 }],
+                ["dev", { inAccountRegion: 2, inScope: 2, enrolled: 2, exempt: 0, unenrolled: 0 }],
             ],
         );
         assert.ok(plan.environments.every((e) => e.violations.every((v) => v.enforcementLevel !== "mandatory")));
@@ -54,7 +54,7 @@ describe("offline plan of the example fleet", () => {
     it("blocks when an in-scope Windows instance is not enrolled", () => {
         assert.strictEqual(blocked.ok, false);
         const prod = blocked.environments[0];
-        assert.deepStrictEqual(prod.windows, { enrolled: 3, exempt: 1, unenrolled: 1 });
+        assert.deepStrictEqual(prod.windows, { inAccountRegion: 5, inScope: 5, enrolled: 3, exempt: 1, unenrolled: 1 });
         assert.deepStrictEqual(
             prod.violations.map((v) => [v.policy, v.enforcementLevel]),
             [["fleet-windows-instances-enrolled", "mandatory"]],
@@ -73,8 +73,17 @@ describe("offline plan of the example fleet", () => {
 
     it("prints exactly the JSON contract", () => {
         const json = JSON.parse(toJson(blocked)) as Record<string, unknown> & { environments: Record<string, unknown>[] };
-        assert.deepStrictEqual(Object.keys(json), ["ok", "environments"]);
-        assert.deepStrictEqual(Object.keys(json.environments[0]), ["name", "region", "accountId", "resources", "violations"]);
+        assert.deepStrictEqual(Object.keys(json), ["ok", "environmentsInManifest", "environments"]);
+        assert.deepStrictEqual(Object.keys(json.environments[0]), [
+            "name",
+            "region",
+            "accountId",
+            "resources",
+            "violations",
+            "windows",
+            "notChecked",
+        ]);
+        assert.deepStrictEqual(json.environments[0].windows, { inAccountRegion: 5, inScope: 5, enrolled: 3, exempt: 1, unenrolled: 1 });
         const resources = json.environments[0].resources as Record<string, unknown>[];
         assert.ok(resources.every((r) => Object.keys(r).join() === "type,name,inputs"));
         assert.ok(resources.some((r) => r.type === "aws:ssm/maintenanceWindow:MaintenanceWindow"));
@@ -108,7 +117,7 @@ describe("offline plan of the example fleet", () => {
             /\n {2}Lifecycle: verifies each run \(RPO 26 h\); retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
         );
         assert.match(text, /\n {2}Lifecycle: verifies each run \(RPO 26 h\); no retention; no drills\n/, "dev verifies only");
-        assert.match(text, /\nOK: 2 environment\(s\), no mandatory policy violations\.$/);
+        assert.match(text, /\nOK: 2 of 2 environment\(s\) planned, no mandatory policy violations\.$/);
     });
 });
 

@@ -127,9 +127,15 @@ describe("instance snapshot policy (IAM simulation)", () => {
             engine: "aws-vss",
             logging: { s3BucketName: "out", s3KeyPrefix: "vss/prod" },
         });
-        assert.strictEqual(await decide(logged, "s3:PutObject", "arn:aws:s3:::out/vss/prod/cmd/stdout"), "Allowed");
-        assert.strictEqual(await decide(logged, "s3:PutObject", "arn:aws:s3:::out/other/stdout"), "ImplicitlyDenied");
-        assert.strictEqual(await decide(policy, "s3:PutObject", "arn:aws:s3:::out/vss/prod/cmd/stdout"), "ImplicitlyDenied");
+        const own = { "s3:ResourceAccount": ACCOUNT };
+        assert.strictEqual(await decide(logged, "s3:PutObject", "arn:aws:s3:::out/vss/prod/cmd/stdout", own), "Allowed");
+        assert.strictEqual(await decide(logged, "s3:PutObject", "arn:aws:s3:::out/other/stdout", own), "ImplicitlyDenied");
+        assert.strictEqual(await decide(policy, "s3:PutObject", "arn:aws:s3:::out/vss/prod/cmd/stdout", own), "ImplicitlyDenied");
+        // A bucket of the same name owned by another account (the name was freed and taken).
+        const squatted = { "s3:ResourceAccount": "999999999999" };
+        assert.strictEqual(await decide(logged, "s3:PutObject", "arn:aws:s3:::out/vss/prod/cmd/stdout", squatted), "ImplicitlyDenied");
+        assert.strictEqual(await decide(logged, "s3:GetEncryptionConfiguration", "arn:aws:s3:::out", own), "Allowed");
+        assert.strictEqual(await decide(logged, "s3:GetEncryptionConfiguration", "arn:aws:s3:::out", squatted), "ImplicitlyDenied");
     });
 });
 

@@ -45,7 +45,29 @@ describe("lifecycle function policy (IAM simulation)", () => {
     });
 
     describe("restore drills", () => {
-        const drillVolume = { "aws:RequestTag/vss-fleet:drill": "prod", "aws:TagKeys": ["vss-fleet:drill"] };
+        const drillVolume = {
+            "aws:RequestTag/vss-fleet:drill": "prod",
+            "aws:TagKeys": ["vss-fleet:drill"],
+            "ec2:VolumeType": "gp3",
+            "ec2:VolumeSize": "500",
+        };
+
+        it("creates only gp3 drill volumes at baseline IOPS and throughput, up to the size limit", async () => {
+            const create = (extra: Record<string, string>) =>
+                decide(principal, policy, "ec2:CreateVolume", VOLUME, { ...drillVolume, ...extra });
+            assert.strictEqual(await create({ "ec2:VolumeIops": "3000", "ec2:VolumeThroughput": "125" }), "Allowed");
+            assert.strictEqual(await create({ "ec2:VolumeIops": "3001" }), "ImplicitlyDenied");
+            assert.strictEqual(await create({ "ec2:VolumeThroughput": "126" }), "ImplicitlyDenied");
+            assert.strictEqual(await create({ "ec2:VolumeType": "io2", "ec2:VolumeIops": "64000" }), "ImplicitlyDenied");
+            assert.strictEqual(await create({ "ec2:VolumeType": "gp2" }), "ImplicitlyDenied");
+            assert.strictEqual(await create({ "ec2:VolumeSize": "16384" }), "Allowed");
+            assert.strictEqual(await create({ "ec2:VolumeSize": "16385" }), "ImplicitlyDenied");
+            const small = lifecyclePolicy({ ...input, maxDrillVolumeGiB: 1024 });
+            const createSmall = (size: string) =>
+                decide(principal, small, "ec2:CreateVolume", VOLUME, { ...drillVolume, "ec2:VolumeSize": size });
+            assert.strictEqual(await createSmall("1024"), "Allowed");
+            assert.strictEqual(await createSmall("1025"), "ImplicitlyDenied");
+        });
 
         it("creates a volume only when it is tagged as this environment's drill volume", async () => {
             assert.strictEqual(await decide(principal, policy, "ec2:CreateVolume", VOLUME, drillVolume), "Allowed");

@@ -73,6 +73,9 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
             );
             assert.strictEqual(summary.ok, true);
             assert.strictEqual(summary.operation, "apply");
+            assert.strictEqual((summary as unknown as { environmentsInManifest: number }).environmentsInManifest, 2);
+            const one = await run("apply", manifest, ...againstScratchProject(), "--env", "b");
+            assert.match(one.out, /^vss-fleet apply: 1 of 2 environment\(s\) of the manifest\n/);
         } finally {
             fake.dispose();
         }
@@ -128,10 +131,16 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         assert.strictEqual(code, 0);
         const policy = JSON.parse(out) as { Statement: { Sid: string; Resource: unknown }[] };
         assert.deepStrictEqual(policy.Statement.find((s) => s.Sid === "PassOnlyTheTaskRolesToSsm")?.Resource, [
-            "arn:aws:iam::222222222222:role/b-task-role-*",
-            "arn:aws:iam::222222222222:role/b-task-notify-*",
+            "arn:aws:iam::222222222222:role/vss-fleet/b/b-task-role*",
+            "arn:aws:iam::222222222222:role/vss-fleet/b/b-task-notify*",
         ]);
         assert.strictEqual((await run("deploy-policy", manifest)).code, 2, "--env is required");
+    });
+
+    it("rejects --timeout 0", async () => {
+        const { code, err } = await run("preview", manifest, "--timeout", "0");
+        assert.strictEqual(code, 2);
+        assert.match(err, /--timeout takes a whole number of at least 1, not '0'/);
     });
 
     it("rejects --parallel 0", async () => {
@@ -152,7 +161,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         const drifted = await run("render", manifest, "--check", "--stacks-dir", stacks);
         assert.strictEqual(drifted.code, 1);
         assert.match(drifted.err, /Pulumi\.a\.yaml: missing; the manifest has environment 'a'/);
-        assert.match(drifted.err, /Pulumi\.b\.yaml: vss-fleet:environment differs from the manifest/);
+        assert.match(drifted.err, /Pulumi\.b\.yaml: vss-fleet:environment.durationHours: 3 → 1\n/);
         assert.match(drifted.err, /run 'vss-fleet render .*fleet\.yaml' and commit the result/);
     });
 

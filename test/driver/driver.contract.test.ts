@@ -16,7 +16,7 @@ import * as path from "path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { mockClient } from "aws-sdk-client-mock";
-import { exitCodeOf, runFleet, type DriverOptions } from "../../automation/driver/fleet";
+import { exitCodeOf, runFleet, type DriverOptions } from "../../automation/driver/runFleet";
 import type { Operation } from "../../automation/driver/run";
 import { parseManifest, type Fleet } from "../../automation/manifest/load";
 import { FakePulumi, type Scenario } from "./fakePulumi";
@@ -335,6 +335,38 @@ describe("contract: the GitOps driver against a scripted pulumi", function () {
             ["cancelled", "cancelled", "skipped"],
         );
         assert.strictEqual(exitCodeOf(run), 1);
+    });
+
+    it("a per-environment timeout cancels a hung update and fails that environment only", async () => {
+        // The limit leaves b and c (no delay) ample time on a loaded machine; a would take 20 s.
+        const scenario = { existingStacks: ["a", "b", "c"], stacks: { a: { up: { delayMs: 20_000 } } } };
+        const started = Date.now();
+        const { run } = await drive("apply", scenario, { timeoutMs: 6000 });
+        assert.ok(Date.now() - started < 15_000, "the hung update did not hold the run");
+        assert.deepStrictEqual(
+            run.environments.map((e) => [e.name, e.status]),
+            [
+                ["a", "failed"],
+                ["b", "succeeded"],
+                ["c", "succeeded"],
+            ],
+        );
+        assert.match(run.environments[0].error ?? "", /^timed out after 6 s \(--timeout\); the update was cancelled/);
+        assert.strictEqual(exitCodeOf(run), 1);
+    });
+
+    it("a timed-out pulumi that ignores the cancel is waited for only the grace period", async () => {
+        // apply previews first, so the preview is the command that hangs when the time is up.
+        const hung = { delayMs: 10_000, ignoreSigint: true };
+        const scenario = { existingStacks: ["a", "b", "c"], stacks: { a: { preview: hung, up: hung } } };
+        const started = Date.now();
+        const { run } = await drive("apply", scenario, { timeoutMs: 1000, timeoutGraceMs: 500 });
+        assert.ok(Date.now() - started < 15_000, "the driver stopped waiting");
+        assert.strictEqual(run.environments[0].status, "failed");
+        assert.strictEqual(
+            run.environments[0].error,
+            "timed out after 1 s (--timeout); the update was cancelled, but pulumi did not stop within 0.5 s; once it ends, release its lock with 'pulumi cancel'",
+        );
     });
 
     it("organization: stacks are org/<environment>", async () => {

@@ -14,6 +14,8 @@ export interface CommandScript {
     /** Fail the first N calls as if another update held the stack's lock. */
     readonly lockedTimes?: number;
     readonly delayMs?: number;
+    /** Ignore SIGINT (the Automation API's cancel), like a pulumi that hangs. */
+    readonly ignoreSigint?: boolean;
     readonly changes?: Record<string, number>;
     readonly policyEvents?: { policyName: string; enforcementLevel: "mandatory" | "warning"; message: string; resourceUrn?: string }[];
     /** Exit with this code and stderr after playing the events. */
@@ -157,6 +159,7 @@ async function main() {
     if (calls <= (script.lockedTimes || 0)) {
         return exit(255, "", "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with 'pulumi cancel'.\n");
     }
+    if (script.ignoreSigint) process.on("SIGINT", () => {});
     if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
     const changes = script.changes || {};
     await sendEvents([

@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { exitCodeOf } from "../../automation/driver/fleet";
+import { exitCodeOf } from "../../automation/driver/runFleet";
 import { runEnvironment, type EnvironmentRun, type Operation, type RunContext } from "../../automation/driver/run";
 import { ENROLLED, PROJECT, prodPolicyConfig, program, stackOf, UNENROLLED } from "./program";
 import { requireEngine, Sandbox, urnsOf } from "./sandbox";
@@ -41,7 +41,7 @@ describe("engine tier: the driver's runs against the real Pulumi CLI", function 
     after(() => sandbox?.dispose());
 
     const run = (operation: Operation, overrides: Partial<RunContext> = {}) => runEnvironment("prod", operation, { ...base, ...overrides });
-    const exit = (runs: EnvironmentRun[], operation: Operation) => exitCodeOf({ operation, environments: runs });
+    const exit = (runs: EnvironmentRun[], operation: Operation) => exitCodeOf({ operation, environmentsInManifest: 1, environments: runs });
 
     it("apply with a fleet-level (stack policy) violation is blocked by the preview: nothing is created", async () => {
         sandbox.clearCalls();

@@ -6,9 +6,9 @@
  */
 import * as path from "path";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { loadManifest } from "../../automation/manifest/load";
-import { generatedPolicyConfig } from "../../automation/offline/engine";
+import { generatedPolicyConfig } from "../../automation/manifest/packConfig";
 import { REPO, type Sandbox } from "./sandbox";
 
 export const PROJECT = "vss-fleet";

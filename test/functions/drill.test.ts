@@ -5,7 +5,7 @@ import { CreateTagsCommand, CreateVolumeCommand, DeleteVolumeCommand, DescribeVo
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { drill } from "../../functions/lifecycle/actions";
 import { drillPicks, type DrillTiming } from "../../functions/lifecycle/drill";
-import type { FleetInstance } from "../../functions/lifecycle/fleet";
+import type { FleetInstance } from "../../functions/lifecycle/fleetInstances";
 import { snapshotSets } from "../../core/lifecycle/sets";
 import { toSnapshots } from "../../core/lifecycle/awsShapes";
 import {

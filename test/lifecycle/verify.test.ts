@@ -131,7 +131,7 @@ describe("vss-fleet verify", () => {
         const { out } = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE);
         assert.match(
             out,
-            /^prod \(RPO 26 h\)\n {2}ok {5}i-0a1b2c3d4e5f60001 \(sql-prod-01\): newest good set 24\.5 h old; 1 bad set\(s\)\n/,
+            /^1 of 2 environment\(s\) of the manifest verified:\nprod \(RPO 26 h\)\n {2}ok {5}i-0a1b2c3d4e5f60001 \(sql-prod-01\): newest good set 24\.5 h old; 1 bad set\(s\)\n/,
         );
         assert.match(out, /\n {2}BREACH i-0a1b2c3d4e5f60003 \(files-prod-01\): no good set; 1 bad set\(s\)\n/);
         assert.match(out, /\nBREACH: 1 instance\(s\) without a good set within the RPO\.\n$/);

@@ -42,7 +42,8 @@ describe("vss-fleet verify with copies", () => {
     it("judges each destination's newest COMPLETE copied set against its own RPO, and counts half-copied sets", async () => {
         const { code, out } = await runCli("verify", manifest(), ...OFFLINE, "--copy-snapshots", "test/fixtures/lifecycle/copies.json");
         assert.strictEqual(code, 1);
-        assert.deepStrictEqual(out.trimEnd().split("\n").slice(5), [
+        const lines = out.trimEnd().split("\n");
+        assert.deepStrictEqual(lines.slice(lines.findIndex((l) => l.startsWith("  copies at"))), [
             "  copies at 111111111111/us-west-2 (RPO 50 h)",
             "    ok     i-0a1b2c3d4e5f60001: newest complete copied set 24.5 h old; 1 incomplete copied set(s)",
             "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",

@@ -39,3 +39,8 @@ export async function run(
         notApplicable: result.notApplicable.filter((n) => n.policy === policy),
     };
 }
+
+/** What `policy` reported, one line each: `<enforcement level>: <message without its first line>`. */
+export async function messages(policy: string, resources: AnalyzedResource[]): Promise<string[]> {
+    return (await run(policy, resources)).violations.map((v) => `${v.enforcementLevel}: ${v.message.split("\n").slice(1).join(" ")}`);
+}

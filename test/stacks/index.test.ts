@@ -36,7 +36,7 @@ describe("stacks/index.ts (the program pulumi up runs)", () => {
         assert.strictEqual(await valueOf(outputs.documentName as pulumi.Output<string>), "prod-snapshot-document");
         assert.match(
             String(await valueOf(outputs.taskRoleArn as pulumi.Output<string>)),
-            /^arn:aws:iam::111111111111:role\/prod-task-role$/,
+            /^arn:aws:iam::111111111111:role\/vss-fleet\/prod\/prod-task-role$/,
         );
         assert.strictEqual(await valueOf(outputs.instanceProfileName as pulumi.Output<string>), "prod-instance-profile");
         // prod sets retention and drills, so it has the lifecycle and its alert topic.

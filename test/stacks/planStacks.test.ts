@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatPlan, planStack, stackNames } from "../../automation/offline/planStacks";
-import { STACK_CONFIG_DIR } from "../../stacks/config";
+import { STACK_CONFIG_DIR } from "../../stacks/stackConfig";
 
 describe("offline preview of the shipped stacks (npm start)", () => {
     it("finds one stack per stacks/Pulumi.<env>.yaml", () => {

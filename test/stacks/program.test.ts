@@ -109,7 +109,7 @@ describe("the environment program under mocks", () => {
         const taskRole = only(resources, T.role, "task-role");
         assert.strictEqual(task.inputs.taskType, "RUN_COMMAND");
         assert.strictEqual(task.inputs.taskArn, document.name);
-        assert.strictEqual(task.inputs.serviceRoleArn, `arn:aws:iam::111111111111:role/${taskRole.name}`);
+        assert.strictEqual(task.inputs.serviceRoleArn, `arn:aws:iam::111111111111:role/vss-fleet/prod/${taskRole.name}`);
         assert.deepStrictEqual(task.inputs.targets, [{ key: "WindowTargetIds", values: [only(resources, T.target).id] }]);
         assert.strictEqual(task.inputs.maxConcurrency, "25%");
         assert.strictEqual(task.inputs.maxErrors, "3");
@@ -129,7 +129,10 @@ describe("the environment program under mocks", () => {
         const snapshotPolicy = only(resources, T.policy);
         assert.deepStrictEqual(
             attached.sort(),
-            ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", `arn:aws:iam::111111111111:policy/${snapshotPolicy.name}`].sort(),
+            [
+                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+                `arn:aws:iam::111111111111:policy/vss-fleet/prod/${snapshotPolicy.name}`,
+            ].sort(),
         );
         assert.ok(ofType(resources, T.attachment).every((a) => a.inputs.role === role.name));
     });
@@ -171,10 +174,10 @@ describe("the environment program with notifications and logging", () => {
             notificationEvents: ["Failed", "TimedOut", "Cancelled"],
             notificationType: "Invocation",
         });
-        assert.strictEqual(run.serviceRoleArn, `arn:aws:iam::111111111111:role/${notify.name}`);
+        assert.strictEqual(run.serviceRoleArn, `arn:aws:iam::111111111111:role/vss-fleet/prod/${notify.name}`);
         const taskPolicy = ofType(resources, T.rolePolicy).find((p) => p.name.endsWith("send-snapshot-command"));
         const passRole = JSON.parse(String(taskPolicy?.inputs.policy)).Statement.find((s: { Sid: string }) => s.Sid.startsWith("PassOnly"));
-        assert.strictEqual(passRole.Resource, `arn:aws:iam::111111111111:role/${notify.name}`);
+        assert.strictEqual(passRole.Resource, `arn:aws:iam::111111111111:role/vss-fleet/prod/${notify.name}`);
     });
 
     it("sends command output to S3 and CloudWatch", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { formatPath, lifecycleEnabled, lifecycleSummary, parseEnvironment, type SpecIssue } from "../../../core/environment";
+import { formatPath, lifecycleEnabled, lifecycleSummary, parseEnvironment, partitionOf, type SpecIssue } from "../../../core/environment";
 import { MINIMAL, specOf } from "../../helpers";
 
 function issuesOf(overrides: Record<string, unknown>, name = "prod"): SpecIssue[] {
@@ -195,6 +195,37 @@ describe("EnvironmentSpec", () => {
     it("reports every problem of an input at once, cross-field checks included", () => {
         const issues = issuesOf({ accountId: 1, durationHours: 2, cutoffHours: 5, schedul: "x", vss: { nope: true } });
         assert.deepStrictEqual(issues.map((i) => formatPath(i.path)).sort(), ["accountId", "cutoffHours", "schedul", "vss.nope"]);
+    });
+
+    it("refuses a __proto__ tag key from JSON (stack config), which zod alone would drop without a word", () => {
+        const input = JSON.parse('{"targetTags": {"__proto__": "prod", "Backup": "daily"}, "snapshotTags": {"__proto__": "x"}}') as object;
+        assert.deepStrictEqual(issuesOf(input as Record<string, unknown>), [
+            {
+                path: ["snapshotTags", "__proto__"],
+                message: "key '__proto__' is refused: it names a JavaScript object's prototype, not data",
+            },
+            {
+                path: ["targetTags", "__proto__"],
+                message: "key '__proto__' is refused: it names a JavaScript object's prototype, not data",
+            },
+        ]);
+    });
+
+    it("accepts every partition's regions and knows their partitions", () => {
+        for (const [region, partition] of [
+            ["us-east-1", "aws"],
+            ["eu-west-1", "aws"],
+            ["cn-northwest-1", "aws-cn"],
+            ["us-gov-west-1", "aws-us-gov"],
+            ["us-iso-east-1", "aws-iso"],
+            ["us-isob-east-1", "aws-iso-b"],
+            ["us-isof-south-1", "aws-iso-f"],
+            ["eu-isoe-west-1", "aws-iso-e"],
+            ["eusc-de-east-1", "aws-eusc"],
+        ]) {
+            assert.deepStrictEqual(issuesOf({ region }), [], region);
+            assert.strictEqual(partitionOf(region), partition, region);
+        }
     });
 
     it("rejects input that is not a mapping", () => {

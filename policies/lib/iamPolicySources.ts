@@ -1,7 +1,7 @@
 /** Where IAM policy JSON appears on a resource, for the policies that read it. */
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { allowStatements, type AllowStatement } from "./lib/iamStatements";
-import { known, UNKNOWN } from "./lib/props";
+import { allowStatements, type AllowStatement } from "./iamStatements";
+import { known, UNKNOWN } from "./props";
 
 export const IAM_POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/role:Role"];
 

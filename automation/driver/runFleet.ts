@@ -9,14 +9,15 @@ import * as path from "path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import pLimit from "p-limit";
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
+import { accountFor } from "../manifest/accounting";
 import { loadInventoryFiles } from "../inventory/describeInstances";
 import { describeWindowsInstances } from "../inventory/live";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
-import { generatedPolicyConfig } from "../offline/engine";
+import { generatedPolicyConfig } from "../manifest/packConfig";
 import { accountProblem, credentialsFor, defaultSts, type StsFactory } from "./identity";
-import { renderStacks } from "./render";
+import { renderStacks } from "./stackFiles";
 import { runEnvironment, type EnvironmentRun, type Operation } from "./run";
 
 export interface DriverOptions {
@@ -34,6 +35,14 @@ export interface DriverOptions {
     readonly log: (line: string) => void;
     readonly pulumiCommand?: PulumiCommand;
     readonly retry?: { readonly attempts: number; readonly baseDelayMs: number };
+    /**
+     * Each environment's own time limit (undefined: none). When it passes, the environment's update
+     * is cancelled (SIGINT to its pulumi) and it fails with "timed out", so a hung pulumi does not hold
+     * the run, or the stack's lock, until someone presses Ctrl-C.
+     */
+    readonly timeoutMs?: number;
+    /** How long a timed-out pulumi gets to stop after SIGINT before the driver stops waiting for it. */
+    readonly timeoutGraceMs?: number;
     readonly sts?: StsFactory;
     readonly ec2?: (env: FleetEnvironment) => EC2Client;
     /** apply: asked per environment after its preview passed the policies (see RunContext.confirm). */
@@ -42,6 +51,8 @@ export interface DriverOptions {
 
 export interface FleetRun {
     readonly operation: Operation;
+    /** Environments in the manifest, run or not (--env). */
+    readonly environmentsInManifest: number;
     readonly environments: EnvironmentRun[];
 }
 
@@ -136,17 +147,19 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
                 fs.writeFileSync(policyConfigFile, JSON.stringify(config, null, 2));
             }
             const stackName = options.organization ? `${options.organization}/${name}` : name;
-            const run = await runEnvironment(name, options.operation, {
-                pulumiCommand,
-                workDir: options.workDir,
-                stackName,
-                policyPackDir: policyConfigFile ? path.join(options.workDir, "policies") : undefined,
-                policyConfigFile,
-                onOutput: prefixed(name, options.log),
-                signal: stop.signal,
-                retry: options.retry ?? { attempts: 4, baseDelayMs: 2000 },
-                ...(confirm ? { confirm: (changes: Readonly<Record<string, number>>) => confirm(name, changes) } : {}),
-            });
+            const run = await withTimeout(name, started, stop.signal, options, (signal) =>
+                runEnvironment(name, options.operation, {
+                    pulumiCommand,
+                    workDir: options.workDir,
+                    stackName,
+                    policyPackDir: policyConfigFile ? path.join(options.workDir, "policies") : undefined,
+                    policyConfigFile,
+                    onOutput: prefixed(name, options.log),
+                    signal,
+                    retry: options.retry ?? { attempts: 4, baseDelayMs: 2000 },
+                    ...(confirm ? { confirm: (changes: Readonly<Record<string, number>>) => confirm(name, changes) } : {}),
+                }),
+            );
             if (options.failFast && !["succeeded", "drift"].includes(run.status)) {
                 stop.abort();
             }
@@ -159,11 +172,76 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
             return { name, status: "failed", changes: {}, violations: [], durationMs: Date.now() - started, attempts: 0, error: message };
         }
     };
+    // The generated policy configs go even when a second Ctrl-C exits the process at once: 'exit'
+    // handlers run on process.exit(), and rmSync is synchronous, as they must be.
+    const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
+    process.on("exit", cleanup);
     try {
         const environments = await Promise.all(chosen.map((env) => limit(() => one(env))));
-        return { operation: options.operation, environments };
+        accountFor(
+            options.operation,
+            chosen.map((e) => e.spec.name),
+            environments.map((e) => e.name),
+        );
+        return { operation: options.operation, environmentsInManifest: fleet.environments.length, environments };
     } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
+        process.off("exit", cleanup);
+        cleanup();
+    }
+}
+
+const minutes = (ms: number) => (ms < 60_000 ? `${ms / 1000} s` : `${Math.round(ms / 6000) / 10} min`);
+
+/**
+ * Runs one environment under its own time limit: on timeout its update is cancelled like on Ctrl-C,
+ * and it fails "timed out"; a pulumi that ignores the cancel is waited for only `timeoutGraceMs` more.
+ */
+async function withTimeout(
+    name: string,
+    started: number,
+    stopAll: AbortSignal,
+    options: DriverOptions,
+    run: (signal: AbortSignal) => Promise<EnvironmentRun>,
+): Promise<EnvironmentRun> {
+    if (options.timeoutMs === undefined) {
+        return run(stopAll);
+    }
+    const own = new AbortController();
+    const forward = () => own.abort();
+    stopAll.addEventListener("abort", forward, { once: true });
+    let timedOut = false;
+    let giveUp: NodeJS.Timeout | undefined;
+    const grace = options.timeoutGraceMs ?? 30_000;
+    const abandoned = new Promise<undefined>((resolve) => {
+        own.signal.addEventListener("abort", () => timedOut && (giveUp = setTimeout(() => resolve(undefined), grace)), { once: true });
+    });
+    const timer = setTimeout(() => {
+        if (!own.signal.aborted) {
+            timedOut = true;
+            own.abort();
+        }
+    }, options.timeoutMs);
+    try {
+        const result = await Promise.race([run(own.signal), abandoned]);
+        if (!timedOut) {
+            return result as EnvironmentRun;
+        }
+        const limit = `timed out after ${minutes(options.timeoutMs)} (--timeout); the update was cancelled`;
+        return result
+            ? { ...result, status: "failed", error: `${limit}${result.error ? `: ${result.error}` : ""}` }
+            : {
+                  name,
+                  status: "failed",
+                  changes: {},
+                  violations: [],
+                  durationMs: Date.now() - started,
+                  attempts: 1,
+                  error: `${limit}, but pulumi did not stop within ${minutes(grace)}; once it ends, release its lock with 'pulumi cancel'`,
+              };
+    } finally {
+        clearTimeout(timer);
+        clearTimeout(giveUp);
+        stopAll.removeEventListener("abort", forward);
     }
 }
 

@@ -3,7 +3,7 @@
  * volumes, inconsistent sets and RPO breaches. An instance breaches when it has no good set, or its
  * newest good set is older than the environment's rpoHours.
  */
-import type { InventoryInstance } from "../../policies/config";
+import type { InventoryInstance } from "../../policies/policyConfig";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/config";
+import { loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/stackConfig";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "stacks");
 

@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { isMap, parseDocument } from "yaml";
+import { formatPath, YamlSource } from "../../core/environment";
+import { UserInputError } from "../errors";
 import type { FleetEnvironment } from "../manifest/load";
 
 /** Config keys vss-fleet writes; a render removes the ones an environment no longer needs. */
@@ -56,12 +58,16 @@ export function renderStackFile(existing: string | undefined, env: FleetEnvironm
 }
 
 /** Our keys as they stand in a stack file (undefined for a missing file). */
-function ownedConfig(text: string | undefined): Record<string, unknown> | undefined {
+function ownedConfig(file: string, text: string | undefined): Record<string, unknown> | undefined {
     if (text === undefined) {
         return undefined;
     }
-    const config = ((parseDocument(text).toJS() ?? {}) as { config?: Record<string, unknown> }).config ?? {};
-    return Object.fromEntries(OWNED_KEYS.filter((k) => k in config).map((k) => [k, config[k]]));
+    const source = new YamlSource(file, text);
+    if (source.problems.length > 0) {
+        throw new UserInputError([...source.problems]);
+    }
+    const config = ((source.toJS() ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+    return Object.fromEntries(OWNED_KEYS.filter((k) => Object.hasOwn(config, k)).map((k) => [k, config[k]]));
 }
 
 function read(file: string): string | undefined {
@@ -76,22 +82,50 @@ export function renderStacks(environments: readonly FleetEnvironment[], stacksDi
     });
 }
 
-/** The stack files that disagree with the manifest, each with the key that differs. */
+const show = (value: unknown) => (value === undefined ? "(not set)" : JSON.stringify(value));
+
+/** Every leaf where `have` (the file) and `want` (the manifest) differ, as `key: old → new`. */
+export function configDiff(have: unknown, want: unknown, path: readonly (string | number)[] = []): string[] {
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (isObject(have) && isObject(want)) {
+        const keys = [...new Set([...Object.keys(have), ...Object.keys(want)])];
+        return keys.flatMap((key) => configDiff(have[key], want[key], [...path, key]));
+    }
+    return isDeepStrictEqual(have, want) ? [] : [`${formatPath(path)}: ${show(have)} → ${show(want)}`];
+}
+
+/**
+ * The stack files that disagree with the manifest, each key that differs as `old → new` (the file's
+ * value, then what a render would write), and the stack files of environments the manifest no longer has.
+ */
 export function checkStacks(environments: readonly FleetEnvironment[], stacksDir: string): string[] {
     const problems: string[] = [];
     for (const env of environments) {
         const file = stackFileOf(stacksDir, env.spec.name);
-        const have = ownedConfig(read(file));
+        const have = ownedConfig(file, read(file));
         if (!have) {
             problems.push(`${file}: missing; the manifest has environment '${env.spec.name}'`);
             continue;
         }
         const want = stackConfigOf(env);
-        for (const key of OWNED_KEYS) {
-            if (!isDeepStrictEqual(have[key], want[key])) {
-                problems.push(`${file}: ${key} differs from the manifest`);
-            }
-        }
+        problems.push(...OWNED_KEYS.flatMap((key) => configDiff(have[key], want[key], [key]).map((d) => `${file}: ${d}`)));
     }
+    problems.push(...removedEnvironments(environments, stacksDir));
     return problems;
+}
+
+/** Stack files vss-fleet rendered for environments that are no longer in the manifest. */
+function removedEnvironments(environments: readonly FleetEnvironment[], stacksDir: string): string[] {
+    const names = new Set(environments.map((e) => e.spec.name));
+    const files = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
+    return files.flatMap((name) => {
+        const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(name)?.[1];
+        const file = path.join(stacksDir, name);
+        if (stack === undefined || names.has(stack) || !Object.hasOwn(ownedConfig(file, read(file)) ?? {}, "vss-fleet:environment")) {
+            return [];
+        }
+        return [
+            `${file}: environment '${stack}' is not in the manifest; destroy its stack (pulumi destroy -s ${stack}, then pulumi stack rm ${stack}) and delete this file`,
+        ];
+    });
 }

@@ -1,11 +1,14 @@
 /** Turning raw input into an EnvironmentSpec, with problems reported by key path. */
 import { z } from "zod";
+import { editDistance } from "./closest";
 import { crossFieldIssues, defaultTargetTags, environmentNameProblem, environmentSchema, type EnvironmentSpec } from "./environment";
 
 /** One problem with input, located by its key path (for example ["vss", "noWriters"]). */
 export interface SpecIssue {
     readonly path: readonly (string | number)[];
     readonly message: string;
+    /** For a rule relating fields: every field it read, so a manifest can say where each value came from. */
+    readonly keys?: readonly string[];
 }
 
 export type SpecResult = { ok: true; spec: EnvironmentSpec } | { ok: false; issues: SpecIssue[] };
@@ -18,7 +21,7 @@ export function parseEnvironment(name: string, input: unknown): SpecResult {
     if (!parsed.success) {
         issues.push(...toSpecIssues(parsed.error.issues, environmentSchema));
     }
-    issues.push(...crossFieldIssues(input));
+    issues.push(...prototypeKeyIssues(input), ...crossFieldIssues(input));
     if (issues.length > 0 || !parsed.success) {
         return { ok: false, issues };
     }
@@ -28,6 +31,32 @@ export function parseEnvironment(name: string, input: unknown): SpecResult {
         targetTags: parsed.data.targetTags ?? defaultTargetTags(name),
     };
     return { ok: true, spec };
+}
+
+/**
+ * Own `__proto__` keys anywhere in `input` (JSON.parse makes them, for example from stack config).
+ * zod leaves them out of its output without a word, so `targetTags: { __proto__: prod, Backup: daily }`
+ * would select every Backup=daily instance: refuse them instead.
+ */
+export function prototypeKeyIssues(input: unknown): SpecIssue[] {
+    const issues: SpecIssue[] = [];
+    const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
+    while (stack.length > 0) {
+        const { value, path } = stack.pop()!;
+        if (typeof value !== "object" || value === null) {
+            continue;
+        }
+        if (Object.prototype.hasOwnProperty.call(value, "__proto__")) {
+            issues.push({
+                path: [...path, "__proto__"],
+                message: "key '__proto__' is refused: it names a JavaScript object's prototype, not data",
+            });
+        }
+        for (const [key, child] of Object.entries(value)) {
+            stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+        }
+    }
+    return issues;
 }
 
 /** Flattens zod issues to one SpecIssue per offending key, with messages a person can act on. */
@@ -96,17 +125,4 @@ export function unknownKeyMessage(key: string, allowed: readonly string[] | unde
         return `unknown key '${key}'; did you mean '${closest.candidate}'?`;
     }
     return `unknown key '${key}'; allowed: ${allowed.join(", ")}`;
-}
-
-/** Levenshtein distance, for suggesting the key a typo meant. */
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }

@@ -1,0 +1,62 @@
+/**
+ * The organization's guardrail: a service control policy that keeps the tags vss-fleet trusts out of
+ * reach of every principal except the fleet's own roles. IAM cannot make a delete depend on how a
+ * tag got onto a snapshot, and ordinary ec2:CreateTags (an ops role, a backup tool) could otherwise
+ * write `vss-fleet:environment` on a database team's snapshot and hand it to retention. The fleet's
+ * roles are recognised by their IAM path (`/vss-fleet/<env>/`), which only administrators and the
+ * deploy roles can create roles in, and the deploy roles only with the environment's boundary.
+ */
+import { BOUNDARY_PATH } from "../naming";
+import { policyDocument, type PolicyDocument } from "./policyDocument";
+
+/** Tags that identify a snapshot set and its state; `vss-fleet:*` covers environment, fleet, engine, instance id, drills. */
+export const PROTECTED_TAG_PATTERNS: readonly string[] = ["vss-fleet:*", "AwsVssConfig", "AppConsistent"];
+
+/** Identity tags are written only inside a create call: afterwards only marks and drill stamps change. */
+const IDENTITY_TAG_PATTERNS: readonly string[] = [
+    "vss-fleet:environment",
+    "vss-fleet:fleet",
+    "vss-fleet:engine",
+    "vss-fleet:instance-id",
+    "vss-fleet:shadow-set-id",
+    "vss-fleet:drill",
+    "AwsVssConfig",
+];
+
+export function guardrailPolicy(partition: string): PolicyDocument {
+    const fleetRoles = `arn:${partition}:iam::*:role/vss-fleet/*`;
+    const protectedKeys = { "ForAnyValue:StringLike": { "aws:TagKeys": [...PROTECTED_TAG_PATTERNS] } };
+    return policyDocument([
+        {
+            Sid: "OnlyTheFleetsRolesWriteFleetTags",
+            Effect: "Deny",
+            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+            Resource: "*",
+            Condition: { ...protectedKeys, ArnNotLike: { "aws:PrincipalArn": fleetRoles } },
+        },
+        {
+            Sid: "NobodyDeletesFleetTags",
+            Effect: "Deny",
+            Action: "ec2:DeleteTags",
+            Resource: "*",
+            Condition: protectedKeys,
+        },
+        {
+            // ec2:CreateAction is present only when tags are written by the call that creates the resource.
+            Sid: "IdentityTagsOnlyInsideCreateCalls",
+            Effect: "Deny",
+            Action: "ec2:CreateTags",
+            Resource: "*",
+            Condition: { "ForAnyValue:StringLike": { "aws:TagKeys": [...IDENTITY_TAG_PATTERNS] }, Null: { "ec2:CreateAction": "true" } },
+        },
+        {
+            // The path is what the rules above trust, so no role enters it without a vss-fleet boundary.
+            Sid: "FleetRolesAlwaysCarryAFleetBoundary",
+            Effect: "Deny",
+            Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+            Resource: fleetRoles,
+            Condition: { ArnNotLike: { "iam:PermissionsBoundary": `arn:${partition}:iam::*:policy${BOUNDARY_PATH}*` } },
+        },
+        { Sid: "FleetRolesKeepTheirBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: fleetRoles },
+    ]);
+}

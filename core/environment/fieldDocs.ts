@@ -1,0 +1,94 @@
+/**
+ * The EnvironmentSpec's field table for people (README.md, between the field-table markers): the
+ * rules of each field in words. The table's rows, their order and the defaults come from the zod
+ * schema (automation/docs/fieldTable.ts); this map is typed by the schema's keys, so a new field does
+ * not compile until it is documented here. `default` is given only where the schema's own default
+ * cannot say it (a default that depends on the environment's name, or on other fields).
+ */
+import type { environmentSchema } from "./environment";
+
+export interface FieldDoc {
+    readonly rules: string;
+    readonly default?: string;
+}
+
+export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, FieldDoc>> = {
+    region: {
+        rules: "an AWS region, e.g. `us-east-1`",
+    },
+    accountId: {
+        rules: "12 digits, a quoted string in YAML",
+    },
+    schedule: {
+        rules: "SSM: `cron` with 6 fields (7 with leading seconds) and `?` in exactly one day field, `rate(n unit)` (singular for 1), or `at(yyyy-mm-ddThh:mm:ss)`; never more often than every 5 minutes",
+    },
+    scheduleTimezone: {
+        rules: "an IANA zone name",
+    },
+    scheduleOffset: {
+        rules: "1-6 days, cron schedules only",
+    },
+    durationHours: {
+        rules: "1-24",
+    },
+    cutoffHours: {
+        rules: "0-23 and less than `durationHours`",
+    },
+    maxConcurrency: {
+        rules: "SSM's pattern: a count >= 1 or 1%-100%",
+    },
+    maxErrors: {
+        rules: "SSM's pattern: a count >= 0 or 0%-100%",
+    },
+    // Resolved from the environment's name after parsing, so the schema cannot show it.
+    targetTags: {
+        rules: "1-5 tags that select the instances (all must match); the default differs per environment, so environments never select each other's instances",
+        default: "`{ VSS-Snapshot: <env> }`",
+    },
+    engine: {
+        rules: '`aws-vss` or `diskshadow` (see "The engines")',
+    },
+    // The schema's default is an object of four false switches; in words it reads better.
+    vss: {
+        rules: "`excludeBootVolume`, `noWriters`, `copyOnly`, `saveVssMetadata` (not with `noWriters`)",
+        default: "all `false`",
+    },
+    snapshotTags: {
+        rules: "extra tags written on every snapshot; not `Device`, `AppConsistent`, `AwsVssConfig` or `vss-fleet:*`",
+    },
+    notifications: {
+        rules: "`{ snsTopicArn, events }`; the topic must be in the environment's account; events default to `Failed, TimedOut, Cancelled`",
+    },
+    logging: {
+        rules: "`{ s3BucketName, s3KeyPrefix, cloudWatchLogGroupName }`; at least one destination",
+    },
+    rpoHours: {
+        rules: "1-8760; `verify` and the lifecycle function report an instance whose newest good set is older",
+    },
+    retention: {
+        rules: "`{ days, minSets = 7 }`: delete whole sets older than `days`, always keeping the newest `minSets` good sets; runs in the lifecycle function",
+    },
+    restoreDrill: {
+        rules: "`{ schedule, instancesPerRun = 1 }`: an EventBridge `cron(...)` with exactly 6 fields, in UTC; 1-20 instances per drill",
+    },
+    copies: {
+        rules: "1-5 `{ region, accountId?, kmsKeyId?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole; another account needs a customer-managed `volumeKmsKeyId`; runs in the lifecycle function",
+    },
+    lock: {
+        rules: "`{ mode, durationDays, newestSets or withinDays, coolOffHours? }`: EBS snapshot lock (`governance` or `compliance`) on the newest good sets; exactly one of `newestSets` and `withinDays`; `coolOffHours` (1-72) for compliance only",
+    },
+    archive: {
+        rules: "`{ every = month, afterDays = 30, keepMonths }`: one good set per instance per month or week moved to the archive tier; `keepMonths` at least 3",
+    },
+    volumeKmsKeyId: {
+        rules: "the KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account",
+    },
+    // Follows from retention and restoreDrill (lifecycleEnabled), not a schema default.
+    lifecycle: {
+        rules: "`true` deploys the lifecycle function for verification and alerts alone; `false` with `retention`, `restoreDrill`, `copies`, `lock` or `archive` is an error",
+        default: "on with retention, drills, copies, locks or archive",
+    },
+    deployRoleArn: {
+        rules: "an IAM role ARN in the environment's account, assumed by the stack's provider and the driver",
+    },
+};

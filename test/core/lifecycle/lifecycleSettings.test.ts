@@ -1,0 +1,52 @@
+/** The lifecycle's projection of a spec, and the function configuration derived from it. */
+import * as assert from "assert";
+import { functionConfigOf, lifecycleSettingsOf } from "../../../core/lifecycle/lifecycleSettings";
+import { specOf } from "../../helpers";
+
+describe("lifecycleSettingsOf / functionConfigOf", () => {
+    const spec = specOf({
+        targetTags: { "vss-fleet:environment": "prod", Role: "db" },
+        rpoHours: 12,
+        vss: { excludeBootVolume: true },
+        retention: { days: 35 },
+        restoreDrill: { schedule: "cron(0 6 ? * SUN *)", instancesPerRun: 2 },
+    });
+
+    it("takes the lifecycle fields from the spec, defaults applied", () => {
+        assert.deepStrictEqual(lifecycleSettingsOf(spec, "acme-fleet"), {
+            environment: "prod",
+            fleet: "acme-fleet",
+            targetTags: { "vss-fleet:environment": "prod", Role: "db" },
+            rpoHours: 12,
+            excludeBootVolume: true,
+            retention: { days: 35, minSets: 7 },
+            restoreDrill: { schedule: "cron(0 6 ? * SUN *)", instancesPerRun: 2 },
+            protection: undefined,
+        });
+    });
+
+    it("the function's configuration carries the drill size, not its schedule (EventBridge owns that)", () => {
+        assert.deepStrictEqual(functionConfigOf(lifecycleSettingsOf(spec, "acme-fleet"), "arn:aws:sns:us-east-1:111111111111:alerts"), {
+            environment: "prod",
+            fleet: "acme-fleet",
+            targetTags: { "vss-fleet:environment": "prod", Role: "db" },
+            rpoHours: 12,
+            excludeBootVolume: true,
+            retention: { days: 35, minSets: 7 },
+            drillInstancesPerRun: 2,
+            alertTopicArn: "arn:aws:sns:us-east-1:111111111111:alerts",
+            protection: undefined,
+        });
+    });
+
+    it("without retention or drills, neither appears", () => {
+        const settings = lifecycleSettingsOf(specOf({ lifecycle: true }), "vss-fleet");
+        assert.strictEqual(settings.retention, undefined);
+        assert.strictEqual(settings.restoreDrill, undefined);
+        const config = functionConfigOf(settings, "arn:aws:sns:us-east-1:111111111111:a");
+        assert.strictEqual(config.retention, undefined);
+        assert.strictEqual(config.drillInstancesPerRun, undefined);
+        assert.strictEqual(settings.rpoHours, 26);
+        assert.strictEqual(settings.excludeBootVolume, false);
+    });
+});
