@@ -34,7 +34,7 @@ export function stackOperation(operation: Operation, description: string, exampl
             optionalText("org", "--org <name>", "Pulumi organization of the stacks (org/<environment>)"),
             flag("failFast", "--fail-fast", "stop starting environments after the first failure"),
             negatable("accountCheck", "--no-account-check", "skip the STS account guard (air-gapped runs); said in the output"),
-            flag("yes", "--yes", "confirm a destroy"),
+            flag("yes", "--yes", "confirm a destroy; apply without asking (apply asks on a terminal after the preview)"),
             optionalText(
                 "timeout",
                 "--timeout <minutes>",
@@ -60,6 +60,7 @@ export function stackOperation(operation: Operation, description: string, exampl
             }
             const timeoutMs = options.timeout === undefined ? undefined : positive(options.timeout, "--timeout") * 60_000;
             const { exitCodeOf, runFleet } = await import("../driver/runFleet");
+            const { terminalConfirm } = await import("../driver/confirm");
             const { driverJson, driverMarkdown, driverText } = await import("../output/driverFormats");
             const progressDone = progressOf(io, options.json, operation);
             const run = await runFleet(fleet, chosen, {
@@ -75,6 +76,7 @@ export function stackOperation(operation: Operation, description: string, exampl
                 signal: io.signal ?? new AbortController().signal,
                 log: io.err,
                 onEnvironment: progressDone && ((r, n, total) => progressDone(`${r.name}: ${r.status}`, n, total)),
+                confirm: operation === "apply" && !options.yes ? terminalConfirm() : undefined,
             });
             const code = exitCodeOf(run);
             io.out(options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run) : driverText(run));

@@ -10,6 +10,7 @@ import {
     type EngineEvent,
     type OpMap,
     type PulumiCommand,
+    type PulumiFn,
     type Stack,
 } from "@pulumi/pulumi/automation";
 import type { EnforcementLevel } from "@pulumi/policy";
@@ -49,6 +50,17 @@ export interface RunContext {
     readonly retry: { readonly attempts: number; readonly baseDelayMs: number };
     /** Extra environment for the Pulumi CLI (for example the deploy role's region). */
     readonly envVars?: Record<string, string>;
+    /**
+     * Asked after an apply's preview passed the policies and before anything changes, with the
+     * previewed changes; false leaves the stack untouched. Absent: apply without asking (--yes).
+     */
+    readonly confirm?: (changes: Readonly<OpMap>) => Promise<boolean>;
+    /**
+     * The program in this process (an inline program) instead of the project's through its language
+     * host; workDir still gives Pulumi.yaml and the stack files. The engine tier runs the real CLI
+     * this way because pulumi-language-nodejs cannot be built here (docs/testing-engine.md).
+     */
+    readonly program?: { readonly projectName: string; readonly run: PulumiFn };
 }
 
 /** Engine events name advisory violations "warning". */
@@ -81,8 +93,15 @@ const sleep = (ms: number, signal: AbortSignal) =>
         signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
     });
 
+function hasChanges(changes: Readonly<OpMap>): boolean {
+    return Object.entries(changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0);
+}
+
 async function operate(stack: Stack, operation: Operation, ctx: RunContext, collector: Collector): Promise<Status> {
     const common = { onOutput: ctx.onOutput, onEvent: collector.onEvent, signal: ctx.signal };
+    if (ctx.signal.aborted) {
+        return "cancelled";
+    }
     const policy =
         ctx.policyPackDir && ctx.policyConfigFile ? { policyPacks: [ctx.policyPackDir], policyPackConfigs: [ctx.policyConfigFile] } : {};
     switch (operation) {
@@ -90,6 +109,17 @@ async function operate(stack: Stack, operation: Operation, ctx: RunContext, coll
             await stack.preview({ ...common, ...policy });
             return "succeeded";
         case "apply":
+            // The Automation API's up runs `pulumi up --skip-preview`, where the engine judges stack
+            // policies only after every resource has changed (test/engine shows it). A preview with
+            // the same policies first lets a mandatory violation stop the apply before any change.
+            await stack.preview({ ...common, ...policy });
+            // A signal that fired between the two commands would not reach the next one.
+            if (ctx.signal.aborted) {
+                return "cancelled";
+            }
+            if (ctx.confirm && hasChanges(collector.changes) && !(await ctx.confirm(collector.changes))) {
+                return "skipped";
+            }
             await stack.up({ ...common, ...policy });
             return "succeeded";
         case "destroy":
@@ -103,8 +133,7 @@ async function operate(stack: Stack, operation: Operation, ctx: RunContext, coll
                 await stack.preview({ ...common, ...policy, expectNoChanges: true });
                 return "succeeded";
             } catch (error) {
-                const changed = Object.entries(collector.changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0);
-                if (error instanceof CommandError && changed) {
+                if (error instanceof CommandError && hasChanges(collector.changes)) {
                     return "drift";
                 }
                 throw error;
@@ -128,10 +157,13 @@ export async function runEnvironment(name: string, operation: Operation, ctx: Ru
             ...(error !== undefined ? { error } : {}),
         });
         try {
-            const stack = await LocalWorkspace.createOrSelectStack(
-                { stackName: ctx.stackName, workDir: ctx.workDir },
-                { pulumiCommand: ctx.pulumiCommand, envVars: ctx.envVars },
-            );
+            const options = { pulumiCommand: ctx.pulumiCommand, envVars: ctx.envVars };
+            const stack = ctx.program
+                ? await LocalWorkspace.createOrSelectStack(
+                      { stackName: ctx.stackName, projectName: ctx.program.projectName, program: ctx.program.run },
+                      { ...options, workDir: ctx.workDir },
+                  )
+                : await LocalWorkspace.createOrSelectStack({ stackName: ctx.stackName, workDir: ctx.workDir }, options);
             return result(await operate(stack, operation, ctx, collector));
         } catch (error) {
             if (error instanceof ConcurrentUpdateError && attempts < ctx.retry.attempts && !ctx.signal.aborted) {

@@ -47,6 +47,8 @@ export interface DriverOptions {
     readonly ec2?: (env: FleetEnvironment) => EC2Client;
     /** Called as each environment finishes, in the order they finish (the CLI's progress on a terminal). */
     readonly onEnvironment?: (run: EnvironmentRun, done: number, total: number) => void;
+    /** apply: asked per environment after its preview passed the policies (see RunContext.confirm). */
+    readonly confirm?: (environment: string, changes: Readonly<Record<string, number>>) => Promise<boolean>;
 }
 
 export interface FleetRun {
@@ -104,6 +106,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vss-fleet-"));
     const limit = pLimit(Math.max(1, options.parallel));
     const stop = new AbortController();
+    const confirm = options.confirm;
     options.signal.addEventListener("abort", () => stop.abort(), { once: true });
 
     const one = async (env: FleetEnvironment): Promise<EnvironmentRun> => {
@@ -156,6 +159,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
                     onOutput: prefixed(name, options.log),
                     signal,
                     retry: options.retry ?? { attempts: 4, baseDelayMs: 2000 },
+                    ...(confirm ? { confirm: (changes: Readonly<Record<string, number>>) => confirm(name, changes) } : {}),
                 }),
             );
             if (options.failFast && !["succeeded", "drift"].includes(run.status)) {
