@@ -8,11 +8,14 @@
  */
 import {
     DRILL_RESULT_TAG_KEY,
+    DRILL_RUN_TAG_KEY,
     DRILL_TAG_KEY,
+    DRILL_VOLUME_TAG_KEY,
     DRILLED_AT_TAG_KEY,
     METRICS_NAMESPACE,
     type ProtectionConfig,
 } from "../../core/lifecycle/functionConfig";
+import { WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import { protectionStatements } from "./protectionPolicy";
 import { arn, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
@@ -107,7 +110,10 @@ function drillStatements(input: LifecyclePolicyInput): Statement[] {
             Resource: snapshotArns(input),
             Condition: {
                 StringEquals: ownedSnapshot(input),
-                "ForAllValues:StringEquals": { "aws:TagKeys": [DRILLED_AT_TAG_KEY, DRILL_RESULT_TAG_KEY] },
+                // The stamps, and the drill's record of what it created (which volume, by which run).
+                "ForAllValues:StringEquals": {
+                    "aws:TagKeys": [DRILLED_AT_TAG_KEY, DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILL_VOLUME_TAG_KEY],
+                },
             },
         },
     ];
@@ -127,8 +133,22 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
                 "ssm:DescribeMaintenanceWindowExecutionTasks",
                 "ssm:DescribeMaintenanceWindowExecutionTaskInvocations",
                 "ssm:ListCommandInvocations",
+                // Provenance: a set is deleted only if its start falls inside one of the window's executions.
+                "ssm:DescribeMaintenanceWindowExecutions",
             ],
             Resource: "*",
+        },
+        {
+            // verify-run records the proven window execution on each set it judged, because SSM keeps the
+            // execution history for only about 30 days (core/lifecycle/provenance.ts).
+            Sid: "RecordProvenanceOnOwnSnapshots",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(input),
+            Condition: {
+                StringEquals: ownedSnapshot(input),
+                "ForAllValues:StringEquals": { "aws:TagKeys": [WINDOW_EXECUTION_TAG_KEY] },
+            },
         },
         {
             Sid: "PublishOnlyVssFleetMetrics",

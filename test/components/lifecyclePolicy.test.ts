@@ -44,6 +44,27 @@ describe("lifecycle function policy (IAM simulation)", () => {
         });
     });
 
+    describe("what verify-run and drills need on every call (provenance, records)", () => {
+        it("reads the window's execution history", async () => {
+            const window = `arn:aws:ssm:us-east-1:${ACCOUNT}:maintenancewindow/mw-0123456789abcdef0`;
+            assert.strictEqual(await decide(principal, policy, "ssm:DescribeMaintenanceWindowExecutions", window), "Allowed");
+        });
+
+        it("records the proven window execution on its own snapshots, and nothing else with it", async () => {
+            const tag = (keys: string[], context = owned()) =>
+                decide(principal, policy, "ec2:CreateTags", SNAPSHOT, { ...context, "aws:TagKeys": keys });
+            assert.strictEqual(await tag(["vss-fleet:window-execution"]), "Allowed");
+            assert.strictEqual(await tag(["vss-fleet:window-execution"], owned("dev")), "ImplicitlyDenied");
+            assert.strictEqual(await tag(["vss-fleet:window-execution", "AppConsistent"]), "ImplicitlyDenied");
+        });
+
+        it("writes the drill's record (run and created volume) on its own snapshots", async () => {
+            const tag = (keys: string[]) => decide(principal, policy, "ec2:CreateTags", SNAPSHOT, { ...owned(), "aws:TagKeys": keys });
+            assert.strictEqual(await tag(["vss-fleet:drill-run", "vss-fleet:drill-volume"]), "Allowed");
+            assert.strictEqual(await tag(["vss-fleet:drill-run", "vss-fleet:instance-id"]), "ImplicitlyDenied");
+        });
+    });
+
     describe("restore drills", () => {
         const drillVolume = {
             "aws:RequestTag/vss-fleet:drill": "prod",
