@@ -42,7 +42,9 @@ export function describeImagesResolver(makeClient?: (region?: string) => EC2Clie
         const client = makeClient ?? ((r?: string) => new EC2Client({ region: r }));
         for (let i = 0; i < missing.length; i += 100) {
             const batch = missing.slice(i, i + 100);
-            const response = await client(region).send(new DescribeImagesCommand({ ImageIds: batch }));
+            // A filter, not ImageIds: with ImageIds, EC2 fails the whole call (InvalidAMIID.NotFound) when one
+            // AMI of the batch was deregistered or is no longer shared; the filter returns the ones that exist.
+            const response = await client(region).send(new DescribeImagesCommand({ Filters: [{ Name: "image-id", Values: batch }] }));
             for (const id of batch) {
                 const image = response.Images?.find((img) => img.ImageId === id);
                 cache.set(`${region}/${id}`, image ? { platform: image.Platform, name: image.Name } : null);

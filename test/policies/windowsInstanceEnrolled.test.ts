@@ -76,7 +76,7 @@ describe("windows-instance-enrolled", () => {
         assert.match(violations[0].message, /its AMI ami-0fromec2000000001 has platform windows/);
         const calls = ec2.commandCalls(DescribeImagesCommand);
         assert.strictEqual(calls.length, 1, "windows-instance-can-run-snapshot asks too, but hits the cache");
-        assert.deepStrictEqual(calls[0].args[0].input, { ImageIds: ["ami-0fromec2000000001"] });
+        assert.deepStrictEqual(calls[0].args[0].input, { Filters: [{ Name: "image-id", Values: ["ami-0fromec2000000001"] }] });
         ec2.restore();
     });
 
