@@ -35,8 +35,12 @@ describe("the bin on a second Ctrl-C", function () {
         fs.mkdirSync(path.join(dir, "stacks"));
         fs.copyFileSync("Pulumi.yaml", path.join(dir, "Pulumi.yaml"));
         fs.writeFileSync(path.join(dir, "fleet.yaml"), MANIFEST);
-        // An update that ignores the first Ctrl-C's cancel, so only the forced exit can end the run.
-        const fake = new FakePulumi({ existingStacks: ["a"], stacks: { a: { up: { delayMs: 8_000, ignoreSigint: true } } } });
+        // An update that ignores the first Ctrl-C's cancel, so only the forced exit can end the run. apply previews
+        // first (a Ctrl-C during the preview just cancels the run), so the test waits until the update has started.
+        const fake = new FakePulumi({
+            existingStacks: ["a"],
+            stacks: { a: { up: { delayMs: 8_000, ignoreSigint: true } } },
+        });
         try {
             const argv = ["bin/vss-fleet.js", "apply", path.join(dir, "fleet.yaml"), "--project-dir", dir, "--no-account-check"];
             const child = spawn(process.execPath, [...argv, "--inventory", "examples/inventory.json"], {
@@ -46,7 +50,8 @@ describe("the bin on a second Ctrl-C", function () {
             let stderr = "";
             child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
             const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-            await until(() => leftovers(tmp).length > 0 || child.exitCode !== null, 60_000);
+            const upStarted = () => fs.existsSync(path.join(fake.root, "state", "count_a_up"));
+            await until(() => (leftovers(tmp).length > 0 && upStarted()) || child.exitCode !== null, 60_000);
             assert.strictEqual(child.exitCode, null, `the run ended before the test could interrupt it: ${stderr}`);
             child.kill("SIGINT");
             await until(() => stderr.includes("cancelling running updates"), 10_000);

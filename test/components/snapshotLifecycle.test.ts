@@ -135,6 +135,7 @@ describe("the snapshot lifecycle in an environment", () => {
             const permissions = only(resources, T.rolePolicy, "lifecycle-permissions");
             assert.deepStrictEqual(sids(permissions), [
                 "ReadInstancesSnapshotsAndRuns",
+                "RecordProvenanceOnOwnSnapshots",
                 "PublishOnlyVssFleetMetrics",
                 "AlertOnlyTheEnvironmentsTopic",
                 "WriteOwnLogs",

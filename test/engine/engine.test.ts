@@ -40,8 +40,8 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
             policyEvents(events).filter((p) => p.enforcementLevel === "mandatory"),
             [],
         );
-        // 29 AWS resources, their 8 components and the stack.
-        assert.deepStrictEqual(result.changeSummary, { create: 38 });
+        // 33 AWS resources, their 8 components and the stack.
+        assert.deepStrictEqual(result.changeSummary, { create: 42 });
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), [], "a preview created something");
     });
 
@@ -82,7 +82,7 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
         sandbox.clearCalls();
         await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
         const created = urnsOf(sandbox.calls(), "Create");
-        assert.strictEqual(created.length, 29);
+        assert.strictEqual(created.length, 33);
         assert.deepStrictEqual([...new Set(created)].sort(), [...created].sort(), "a resource was created twice");
 
         sandbox.clearCalls();
@@ -131,8 +131,8 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
                 .map((p) => p.policyName),
             ["fleet-windows-instances-enrolled"],
         );
-        assert.strictEqual(urnsOf(sandbox.calls(), "Create").length, 29, "the violation did not stop a single create");
-        assert.strictEqual((await stack.exportStack()).deployment.resources?.length, 38);
+        assert.strictEqual(urnsOf(sandbox.calls(), "Create").length, 33, "the violation did not stop a single create");
+        assert.strictEqual((await stack.exportStack()).deployment.resources?.length, 42);
         await stack.destroy();
     });
 });
