@@ -13,26 +13,11 @@ if (fromSource) {
 }
 
 /**
- * Exits once stdout and stderr have handed everything to the OS. process.exit() right after a write
- * loses what a pipe's reader has not taken yet (a pipe holds 64 KiB), so the code is set first and
- * the exit waits for both streams; a stream the reader closed (EPIPE) counts as flushed.
+ * Ends with `code` the way Node ends a finished script: the exit code is set and the event loop runs
+ * out, so whatever stdout and stderr still hold is written first, however slowly a pipe's reader takes
+ * it (a pipe holds 64 KiB; process.exit() right after a write would lose the rest).
  */
-function exitWhenFlushed(code) {
-    process.exitCode = code;
-    let pending = 2;
-    const done = () => {
-        if (--pending === 0) {
-            process.exit(code);
-        }
-    };
-    for (const stream of [process.stdout, process.stderr]) {
-        if (stream.destroyed || stream.writableEnded) {
-            done();
-        } else {
-            stream.write("", done);
-        }
-    }
-}
+const finish = (code) => (process.exitCode = code);
 
 // Ctrl-C cancels running Pulumi updates cleanly (SIGINT to each CLI); a second Ctrl-C exits now, after
 // flushing what is already written (the driver removes its temporary files in an 'exit' handler).
@@ -40,8 +25,12 @@ function exitWhenFlushed(code) {
 const cancel = new AbortController();
 process.on("SIGINT", () => {
     if (cancel.signal.aborted) {
-        setTimeout(() => process.exit(130), 2000).unref();
-        exitWhenFlushed(130);
+        process.exitCode = 130;
+        setTimeout(() => process.exit(), 2000).unref();
+        let pending = 2;
+        for (const stream of [process.stdout, process.stderr]) {
+            stream.write("", () => --pending === 0 && process.exit());
+        }
         return;
     }
     process.stderr.write("cancelling running updates (Ctrl-C again to exit now)\n");
@@ -62,8 +51,8 @@ const io = {
 };
 require(fromSource ? "../automation/cli" : compiled)
     .main(process.argv.slice(2), io)
-    .then(exitWhenFlushed)
+    .then(finish)
     .catch((error) => {
         console.error(`vss-fleet: unexpected error (a bug, please report it): ${error && error.stack ? error.stack : error}`);
-        exitWhenFlushed(1);
+        finish(1);
     });
