@@ -144,7 +144,7 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
     }
     const instances = await targetedInstances(clients.ec2, config.targetTags);
     const sets = await instanceSets(clients, config, instances, now);
-    const picks = drillPicks(instances, sets, config.drillInstancesPerRun ?? 1);
+    const picks = drillPicks(instances, sets, config.drillInstancesPerRun ?? 1, swept.busySnapshots);
     // Instances to drill, none restorable: that is a failed drill too (and says the backups are failing).
     const nothingToDrill = picks.length === 0 && instances.length > 0;
     if (nothingToDrill) {

@@ -44,11 +44,18 @@ export function drillPicks(
     instances: readonly FleetInstance[],
     setsByInstance: ReadonlyMap<string, readonly SnapshotSet[]>,
     count: number,
+    /**
+     * Snapshots a drill volume still exists for (a drill running, or one that crashed and is not swept
+     * yet). Their sets are not drilled again now: a new drill would overwrite the record on those
+     * snapshots that the sweep needs to prove which leftover volumes are ours.
+     */
+    busySnapshots: ReadonlySet<string> = new Set(),
 ): DrillPick[] {
+    const free = (set: SnapshotSet) => !set.snapshots.some((s) => busySnapshots.has(s.snapshotId));
     return instances
         .map((instance) => {
             const sets = setsByInstance.get(instance.instanceId) ?? [];
-            return { instance, sets, set: sets.find((s) => s.good), last: lastDrilled(sets) };
+            return { instance, sets, set: sets.find((s) => s.good && free(s)), last: lastDrilled(sets) };
         })
         .filter((c): c is typeof c & { set: SnapshotSet } => c.set !== undefined)
         .sort((a, b) => a.last.localeCompare(b.last) || a.instance.instanceId.localeCompare(b.instance.instanceId))
@@ -241,6 +248,8 @@ export interface SweepOutcome {
     readonly stuck: string[];
     /** Tagged as this environment's drill volume, but no drill of this function recorded creating it: left alone. */
     readonly unproven: string[];
+    /** The snapshots of every drill volume that still exists after the sweep (young, unproven or stuck). */
+    readonly busySnapshots: Set<string>;
 }
 
 /**
@@ -249,13 +258,16 @@ export interface SweepOutcome {
  * can change) carries this function's record of that run creating exactly this volume.
  */
 export async function sweepLeftovers(ec2: EC2Client, environment: string, now: Date): Promise<SweepOutcome> {
-    const outcome: SweepOutcome = { deleted: [], stuck: [], unproven: [] };
+    const outcome: SweepOutcome = { deleted: [], stuck: [], unproven: [], busySnapshots: new Set() };
     const filters = [{ Name: `tag:${DRILL_TAG_KEY}`, Values: [environment] }];
     const candidates: { volumeId: string; snapshotId?: string; runId?: string }[] = [];
     for await (const page of paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: filters })) {
         for (const volume of page.Volumes ?? []) {
             const created = volume.CreateTime ? new Date(volume.CreateTime).getTime() : 0;
             if (!volume.VolumeId || now.getTime() - created < LEFTOVER_AGE_MS) {
+                if (volume.SnapshotId) {
+                    outcome.busySnapshots.add(volume.SnapshotId);
+                }
                 continue; // possibly a drill running right now
             }
             const runId = volume.Tags?.find((t) => t.Key === DRILL_RUN_TAG_KEY)?.Value;
@@ -278,13 +290,17 @@ export async function sweepLeftovers(ec2: EC2Client, environment: string, now: D
             record[DRILL_VOLUME_TAG_KEY] === candidate.volumeId;
         if (!proven) {
             outcome.unproven.push(candidate.volumeId);
-            continue;
+        } else {
+            try {
+                await ec2.send(new DeleteVolumeCommand({ VolumeId: candidate.volumeId }));
+                outcome.deleted.push(candidate.volumeId);
+                continue;
+            } catch {
+                outcome.stuck.push(candidate.volumeId);
+            }
         }
-        try {
-            await ec2.send(new DeleteVolumeCommand({ VolumeId: candidate.volumeId }));
-            outcome.deleted.push(candidate.volumeId);
-        } catch {
-            outcome.stuck.push(candidate.volumeId);
+        if (candidate.snapshotId) {
+            outcome.busySnapshots.add(candidate.snapshotId);
         }
     }
     return outcome;

@@ -191,6 +191,15 @@ describe("restore drill rotation", () => {
         );
     });
 
+    it("does not drill a set a leftover drill volume still points at; takes the instance's next good set", () => {
+        const newest = drillPicks(instances, sets, 1)[0].set;
+        const busy = new Set([newest.snapshots[1].snapshotId]);
+        const pick = drillPicks(instances, sets, 1, busy)[0];
+        assert.strictEqual(pick.instance.instanceId, SQL);
+        assert.notStrictEqual(pick.set.key, newest.key);
+        assert.ok(!pick.set.snapshots.some((s) => busy.has(s.snapshotId)));
+    });
+
     it("restores the NEWEST good set", () => {
         assert.deepStrictEqual(
             drillPicks(instances, sets, 1)[0].set.snapshots.map((s) => s.tags.AwsVssConfig)[0],
