@@ -34,3 +34,16 @@ export async function runCli(...argv: string[]): Promise<{ code: number; out: st
     const code = await main(argv, { out: (t) => (out += t + "\n"), err: (t) => (err += t + "\n") });
     return { code, out, err };
 }
+
+/** `verify`'s offline inputs over the shipped exports, judged at a fixed time (several command tests share them). */
+export const VERIFY_OFFLINE = [
+    "--offline",
+    "--inventory",
+    "examples/inventory.json",
+    "--volumes",
+    "test/fixtures/lifecycle/volumes.json",
+    "--snapshots",
+    "test/fixtures/lifecycle/snapshots.json",
+    "--at",
+    "2026-11-28T08:00:00Z",
+] as const;

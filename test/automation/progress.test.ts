@@ -7,22 +7,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../../automation/cli";
+import { VERIFY_OFFLINE } from "../helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PLAN = ["plan", "examples/fleet.yaml", "--offline", "--inventory", "examples/inventory.json"];
-const VERIFY = [
-    "verify",
-    "examples/fleet.yaml",
-    "--offline",
-    "--inventory",
-    "examples/inventory.json",
-    "--volumes",
-    "test/fixtures/lifecycle/volumes.json",
-    "--snapshots",
-    "test/fixtures/lifecycle/snapshots.json",
-    "--at",
-    "2026-11-28T08:00:00Z",
-];
+const VERIFY = ["verify", "examples/fleet.yaml", ...VERIFY_OFFLINE];
 
 async function run(argv: readonly string[], terminal: boolean) {
     const streams = { out: "", err: "", progress: [] as string[] };

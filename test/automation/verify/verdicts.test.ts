@@ -6,19 +6,9 @@ import { DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesComm
 import { ListRulesCommand, RbinClient } from "@aws-sdk/client-rbin";
 import { mockClient } from "aws-sdk-client-mock";
 import { describeAttachments, describeEnvironmentSnapshots } from "../../../core/lifecycle/awsShapes";
-import { runCli } from "../../helpers";
+import { runCli, VERIFY_OFFLINE } from "../../helpers";
 
-const OFFLINE = [
-    "--offline",
-    "--inventory",
-    "examples/inventory.json",
-    "--volumes",
-    "test/fixtures/lifecycle/volumes.json",
-    "--snapshots",
-    "test/fixtures/lifecycle/snapshots.json",
-    "--at",
-    "2026-11-28T08:00:00Z",
-];
+const OFFLINE = VERIFY_OFFLINE;
 
 const run = runCli;
 

@@ -2,19 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runCli } from "../../helpers";
+import { runCli, VERIFY_OFFLINE } from "../../helpers";
 
-const OFFLINE = [
-    "--offline",
-    "--inventory",
-    "examples/inventory.json",
-    "--volumes",
-    "test/fixtures/lifecycle/volumes.json",
-    "--snapshots",
-    "test/fixtures/lifecycle/snapshots.json",
-    "--at",
-    "2026-11-28T08:00:00Z",
-];
+const OFFLINE = VERIFY_OFFLINE;
 
 /** prod with a cross-region copy (default RPO 26 + 24 h) and a cross-account copy with its own RPO. */
 function manifest(): string {
