@@ -131,12 +131,21 @@ export default defineCommand({
             io.out(options.json ? JSON.stringify({ dryRun: true, ...plan }) : restoreText(plan));
             return EXIT.ok;
         }
-        const { applyRestore } = await import("../restore/apply");
-        const outcome = await applyRestore(ec2, plan, {
-            maxWaitSeconds: 900,
-            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-            log: (line) => io.err(line),
-        });
+        const { applyRestore, RestoreStepFailed } = await import("../restore/apply");
+        let outcome: Awaited<ReturnType<typeof applyRestore>>;
+        try {
+            outcome = await applyRestore(ec2, plan, {
+                maxWaitSeconds: 900,
+                sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+                log: (line) => io.err(line),
+            });
+        } catch (error) {
+            if (error instanceof RestoreStepFailed) {
+                io.err(`vss-fleet restore: ${error.message}; the steps before it ran, nothing was deleted`);
+                return EXIT.violations;
+            }
+            throw error;
+        }
         io.out(
             options.json
                 ? JSON.stringify({ dryRun: false, ...plan, ...outcome })

@@ -39,6 +39,11 @@ export interface ApplyOutcome {
 
 const REFERENCE = /^<(\w+) of step (\d+)>$/;
 
+/** A step that could not finish (a task that failed, a wait that ran out): reported in one line, not as a bug. */
+export class RestoreStepFailed extends Error {
+    override readonly name = "RestoreStepFailed";
+}
+
 function resolve(value: unknown, results: readonly Record<string, string>[]): unknown {
     if (typeof value === "string") {
         const match = REFERENCE.exec(value);
@@ -47,7 +52,7 @@ function resolve(value: unknown, results: readonly Record<string, string>[]): un
         }
         const found = results[Number(match[2]) - 1]?.[match[1]];
         if (found === undefined) {
-            throw new Error(`restore: step ${match[2]} returned no ${match[1]}`);
+            throw new RestoreStepFailed(`step ${match[2]} returned no ${match[1]}`);
         }
         return found;
     }
@@ -132,13 +137,13 @@ async function waitForRootReplacement(ec2: EC2Client, instanceId: string, option
             return;
         }
         if (state === "failed" || state === "failed-detached") {
-            throw new Error(
-                `restore: the root-volume replacement of ${instanceId} ended ${state}; the original root volume is ${state === "failed" ? "still attached" : "detached: attach it back"}`,
+            throw new RestoreStepFailed(
+                `the root-volume replacement of ${instanceId} ended ${state}; the original root volume is ${state === "failed" ? "still attached" : "detached: attach it back"}`,
             );
         }
         if (Date.now() > deadline) {
-            throw new Error(
-                `restore: the root-volume replacement of ${instanceId} is still ${state ?? "unknown"} after ${options.maxWaitSeconds} s`,
+            throw new RestoreStepFailed(
+                `the root-volume replacement of ${instanceId} is still ${state ?? "unknown"} after ${options.maxWaitSeconds} s`,
             );
         }
         await options.sleep(10_000);
@@ -150,7 +155,15 @@ export async function applyRestore(ec2: EC2Client, plan: RestorePlan, options: A
     for (const [index, step] of plan.steps.entries()) {
         const input = resolve(step.input, results) as Record<string, unknown>;
         options.log(`step ${index + 1}: aws ${step.call}`);
-        results.push(await execute(ec2, step, input, options));
+        try {
+            results.push(await execute(ec2, step, input, options));
+        } catch (error) {
+            // The SDK's waiters give up with a TimeoutError; that is the restore's outcome, not a bug.
+            if (error instanceof Error && error.name === "TimeoutError") {
+                throw new RestoreStepFailed(`step ${index + 1} (aws ${step.call}) did not finish within ${options.maxWaitSeconds} s`);
+            }
+            throw error;
+        }
         const next = plan.steps[index + 1];
         if (step.call === "ec2 restore-snapshot-tier" && next?.call !== "ec2 restore-snapshot-tier") {
             return { results, complete: false };

@@ -1,15 +1,17 @@
 import * as assert from "assert";
 import {
     AttachVolumeCommand,
+    CreateReplaceRootVolumeTaskCommand,
     CreateVolumeCommand,
     DeleteSnapshotCommand,
     DeleteVolumeCommand,
+    DescribeReplaceRootVolumeTasksCommand,
     DescribeVolumesCommand,
     EC2Client,
     RestoreSnapshotTierCommand,
 } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { applyRestore } from "../../automation/restore/apply";
+import { applyRestore, RestoreStepFailed } from "../../automation/restore/apply";
 import { planRestore, type OriginalVolume, type RestoreInputs } from "../../automation/restore/plan";
 import { runCli } from "../helpers";
 
@@ -161,6 +163,22 @@ describe("restore of one whole good set", () => {
             Device: "xvdh",
         });
         assert.strictEqual(ec2.commandCalls(DeleteVolumeCommand).length + ec2.commandCalls(DeleteSnapshotCommand).length, 0);
+    });
+
+    it("a failed root replacement is the restore's outcome, reported as RestoreStepFailed, not a crash", async () => {
+        const client = new EC2Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+        const ec2 = mockClient(client);
+        ec2.on(CreateReplaceRootVolumeTaskCommand).resolves({ ReplaceRootVolumeTask: { ReplaceRootVolumeTaskId: "replacevol-1" } });
+        ec2.on(DescribeReplaceRootVolumeTasksCommand).resolves({
+            ReplaceRootVolumeTasks: [{ TaskState: "failed", StartTime: "2026-11-28T08:00:00Z" }],
+        });
+        await assert.rejects(
+            applyRestore(client, planRestore(inputs({ mode: "replace" })), { maxWaitSeconds: 60, sleep: async () => {}, log: () => {} }),
+            (error: unknown) =>
+                error instanceof RestoreStepFailed &&
+                error.message ===
+                    "the root-volume replacement of i-0a1b2c3d4e5f60001 ended failed; the original root volume is still attached",
+        );
     });
 
     it("stops after asking EC2 to bring archived snapshots back", async () => {
