@@ -34,13 +34,14 @@ describe("vss-fleet verify with copies", () => {
         assert.strictEqual(code, 1);
         const lines = out.trimEnd().split("\n");
         assert.deepStrictEqual(lines.slice(lines.findIndex((l) => l.startsWith("  copies at"))), [
-            "  copies at 111111111111/us-west-2 (RPO 50 h)",
-            "    ok     i-0a1b2c3d4e5f60001: newest complete copied set 24.5 h old; 1 incomplete copied set(s)",
+            "  copies at 111111111111/us-west-2 (RPO 50 h): 1 ok, 1 breach",
+            "    ok     i-0a1b2c3d4e5f60001: newest complete copied set 24.5 h old (2026-11-27T07:30:04Z); 1 incomplete copied set(s)",
             "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",
-            "  copies at 333333333333/eu-west-1 (RPO 72 h)",
+            "  copies at 333333333333/eu-west-1 (RPO 72 h): 0 ok, 2 breach",
             "    BREACH i-0a1b2c3d4e5f60001: no complete copied set; 1 incomplete copied set(s)",
             "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",
             "  recycle bin: not checked (offline: pass --recycle-bin FILE)",
+            "Summary: 2 instance(s) in 1 environment(s): 2 ok, 0 breach (prod: 2 ok, 0 breach); copied sets: 1 ok, 3 breach",
             "OK: every enrolled instance has a good set within its RPO.",
             "BREACH: 3 copied instance set(s) missing or older than the destination's RPO.",
         ]);
