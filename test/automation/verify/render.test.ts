@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import fc from "fast-check";
 import { GITHUB_COMMENT_LIMIT } from "../../../automation/output/markdownDetails";
 import type { EnvironmentVerdict, InstanceVerdict } from "../../../automation/verify/verdicts";
 import { summaryLine, verifyMarkdown, verifyText } from "../../../automation/verify/render";
@@ -160,5 +161,35 @@ describe("verify's output: counts, timestamps, markdown within the comment limit
                 assert.strictEqual(md.split("<details>").length, md.split("</details>").length, "every block is closed");
             });
         }
+    });
+
+    it("property: the counts add up, and every instance is a row or counted as not listed", () => {
+        const env = fc.record({ ok: fc.nat(12), breach: fc.nat(12) });
+        fc.assert(
+            fc.property(
+                fc.array(env, { minLength: 1, maxLength: 4 }),
+                fc.boolean(),
+                fc.integer({ min: 2000, max: 20_000 }),
+                (envs, only, limit) => {
+                    const verdicts = envs.map((e, i) => environment(`env${i}`, e.ok, e.breach));
+                    const ok = envs.reduce((n, e) => n + e.ok, 0);
+                    const breach = envs.reduce((n, e) => n + e.breach, 0);
+                    const text = verifyText(verdicts, options(envs.length, only)).split("\n");
+                    const rows = text.filter((l) => /^ {2}(ok {4}|BREACH) i-/.test(l)).length;
+                    const notListed = text.map((l) => /^ {2}\((\d+) ok not listed/.exec(l)).reduce((n, m) => n + (m ? Number(m[1]) : 0), 0);
+                    assert.strictEqual(rows + notListed, ok + breach);
+                    assert.strictEqual(rows, only ? breach : ok + breach);
+                    assert.ok(text.includes(`Summary: ${summaryLine(verdicts)}`));
+                    assert.ok(
+                        summaryLine(verdicts).startsWith(
+                            `${ok + breach} instance(s) in ${envs.length} environment(s): ${ok} ok, ${breach} breach (`,
+                        ),
+                    );
+                    const md = verifyMarkdown(verdicts, options(envs.length, only), limit);
+                    assert.ok(md.length <= limit);
+                    assert.strictEqual(md.split("<details>").length, md.split("</details>").length);
+                },
+            ),
+        );
     });
 });

@@ -301,6 +301,53 @@ describe("verify's live reads (EC2, paginated and filtered)", () => {
         assert.deepStrictEqual(JSON.parse(live.out).environments[0].recycleBin, { checked: true, rules: ["a12bc34de5f (7 days)"] });
     });
 
+    it("live --format markdown --only-failures: the counts, the breach block, no ok rows", async () => {
+        const fixture = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+        const instances = fixture("examples/inventory.json") as { Reservations: { OwnerId: string }[] };
+        ec2.on(DescribeInstancesCommand).resolves({
+            Reservations: instances.Reservations.filter((r) => r.OwnerId === "111111111111"),
+        } as never);
+        ec2.on(DescribeVolumesCommand).resolves(fixture("test/fixtures/lifecycle/volumes.json"));
+        ec2.on(DescribeSnapshotsCommand).resolves(fixture("test/fixtures/lifecycle/snapshots.json"));
+        rbin.on(ListRulesCommand as never).resolves(fixture("test/fixtures/lifecycle/rbin-rules.json"));
+        const { code, out } = await run(
+            "verify",
+            "examples/fleet.yaml",
+            "--env",
+            "prod",
+            "--at",
+            "2026-11-28T08:00:00Z",
+            "--format",
+            "markdown",
+            "--only-failures",
+        );
+        assert.strictEqual(code, 1);
+        assert.strictEqual(
+            out,
+            [
+                "### vss-fleet verify: BREACH",
+                "",
+                "1 of 2 environment(s) of the manifest verified at 2026-11-28T08:00:00Z: 2 ok, 1 breach.",
+                "",
+                "| environment | RPO | instances | ok | breach |",
+                "|---|---:|---:|---:|---:|",
+                "| prod | 26 h | 3 | 2 | 1 |",
+                "",
+                "- prod: retention (35 days, at least 7 good sets): would delete 0 set(s), 0 snapshot(s)",
+                "- prod: recycle bin: a12bc34de5f (7 days)",
+                "",
+                "_ok rows not listed (--only-failures); the counts include them._",
+                "",
+                "<details><summary>prod: 1 breach (RPO 26 h)</summary>",
+                "",
+                "- i-0a1b2c3d4e5f60003 (files-prod-01): no good set; 1 bad set(s); newest set: no snapshot of vol-0c00000000000c002",
+                "",
+                "</details>",
+                "",
+            ].join("\n"),
+        );
+    });
+
     it("warns when no Recycle Bin rule keeps the environment's snapshots", async () => {
         const fixture = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
         ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
