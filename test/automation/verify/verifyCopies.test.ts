@@ -47,6 +47,38 @@ describe("vss-fleet verify with copies", () => {
         ]);
     });
 
+    it("markdown: the copies' counts in the table, and each destination's breaches before any ok list", async () => {
+        const { code, out } = await runCli(
+            "verify",
+            manifest(),
+            ...OFFLINE,
+            "--copy-snapshots",
+            "test/fixtures/lifecycle/copies.json",
+            "--format",
+            "markdown",
+        );
+        assert.strictEqual(code, 1);
+        const lines = out.split("\n");
+        assert.deepStrictEqual(lines.slice(0, 7), [
+            "### vss-fleet verify: BREACH",
+            "",
+            "1 of 1 environment(s) of the manifest verified at 2026-11-28T08:00:00Z: 2 ok, 0 breach; copied sets: 1 ok, 3 breach.",
+            "",
+            "| environment | RPO | instances | ok | breach | copies ok | copies breach |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            "| prod | 26 h | 2 | 2 | 0 | 1 | 3 |",
+        ]);
+        assert.deepStrictEqual(
+            lines.filter((l) => l.startsWith("<details>")),
+            [
+                "<details><summary>prod: copies at 111111111111/us-west-2: 1 breach (RPO 50 h)</summary>",
+                "<details><summary>prod: copies at 333333333333/eu-west-1: 2 breach (RPO 72 h)</summary>",
+                "<details><summary>prod: 2 ok</summary>",
+                "<details><summary>prod: copies at 111111111111/us-west-2: 1 ok</summary>",
+            ],
+        );
+    });
+
     it("says that copies were not checked when no destination export was given, in text and JSON", async () => {
         const text = await runCli("verify", manifest(), ...OFFLINE);
         assert.strictEqual(text.code, 0);
