@@ -75,6 +75,23 @@ export function stepLine(step: ResourceStep): string {
     return `${step.op} ${code(step.type)} **${escapeMarkdown(step.name)}**${changed ? `: ${changed}` : ""}`;
 }
 
+/**
+ * For a terminal: every delete, replace, update and import with its properties, one line each; the
+ * creates as a count (a first apply creates everything, and `--json` lists it).
+ */
+export function stepTextLines(steps: readonly ResourceStep[], indent: string): string[] {
+    const creates = steps.filter((s) => s.op === "create").length;
+    return [
+        ...steps
+            .filter((s) => s.op !== "create")
+            .map((s) => {
+                const changed = s.properties.map((p) => `${p.path} (${p.kind})`).join(", ");
+                return `${indent}${s.op} ${s.type} ${s.name}${changed ? `: ${changed}` : ""}`;
+            }),
+        ...(creates > 0 ? [`${indent}create ${creates} resource(s) (--json lists them)`] : []),
+    ];
+}
+
 /** The environment's `<details>` block of the comment; undefined when nothing changes. */
 export function diffBlock(environment: string, steps: readonly ResourceStep[]): DetailsBlock | undefined {
     return steps.length === 0

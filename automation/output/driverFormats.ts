@@ -1,7 +1,7 @@
 /** Summaries of a driver run: per environment its status, changes by operation, violations and duration. */
 import type { FleetRun } from "../driver/runFleet";
 import type { EnvironmentRun } from "../driver/run";
-import { diffBlock } from "../driver/resourceDiff";
+import { diffBlock, stepTextLines } from "../driver/resourceDiff";
 import { fitDetails, GITHUB_COMMENT_LIMIT, type DetailsBlock } from "./markdownDetails";
 
 function changes(env: EnvironmentRun): string {
@@ -53,6 +53,7 @@ export function driverText(run: FleetRun): string {
         for (const v of env.violations) {
             lines.push(`    ${v.enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${v.policy}: ${v.message.split("\n").pop()}`);
         }
+        lines.push(...stepTextLines(env.steps ?? [], "    "));
     }
     return lines.join("\n");
 }

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { resourceSteps } from "../../../automation/driver/resourceDiff";
 import type { EnvironmentRun } from "../../../automation/driver/run";
-import { driverJson, driverMarkdown } from "../../../automation/output/driverFormats";
+import { driverJson, driverMarkdown, driverText } from "../../../automation/output/driverFormats";
 
 const STACK = "urn:pulumi:prod::vss-fleet";
 const PROVIDER = `${STACK}::pulumi:providers:aws::default_6_83_0::04da6b54-80e4-46f7-96ec-b56ff0331ba9`;
@@ -152,6 +152,16 @@ describe("the engine's resource diff: events to steps to the pull-request commen
             ].join("\n"),
         );
         assert.ok(!md.includes("dev: resource diff"), "an environment without changes has no block");
+    });
+
+    it("text for a terminal: every change but the creates on its own line, the creates counted", () => {
+        const text = driverText({ operation: "preview", environmentsInManifest: 1, environments: [envRun("prod", previewEvents())] });
+        assert.deepStrictEqual(text.split("\n").slice(2), [
+            "    delete aws:sns/topic:Topic prod-alerts",
+            "    replace aws:ssm/maintenanceWindowTask:MaintenanceWindowTask prod-snapshot-task: taskType (update-replace)",
+            "    update aws:ssm/maintenanceWindow:MaintenanceWindow prod-window: duration (update), tags.CostCenter (delete), tags.Owner (add)",
+            "    create 1 resource(s) (--json lists them)",
+        ]);
     });
 
     it("user text in names is escaped; a backtick cannot end a code span early", () => {
