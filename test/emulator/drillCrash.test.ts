@@ -10,7 +10,7 @@ import { drill, verifyRun } from "../../functions/lifecycle/actions";
 import type { DrillTiming } from "../../functions/lifecycle/drill";
 import { launchWindows, runWindow, type RunOutcome, type SimInstance } from "./fleet";
 import { useEmulator } from "./server";
-import { alerts, allSnapshots, deploy, drillVolumes, environmentSpec, functionClients, type Deployed } from "./world";
+import { alerts, allSnapshots, deploy, drillVolumes, environmentSpec, functionClients, metricSum, type Deployed } from "./world";
 
 const NIGHT = (n: number, hours = 2, minutes = 30) => new Date(Date.UTC(2026, 9, n, hours, minutes));
 const AFTER_RUN_MS = 40 * 60_000;
@@ -83,6 +83,7 @@ describe("emulator: a crashed drill, a week of retention, and the next drill", f
         // Night 2, 03:10: the leftovers are 21 hours old; the verify-run sweeps them first.
         await night(2);
         assert.deepStrictEqual(await drillVolumes(clients.ec2, "prod"), [], "night 2: the crashed drill's volumes are swept");
+        assert.strictEqual(await metricSum(clients.cloudWatch, "prod", "DrillSweptVolumes", NIGHT(1, 0), NIGHT(3, 0)), 4);
 
         for (let n = 3; n <= 8; n++) {
             await night(n);
