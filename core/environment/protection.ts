@@ -28,6 +28,13 @@ export const copyDestinationSchema = z.strictObject({
         .regex(KMS_KEY, "must be a KMS key ARN, alias ARN, alias/<name> or key id")
         .optional()
         .describe("The key the copies are encrypted with at the destination (a customer-managed key for another account)."),
+    deployRoleArn: z
+        .string()
+        .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
+        .optional()
+        .describe(
+            "Another account only: a role in it that the stack assumes to create the copy-target role there; without it, an administrator creates that role (vss-fleet deploy-policy --bootstrap prints it).",
+        ),
     retention: z
         .strictObject({
             days: z.int().min(1).max(36500).describe("Delete whole copied sets older than this many days..."),
@@ -101,12 +108,29 @@ export function copyProblems(env: ProtectionFields): { path: (string | number)[]
             problems.push({ path: ["copies", index], message: `copies[${earlier}] already copies to ${where}` });
         }
         seen.set(where, index);
+        if (copy.deployRoleArn !== undefined && account === env.accountId) {
+            problems.push({
+                path: ["copies", index, "deployRoleArn"],
+                message: "deployRoleArn is for a copy to another account; a copy in the environment's own account needs no role there",
+            });
+        } else if (copy.deployRoleArn !== undefined && copy.deployRoleArn.split(":")[4] !== account) {
+            problems.push({
+                path: ["copies", index, "deployRoleArn"],
+                message: `the deploy role must be in the destination account ${account}: it creates the copy-target role there`,
+            });
+        }
         if (account !== env.accountId) {
             if (env.volumeKmsKeyId === undefined || isAwsManagedEbsKey(env.volumeKmsKeyId)) {
                 problems.push({
                     path: ["copies", index, "accountId"],
                     message:
                         "a copy to another account needs the volumes encrypted with a customer-managed KMS key: snapshots encrypted with the AWS managed key (aws/ebs) cannot be shared. Set volumeKmsKeyId to the customer-managed key the fleet's volumes use (and allow the destination account in its key policy), or re-encrypt the volumes with one",
+                });
+            } else if (!aws.KMS_KEY_ARN.test(env.volumeKmsKeyId)) {
+                problems.push({
+                    path: ["copies", index, "accountId"],
+                    message:
+                        "a copy to another account needs volumeKmsKeyId as a key ARN (arn:aws:kms:<region>:<account>:key/<id>): the destination account's copy role is granted that key by ARN, and an alias or key id cannot name a key in another account",
                 });
             }
             if (copy.kmsKeyId === undefined) {
