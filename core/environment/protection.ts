@@ -147,10 +147,12 @@ export function copyProblems(env: ProtectionFields): { path: (string | number)[]
 
 /** One line for people per protection the environment has, for the plan. */
 export function protectionSummary(env: {
+    readonly name?: string;
     readonly copies?: readonly CopyDestinationSpec[];
     readonly lock?: LockSpec;
     readonly archive?: ArchiveSpec;
     readonly accountId: string;
+    readonly volumeKmsKeyId?: string;
 }): string[] {
     const lines: string[] = [];
     for (const copy of env.copies ?? []) {
@@ -159,6 +161,7 @@ export function protectionSummary(env: {
             `copies good sets to ${account}/${copy.region}${copy.kmsKeyId ? ` (encrypted with ${copy.kmsKeyId})` : ""}, kept ${copy.retention.days} days, at least ${copy.retention.minSets} sets`,
         );
     }
+    lines.push(...destinationAccountLines(env));
     if (env.lock) {
         const which =
             env.lock.newestSets !== undefined
@@ -177,4 +180,24 @@ export function protectionSummary(env: {
         );
     }
     return lines;
+}
+
+/**
+ * What a copy to another account needs there, once per account: the copy-target role (created by the
+ * stack through the copy's deployRoleArn, else by that account's administrator) with its boundary,
+ * and the source key's policy statement (components/iam/copyTargetPolicy.ts builds all of them).
+ */
+function destinationAccountLines(env: Parameters<typeof protectionSummary>[0]): string[] {
+    const accounts = new Map<string, string | undefined>();
+    for (const copy of env.copies ?? []) {
+        if (copy.accountId !== undefined && copy.accountId !== env.accountId && !accounts.has(copy.accountId)) {
+            accounts.set(copy.accountId, env.copies?.find((c) => c.accountId === copy.accountId && c.deployRoleArn)?.deployRoleArn);
+        }
+    }
+    return [...accounts].map(([account, deployRole]) => {
+        const role = env.name ? `vss-fleet/${env.name}/${env.name}-copy-target` : "copy-target role";
+        const how = deployRole ? `created by this stack through ${deployRole}` : "created by that account's administrator";
+        const key = env.volumeKmsKeyId ? `, and the key policy of ${env.volumeKmsKeyId} must allow ${account}` : "";
+        return `in ${account}: role ${role} ${how}, its boundary applied by that account's administrator${key} (vss-fleet deploy-policy --bootstrap prints each)`;
+    });
 }

@@ -114,6 +114,8 @@ describe("copies, lock and archive in the EnvironmentSpec", () => {
             summary,
             "verifies each run (RPO 26 h); no retention; no drills; " +
                 `copies good sets to 333333333333/eu-west-1 (encrypted with ${DEST_CMK}), kept 90 days, at least 3 sets; ` +
+                "in 333333333333: role vss-fleet/prod/prod-copy-target created by that account's administrator, its boundary applied by that account's administrator, " +
+                `and the key policy of ${CMK} must allow 333333333333 (vss-fleet deploy-policy --bootstrap prints each); ` +
                 "locks the newest 3 good sets in compliance mode for 14 days; " +
                 "WARNING: compliance-mode locks cannot be removed or shortened by anyone once their cooling-off period (24 h) is over; those snapshots are billed for 14 days; " +
                 "archives one good set per week after 7 days, kept 12 months (restoring one takes up to 72 h)",
