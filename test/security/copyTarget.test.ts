@@ -243,6 +243,21 @@ describe("the vault's copy-target role (IAM simulation over the resolved plan an
         );
     });
 
+    it("is deployed by prod's stack through a provider that assumes the vault's deploy role and refuses any other account", () => {
+        const providers = world.prod.plan.resources.filter((r) => r.type === "pulumi:providers:aws");
+        assert.deepStrictEqual(
+            providers.map((p) => [p.name, p.inputs.allowedAccountIds, p.inputs.assumeRoles ?? null]),
+            [
+                ["prod-aws", '["111111111111"]', null],
+                [
+                    `prod-copy-target-${VAULT}-aws`,
+                    `["${VAULT}"]`,
+                    `[{"roleArn":"arn:aws:iam::${VAULT}:role/vss-fleet-deploy-prod-copies","sessionName":"vss-fleet-prod-copy-target"}]`,
+                ],
+            ],
+        );
+    });
+
     for (const [group, cases] of [
         ["who may wear it", WHO_MAY_WEAR_IT],
         ["wearing it", WEARING_IT],
