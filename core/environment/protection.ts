@@ -108,6 +108,16 @@ export function copyProblems(env: ProtectionFields): { path: (string | number)[]
             problems.push({ path: ["copies", index], message: `copies[${earlier}] already copies to ${where}` });
         }
         seen.set(where, index);
+        const sameAccount = (env.copies ?? []).findIndex(
+            (other, i) => i < index && other.accountId === copy.accountId && other.deployRoleArn !== undefined,
+        );
+        const firstRole = sameAccount >= 0 ? env.copies?.[sameAccount].deployRoleArn : undefined;
+        if (copy.deployRoleArn !== undefined && firstRole !== undefined && firstRole !== copy.deployRoleArn) {
+            problems.push({
+                path: ["copies", index, "deployRoleArn"],
+                message: `copies[${sameAccount}] names ${firstRole} for the same account: one copy-target role per account is deployed through one role`,
+            });
+        }
         if (copy.deployRoleArn !== undefined && account === env.accountId) {
             problems.push({
                 path: ["copies", index, "deployRoleArn"],

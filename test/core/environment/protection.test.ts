@@ -77,6 +77,11 @@ describe("copies, lock and archive in the EnvironmentSpec", () => {
             issues({ volumeKmsKeyId: CMK, copies: [{ ...copy, deployRoleArn: "arn:aws:iam::111111111111:role/vss-fleet-deploy" }] }),
             ["copies[0]: the deploy role must be in the destination account 333333333333: it creates the copy-target role there"],
         );
+        const other = { ...copy, region: "eu-central-1", deployRoleArn: "arn:aws:iam::333333333333:role/other" };
+        assert.deepStrictEqual(issues({ volumeKmsKeyId: CMK, copies: [{ ...copy, deployRoleArn: vaultRole }, other] }), [
+            "copies[1]: copies[0] names arn:aws:iam::333333333333:role/vss-fleet-deploy for the same account: one copy-target role per account is deployed through one role",
+        ]);
+        assert.deepStrictEqual(issues({ volumeKmsKeyId: CMK, copies: [copy, other] }), []);
         assert.deepStrictEqual(issues({ copies: [{ region: "us-west-2", deployRoleArn: vaultRole, retention: { days: 1 } }] }), [
             "copies[0]: deployRoleArn is for a copy to another account; a copy in the environment's own account needs no role there",
         ]);
