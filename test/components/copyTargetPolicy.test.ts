@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import fc from "fast-check";
 import { copyTargetDeployPolicy } from "../../automation/driver/copyTargetBootstrap";
 import { copyTargetPolicy, copyTargetsOf, copyTargetTrustPolicy, sourceKeyPolicyStatement } from "../../components/iam";
 
@@ -145,5 +146,52 @@ describe("the copy-target role's builders", () => {
         assert.deepStrictEqual(policy.Statement[0].Condition, {
             StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::333333333333:policy/vss-fleet-boundary/vss-fleet-prod-boundary" },
         });
+    });
+
+    it("for any copies: only EC2 snapshot actions and KMS through EC2; deletes need both tags; tags only inside a copy; never STS or IAM", () => {
+        const region = fc.constantFrom("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2");
+        const account = fc.constantFrom("111111111111", "333333333333", "444444444444");
+        const key = fc.option(fc.constantFrom(VAULT_KEY, "alias/vault", "1234abcd-12ab-34cd-56ef-1234567890ab"), { nil: undefined });
+        const copy = fc.record({ region, accountId: fc.option(account, { nil: undefined }), kmsKeyId: key });
+        fc.assert(
+            fc.property(
+                fc.array(copy, { minLength: 1, maxLength: 5 }),
+                fc.option(fc.constant(SOURCE_KEY), { nil: undefined }),
+                (copies, source) => {
+                    for (const target of copyTargetsOf({ ...SPEC, volumeKmsKeyId: source, copies }, "vss-fleet", "aws")) {
+                        assert.notStrictEqual(target.destinationAccountId, "111111111111");
+                        for (const s of copyTargetPolicy(target).Statement) {
+                            const actions = ([] as string[]).concat(s.Action);
+                            if (s.Effect === "Deny") {
+                                assert.deepStrictEqual(actions, ["ec2:DeleteTags"]);
+                                continue;
+                            }
+                            for (const action of actions) {
+                                assert.match(action, /^(ec2:(CopySnapshot|CreateTags|DeleteSnapshot|DescribeSnapshots)|kms:[A-Za-z]+)$/);
+                            }
+                            if (actions.some((a) => a.startsWith("kms:"))) {
+                                assert.deepStrictEqual(s.Condition, { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } });
+                            }
+                            if (actions.includes("ec2:DeleteSnapshot")) {
+                                assert.deepStrictEqual(Object.keys(s.Condition?.StringEquals ?? {}).sort(), [
+                                    "ec2:ResourceTag/vss-fleet:environment",
+                                    "ec2:ResourceTag/vss-fleet:fleet",
+                                ]);
+                            }
+                            if (actions.includes("ec2:CreateTags")) {
+                                assert.deepStrictEqual(s.Condition, { StringEquals: { "ec2:CreateAction": "CopySnapshot" } });
+                            }
+                            // Writes only in the regions this account receives copies in (and the source for CopySnapshot).
+                            if (actions.includes("ec2:DeleteSnapshot") || actions.includes("ec2:CreateTags")) {
+                                const regions = target.destinations.map((d) => `arn:aws:ec2:${d.region}::snapshot/*`);
+                                for (const resource of ([] as string[]).concat(s.Resource ?? [])) {
+                                    assert.ok(regions.includes(resource), resource);
+                                }
+                            }
+                        }
+                    }
+                },
+            ),
+        );
     });
 });
