@@ -16,8 +16,9 @@ const T = {
     task: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
 };
 
+/** The snapshot machinery alone: the lifecycle (on by default) has its own tests in test/components. */
 async function graphOf(overrides: Record<string, unknown> = {}): Promise<RecordedResource[]> {
-    const spec = specOf(overrides);
+    const spec = specOf({ lifecycle: false, ...overrides });
     const { resources } = await runUnderMocks(() => defineEnvironment(spec, "acme"), { project: "vss-fleet", stack: spec.name });
     return resources;
 }

@@ -6,7 +6,8 @@ import { decide as simulate } from "../../iamSimulation";
 
 const ACCOUNT = "111111111111";
 const ENROLLED = "i-0123456789abcdef0";
-const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" } }), [ENROLLED]);
+// The lifecycle is on by default; this policy is the one for an environment that switched it off.
+const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" }, lifecycle: false }), [ENROLLED]);
 const role = (name: string, env = "prod") => `arn:aws:iam::${ACCOUNT}:role/vss-fleet/${env}/${name}`;
 const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/vss-fleet-boundary/vss-fleet-prod-boundary`;
 const bounded = { "iam:PermissionsBoundary": BOUNDARY };
