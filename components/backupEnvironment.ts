@@ -93,6 +93,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 targetTags: spec.targetTags,
                 documentName: this.document.document.name,
                 documentVersion: this.document.latestVersion,
+                documentParameters: this.document.taskParameters,
                 taskRoleArn: this.taskRole.role.arn,
                 maxConcurrency: spec.maxConcurrency,
                 maxErrors: spec.maxErrors,
