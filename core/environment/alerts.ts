@@ -39,11 +39,11 @@ export function alertWarnings(spec: Pick<EnvironmentSpec, "lifecycle" | "notific
             "alerts go to a topic nobody subscribed to: add notifications.subscriptions (an email, an https endpoint or an existing topicArn)",
         );
     }
-    if (deadManHours(spec) === undefined) {
-        const gap = longestGapHours(spec.schedule);
-        const runs = Number.isFinite(gap) ? `can leave ${gap} h between runs` : "does not repeat";
+    const gap = longestGapHours(spec.schedule);
+    // A one-time at(...) window has no next run to miss; the past-schedule warning covers one that never comes.
+    if (deadManHours(spec) === undefined && Number.isFinite(gap)) {
         warnings.push(
-            `no dead-man's switch: the schedule ${runs}, and a CloudWatch alarm looks back at most ${ALARM_LOOKBACK_MAX_HOURS} h, ` +
+            `no dead-man's switch: the schedule can leave ${gap} h between runs, and a CloudWatch alarm looks back at most ${ALARM_LOOKBACK_MAX_HOURS} h, ` +
                 "so a run that never happens raises no alarm; run `vss-fleet verify` from a scheduler of your own to catch it",
         );
     }

@@ -86,6 +86,11 @@ describe("the plan's alerting warnings", () => {
         ]);
     });
 
+    it("says nothing of a dead-man's switch for a one-time at(...) window, which has no next run to miss", () => {
+        const spec = specOf({ schedule: "at(2027-01-31T04:00:00)", notifications: { subscriptions: [{ email: "a@example.com" }] } });
+        assert.deepStrictEqual(alertWarnings(spec), []);
+    });
+
     it("has nothing to say when the lifecycle is off", () => {
         assert.deepStrictEqual(alertWarnings(specOf({ lifecycle: false, schedule: "cron(0 6 ? * SUN *)" })), []);
     });

@@ -96,7 +96,7 @@ describe("copies, lock and archive in the EnvironmentSpec", () => {
         );
         assert.strictEqual(
             summary,
-            "verifies each run (RPO 26 h); no retention; no drills; " +
+            "verifies each run (RPO 26 h); no retention: snapshots are kept forever; no drills; " +
                 `copies good sets to 333333333333/eu-west-1 (encrypted with ${DEST_CMK}), kept 90 days, at least 3 sets; ` +
                 "locks the newest 3 good sets in compliance mode for 14 days; " +
                 "WARNING: compliance-mode locks cannot be removed or shortened by anyone once their cooling-off period (24 h) is over; those snapshots are billed for 14 days; " +
