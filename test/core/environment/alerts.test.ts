@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import fc from "fast-check";
 import { ALARM_LOOKBACK_MAX_HOURS, alertWarnings, deadManHours, hasSubscribers, longestGapHours } from "../../../core/environment";
 import { specOf } from "../../helpers";
 
@@ -93,5 +94,35 @@ describe("the plan's alerting warnings", () => {
 
     it("has nothing to say when the lifecycle is off", () => {
         assert.deepStrictEqual(alertWarnings(specOf({ lifecycle: false, schedule: "cron(0 6 ? * SUN *)" })), []);
+    });
+});
+
+describe("the longest gap, as properties", () => {
+    const hours = fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { minLength: 1, maxLength: 6 });
+    const days = fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 });
+    const cron = (h: number[], d: number[]) => `cron(15 ${h.join(",")} ? * ${d.join(",")} *)`;
+
+    it("never grows when a schedule gains runs: more runs never make the dead-man's switch wait longer", () => {
+        fc.assert(
+            fc.property(hours, hours, days, days, (h1, h2, d1, d2) => {
+                const fewer = longestGapHours(cron(h1, d1));
+                const more = longestGapHours(cron([...new Set([...h1, ...h2])], [...new Set([...d1, ...d2])]));
+                return more <= fewer;
+            }),
+        );
+    });
+
+    it("is a week at most for any weekly pattern, and at least the day's longest pause between its own runs", () => {
+        fc.assert(
+            fc.property(hours, days, (h, d) => {
+                const gap = longestGapHours(cron(h, d));
+                const sorted = [...h].sort((a, b) => a - b);
+                const withinDay = Math.max(0, ...sorted.slice(1).map((x, i) => x - sorted[i]));
+                const wrap = 24 - sorted[sorted.length - 1] + sorted[0];
+                // Every day: exactly the longer of the pauses within a day and the night across midnight.
+                const daily = d.length === 7 ? gap === Math.max(withinDay, wrap) : true;
+                return gap <= 168 && gap >= withinDay && daily;
+            }),
+        );
     });
 });
