@@ -16,7 +16,11 @@
 import { ENGINE_TAG_KEY, ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../environment/tags";
 import type { Attachment, SnapshotRecord, SnapshotSet } from "./sets";
 
-/** Written by the lifecycle function on a set it proved: the window execution that took it. */
+/**
+ * The window execution that took a snapshot: written at creation by the aws-vss task
+ * ({{WINDOW_EXECUTION_ID}}), and by the lifecycle function on a proven set that lacks it. Checked
+ * against SSM's history while it lasts; trusted as a record after (deletion-safety.md says why).
+ */
 export const WINDOW_EXECUTION_TAG_KEY = "vss-fleet:window-execution";
 /** Written by the diskshadow engine: the instance and DISKSHADOW's shadow set id. */
 export const INSTANCE_ID_TAG_KEY = "vss-fleet:instance-id";
