@@ -97,6 +97,31 @@ const FLEET_CALLS: Case[] = [
         }),
     },
     {
+        name: "a prod instance creates its aws-vss snapshots with the tags the window's task passes, its run's execution id included",
+        expected: "Allowed",
+        request: (f, b) => ({
+            ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
+            action: "ec2:CreateTags",
+            resource: SNAPSHOT,
+            context: {
+                "ec2:SourceInstanceARN": instanceArn(OWN_INSTANCE),
+                "ec2:CreateAction": "CreateSnapshots",
+                "aws:RequestTag/vss-fleet:environment": "prod",
+                "aws:RequestTag/vss-fleet:fleet": "vss-fleet",
+                "aws:RequestTag/vss-fleet:engine": "aws-vss",
+                "aws:RequestTag/vss-fleet:window-execution": "1a2b3c4d-1234-1234-1234-123456789012",
+                "aws:RequestTag/AwsVssConfig": "Version=2.4",
+                "aws:TagKeys": [
+                    "vss-fleet:environment",
+                    "vss-fleet:fleet",
+                    "vss-fleet:engine",
+                    "vss-fleet:window-execution",
+                    "AwsVssConfig",
+                ],
+            },
+        }),
+    },
+    {
         name: "a prod instance marks a fresh VSS snapshot of its own AppConsistent=true once",
         expected: "Allowed",
         request: (f, b) => ({
