@@ -378,7 +378,7 @@ export function lifecycleEnabled(env: Pick<Fields, "lifecycle">): boolean {
 /** One line for people: what the lifecycle will do for an environment. */
 export function lifecycleSummary(
     env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId"> &
-        Partial<Pick<Fields, "copies" | "lock" | "archive">>,
+        Partial<Pick<Fields, "copies" | "lock" | "archive" | "volumeKmsKeyId">> & { readonly name?: string },
 ): string {
     if (!lifecycleEnabled(env)) {
         return "off (no verification after runs, no alarms, no retention: snapshots are kept forever, no drills)";

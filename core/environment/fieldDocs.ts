@@ -72,7 +72,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "`{ schedule, instancesPerRun = 1 }`: an EventBridge `cron(...)` with exactly 6 fields, in UTC; 1-20 instances per drill",
     },
     copies: {
-        rules: "1-5 `{ region, accountId?, kmsKeyId?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole; another account needs a customer-managed `volumeKmsKeyId`; runs in the lifecycle function",
+        rules: "1-5 `{ region, accountId?, kmsKeyId?, deployRoleArn?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole; another account needs a customer-managed `volumeKmsKeyId` (a key ARN) and `kmsKeyId`, and its `deployRoleArn` (a role in that account) lets the stack create the copy-target role there (docs/copies.md); runs in the lifecycle function",
     },
     lock: {
         rules: "`{ mode, durationDays, newestSets or withinDays, coolOffHours? }`: EBS snapshot lock (`governance` or `compliance`) on the newest good sets; exactly one of `newestSets` and `withinDays`; `coolOffHours` (1-72) for compliance only",
