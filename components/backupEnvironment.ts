@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
-import { BackupWindow } from "./backupWindow";
+import { BackupWindow, FALLBACK_RATE_CONTROL } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
 import { recycleBinRule } from "./recycleBin";
@@ -94,8 +94,9 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 documentName: this.document.document.name,
                 documentVersion: this.document.latestVersion,
                 taskRoleArn: this.taskRole.role.arn,
-                maxConcurrency: spec.maxConcurrency,
-                maxErrors: spec.maxErrors,
+                // Unset: the plan or the driver derived none either (see FALLBACK_RATE_CONTROL).
+                maxConcurrency: spec.maxConcurrency ?? FALLBACK_RATE_CONTROL.maxConcurrency,
+                maxErrors: spec.maxErrors ?? FALLBACK_RATE_CONTROL.maxErrors,
                 logging: spec.logging,
                 logRetentionDays: spec.logRetentionDays,
                 notifications:

@@ -99,8 +99,14 @@ const environmentFields = z.strictObject({
     scheduleOffset: z.int().min(1).max(6).optional().describe("Days to wait after the cron date (cron only)."),
     durationHours: z.int().min(1).max(24).default(1),
     cutoffHours: z.int().min(0).max(23).default(0).describe("No new invocation starts this close to the end."),
-    maxConcurrency: countOrPercent(aws.MAX_CONCURRENCY, "maxConcurrency").default("100%"),
-    maxErrors: countOrPercent(aws.MAX_ERRORS, "maxErrors").default("10"),
+    // No default here: unset, the plan and the driver derive one from the enrolled count (see
+    // automation/offline/rateControl.ts), and a stack without that falls back to a small count.
+    maxConcurrency: countOrPercent(aws.MAX_CONCURRENCY, "maxConcurrency")
+        .optional()
+        .describe("Instances snapshotted at once; default derived from the enrolled count and EC2's CreateSnapshots throttle."),
+    maxErrors: countOrPercent(aws.MAX_ERRORS, "maxErrors")
+        .optional()
+        .describe("Failed runs after which the window starts no more; default a tenth of the enrolled count."),
     targetTags: z
         .record(tagKey, tagValue)
         .refine((tags) => Object.keys(tags).length >= 1 && Object.keys(tags).length <= 5, {

@@ -34,11 +34,14 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     cutoffHours: {
         rules: "0-23 and less than `durationHours`",
     },
+    // Derived per environment when unset (automation/offline/rateControl.ts), so the schema has no default.
     maxConcurrency: {
-        rules: "SSM's pattern: a count >= 1 or 1%-100%",
+        rules: "SSM's pattern: a count >= 1 or 1%-100%. Unset: a count from the enrolled instances, spread over half the window, within EC2's CreateSnapshots burst (100, shared per account and region); `plan` prints it",
+        default: "derived (`10` if unsized)",
     },
     maxErrors: {
-        rules: "SSM's pattern: a count >= 0 or 0%-100%",
+        rules: "SSM's pattern: a count >= 0 or 0%-100%. Unset: a tenth of the enrolled instances",
+        default: "derived (`10%` if unsized)",
     },
     // Resolved from the environment's name after parsing, so the schema cannot show it.
     targetTags: {

@@ -29,7 +29,7 @@ describe("the EnvironmentSpec field table in docs/manifest.md", function () {
             ],
         );
         assert.match(rows[5], /^\| `durationHours` \| `1` \| 1-24 \|$/);
-        assert.match(rows[7], /^\| `maxConcurrency` \| `100%` \|/);
+        assert.match(rows[7], /^\| `maxConcurrency` \| derived \(`10` if unsized\) \|/);
         assert.match(rows[11], /^\| `vss` \| all `false` \|/);
         assert.match(rows[27], /^\| `deployRoleArn` \| \(none\) \|/);
         assert.match(rows[28], /^\| `preflight` \| `advisory` \| `advisory` or `mandatory`/);

@@ -47,8 +47,6 @@ describe("EnvironmentSpec", () => {
             scheduleTimezone: "UTC",
             durationHours: 1,
             cutoffHours: 0,
-            maxConcurrency: "100%",
-            maxErrors: "10",
             targetTags: { "VSS-Snapshot": "prod" },
             engine: "aws-vss",
             vss: { excludeBootVolume: false, noWriters: false, copyOnly: false, saveVssMetadata: false },
