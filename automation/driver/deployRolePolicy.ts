@@ -28,7 +28,9 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
         ...(instances.length > 0 ? enrollmentStatements(scope, spec.targetTags, instances) : []),
         {
             // Reads that take no resource-level permissions: the provider's refresh, the inventory,
-            // the policy pack's AMI lookup and the driver's account guard.
+            // the policy pack's AMI lookup, the driver's account guard, and the agents SSM knows
+            // (discover --live and the driver's preflight; DescribeInstanceInformation is
+            // wildcard-only in the service authorization reference).
             Sid: "ReadOnly",
             Effect: "Allow",
             Action: [
@@ -36,6 +38,7 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
                 "ec2:DescribeImages",
                 "ec2:DescribeTags",
                 "ssm:DescribeMaintenanceWindows",
+                "ssm:DescribeInstanceInformation",
                 "sts:GetCallerIdentity",
                 ...(lifecycle ? ["logs:DescribeLogGroups"] : []),
             ],
