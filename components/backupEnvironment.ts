@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
 import { BackupWindow, FALLBACK_RATE_CONTROL } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
-import { childName, resourceTags } from "./naming";
+import { attachToExistingRoles } from "./existingInstanceRoles";
+import { childName, existingRolesPolicyArn, resourceTags } from "./naming";
 import { recycleBinRule } from "./recycleBin";
 import { SnapshotInstanceRole } from "./snapshotInstanceRole";
 import { lifecycleSettingsOf } from "../core/lifecycle/lifecycleSettings";
@@ -68,6 +69,10 @@ export class BackupEnvironment extends pulumi.ComponentResource {
             },
             child,
         );
+        if (spec.existingInstanceRoleNames) {
+            const policyArn = existingRolesPolicyArn(scope.partition, spec.accountId, spec.name);
+            attachToExistingRoles(childName(name, "instance"), spec.existingInstanceRoleNames, policyArn, child);
+        }
         this.taskRole = new MaintenanceWindowTaskRole(
             childName(name, "task"),
             {

@@ -3,15 +3,33 @@
  * boundary every role of the environment carries. The deploy role can neither create nor change it
  * (that is the point), so vss-fleet prints it beside the deploy policy instead of deploying it.
  */
-import { permissionsBoundaryPolicy, type PolicyDocument } from "../../components/iam";
-import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName } from "../../components/naming";
+import { instanceSnapshotPolicy, permissionsBoundaryPolicy, type PolicyDocument } from "../../components/iam";
+import {
+    BOUNDARY_PATH,
+    boundaryPolicyArn,
+    boundaryPolicyName,
+    existingRolesPolicyArn,
+    existingRolesPolicyName,
+} from "../../components/naming";
 import { partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
 import { deployPolicy } from "./deployRolePolicy";
 
+interface AdministratorPolicy {
+    readonly path: string;
+    readonly name: string;
+    readonly arn: string;
+    readonly policy: PolicyDocument;
+}
+
 export interface Bootstrap {
     readonly environment: string;
-    readonly boundary: { readonly path: string; readonly name: string; readonly arn: string; readonly policy: PolicyDocument };
+    readonly boundary: AdministratorPolicy;
+    /**
+     * With existingInstanceRoleNames: the snapshot policy the stack attaches to those roles. They carry
+     * no boundary, so the administrator, not the deploy role, owns what the policy grants.
+     */
+    readonly existingRolesPolicy?: AdministratorPolicy;
     readonly deployPolicy: PolicyDocument;
     /** The AWS CLI calls an administrator runs, in order (the second one after a vss-fleet upgrade that changes the boundary). */
     readonly apply: string[];
@@ -22,7 +40,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
     const partition = partitionOf(spec.region);
     const name = boundaryPolicyName(spec.name);
     const arn = boundaryPolicyArn(partition, spec.accountId, spec.name);
-    const file = `${name}.json`;
+    const existing = spec.existingInstanceRoleNames ? existingRolesPolicy(spec) : undefined;
     return {
         environment: spec.name,
         boundary: {
@@ -38,10 +56,35 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
                 protection: protectionConfig(spec),
             }),
         },
+        ...(existing ? { existingRolesPolicy: existing } : {}),
         deployPolicy: deployPolicy(spec, instances),
-        apply: [
-            `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${file}`,
-            `aws iam create-policy-version --policy-arn ${arn} --policy-document file://${file} --set-as-default`,
-        ],
+        apply: [...createOrUpdate(name, arn), ...(existing ? createOrUpdate(existing.name, existing.arn) : [])],
+    };
+}
+
+/** The AWS CLI calls that create a policy in the administrator's path, then (after an upgrade) update it. */
+function createOrUpdate(name: string, arn: string): string[] {
+    const file = `${name}.json`;
+    return [
+        `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${file}`,
+        `aws iam create-policy-version --policy-arn ${arn} --policy-document file://${file} --set-as-default`,
+    ];
+}
+
+/** The same document as the stack's own instance policy (SnapshotInstanceRole), in the administrator's path. */
+function existingRolesPolicy(spec: EnvironmentSpec): AdministratorPolicy {
+    const partition = partitionOf(spec.region);
+    return {
+        path: BOUNDARY_PATH,
+        name: existingRolesPolicyName(spec.name),
+        arn: existingRolesPolicyArn(partition, spec.accountId, spec.name),
+        policy: instanceSnapshotPolicy({
+            partition,
+            region: spec.region,
+            accountId: spec.accountId,
+            environment: spec.name,
+            engine: spec.engine,
+            logging: spec.logging,
+        }),
     };
 }

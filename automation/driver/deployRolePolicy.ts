@@ -22,7 +22,7 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
     const env = spec.name;
     const lifecycle = lifecycleEnabled(spec);
     const statements: Statement[] = [
-        ...deployIamStatements(scope, env, lifecycle),
+        ...deployIamStatements(scope, env, lifecycle, spec.existingInstanceRoleNames),
         ...documentStatements(scope, env),
         ...windowStatements(scope, env),
         ...(instances.length > 0 ? enrollmentStatements(scope, spec.targetTags, instances) : []),

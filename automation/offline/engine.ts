@@ -19,7 +19,8 @@ import { defineEnvironment } from "../../stacks/program";
 import { accountFor } from "../manifest/accounting";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 import { generatedPolicyConfig } from "../manifest/packConfig";
-import { DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
+import { DEFAULT_FLEET, lifecycleSummary, partitionOf } from "../../core/environment";
+import { existingRolesPolicyArn } from "../../components/naming";
 
 export interface PlannedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */
@@ -41,6 +42,8 @@ export interface EnvironmentPlan {
     /** What the plan could not check here, in words: never a silent OK. */
     readonly notChecked: string[];
     readonly warnings: string[];
+    /** The existing roles the stack attaches the administrator's snapshot policy to (text output only; the JSON has the resources). */
+    readonly existingRoles?: { readonly policyArn: string; readonly roles: readonly string[] };
     /** What the snapshot lifecycle does here, in words (text output only; not in the JSON contract). */
     readonly lifecycle: string;
 }
@@ -96,6 +99,14 @@ async function planEnvironment(
         warnings: [],
         notChecked: counted.notChecked,
         lifecycle: lifecycleSummary(spec),
+        ...(spec.existingInstanceRoleNames
+            ? {
+                  existingRoles: {
+                      policyArn: existingRolesPolicyArn(partitionOf(spec.region), spec.accountId, spec.name),
+                      roles: spec.existingInstanceRoleNames,
+                  },
+              }
+            : {}),
     };
 }
 

@@ -59,6 +59,12 @@ export function toText(plan: FleetPlan, manifest: string): string {
         );
         lines.push(...env.notChecked.map((n) => `  ${n}`));
         lines.push(`  Rate control: ${env.rateControl.why}`);
+        if (env.existingRoles) {
+            lines.push(
+                `  Existing roles: ${env.existingRoles.roles.join(", ")} get the snapshot policy ${env.existingRoles.policyArn} ` +
+                    "(an administrator creates it once: vss-fleet deploy-policy --bootstrap)",
+            );
+        }
         lines.push(`  Lifecycle: ${env.lifecycle}`);
         lines.push(...env.warnings.map((w) => `  warning: ${w}`));
         for (const v of env.violations) {

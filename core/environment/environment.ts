@@ -79,6 +79,10 @@ const logging = z
         }
     });
 
+/** An existing role: its name, or its path and name ("/app/WebServers"), as IAM spells them. */
+const EXISTING_ROLE = /^(\/([\w+=,.@-]+\/)+)?[\w+=,.@-]{1,64}$/;
+const roleNameOf = (entry: string) => entry.slice(entry.lastIndexOf("/") + 1);
+
 /** The fields of an environment, before checks that relate one field to another. */
 const environmentFields = z.strictObject({
     region: regionSchema(),
@@ -201,6 +205,16 @@ const environmentFields = z.strictObject({
         .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
         .optional()
         .describe("Role assumed to deploy this environment (by the stack's AWS provider and the driver's own calls)."),
+    existingInstanceRoleNames: z
+        .array(z.string().regex(EXISTING_ROLE, "must be an IAM role name, or its path and name such as /app/WebServers"))
+        .min(1)
+        // Each role is one ARN in the deploy role's policy, whose size IAM caps at 6,144 characters.
+        .max(20)
+        .refine((roles) => new Set(roles.map(roleNameOf)).size === roles.length, { message: "a role is listed twice" })
+        .optional()
+        .describe(
+            "Roles your servers already run with (name, or /path/name): the stack attaches the environment's snapshot policy to them, so running servers enroll without relaunching.",
+        ),
     preflight: z
         .enum(["advisory", "mandatory"])
         .default("advisory")

@@ -107,6 +107,9 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     deployRoleArn: {
         rules: "an IAM role ARN in the environment's account, assumed by the stack's provider and the driver",
     },
+    existingInstanceRoleNames: {
+        rules: "1-20 IAM role names, each a name or `/path/name`; they get the snapshot policy an administrator creates once (`deploy-policy --bootstrap`), and the deploy role may attach only that policy, only to these roles",
+    },
     preflight: {
         rules: "`advisory` or `mandatory`: the level of `fleet-enrolled-instances-snapshot-ready`, which reports enrolled servers the inventory shows cannot be snapshotted (see docs/onboarding.md)",
     },

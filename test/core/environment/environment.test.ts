@@ -184,7 +184,7 @@ describe("EnvironmentSpec", () => {
             rejects(
                 { colour: "blue" },
                 "colour",
-                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, preflight$/,
+                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, existingInstanceRoleNames, preflight$/,
             ));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));
