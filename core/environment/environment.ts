@@ -208,7 +208,8 @@ const environmentFields = z.strictObject({
     existingInstanceRoleNames: z
         .array(z.string().regex(EXISTING_ROLE, "must be an IAM role name, or its path and name such as /app/WebServers"))
         .min(1)
-        // Each role is one ARN in the deploy role's policy, whose size IAM caps at 6,144 characters.
+        // Each role is one more ARN in the deploy role's policy, which IAM caps in size (about 110
+        // characters a role); a longer list is an estate to relaunch onto the environment's profile.
         .max(20)
         .refine((roles) => new Set(roles.map(roleNameOf)).size === roles.length, { message: "a role is listed twice" })
         .optional()
