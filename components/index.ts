@@ -8,3 +8,4 @@ export * from "./naming";
 export * from "./snapshotInstanceRole";
 export * from "./vssSnapshotDocument";
 export * from "./snapshotLifecycle";
+export * from "./copyTarget";

@@ -13,6 +13,7 @@ import {
 } from "../../components/naming";
 import { partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
+import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBootstrap";
 import { deployPolicy } from "./deployRolePolicy";
 
 interface AdministratorPolicy {
@@ -33,6 +34,8 @@ export interface Bootstrap {
     readonly deployPolicy: PolicyDocument;
     /** The AWS CLI calls an administrator runs, in order (the second one after a vss-fleet upgrade that changes the boundary). */
     readonly apply: string[];
+    /** Per destination account of a copy to another account: what its administrator and the source key's owner apply. */
+    readonly copyTargets?: CopyTargetBootstrap[];
 }
 
 /** @param instances the instances the manifest enrolls, as for deployPolicy. */
@@ -41,6 +44,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
     const name = boundaryPolicyName(spec.name);
     const arn = boundaryPolicyArn(partition, spec.accountId, spec.name);
     const existing = spec.existingInstanceRoleNames ? existingRolesPolicy(spec) : undefined;
+    const copyTargets = copyTargetBootstraps(spec, fleet);
     return {
         environment: spec.name,
         boundary: {
@@ -59,6 +63,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
         ...(existing ? { existingRolesPolicy: existing } : {}),
         deployPolicy: deployPolicy(spec, instances),
         apply: [...createOrUpdate(name, arn), ...(existing ? createOrUpdate(existing.name, existing.arn) : [])],
+        ...(copyTargets.length > 0 ? { copyTargets } : {}),
     };
 }
 

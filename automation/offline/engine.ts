@@ -19,7 +19,7 @@ import { defineEnvironment } from "../../stacks/program";
 import { accountFor } from "../manifest/accounting";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 import { generatedPolicyConfig } from "../manifest/packConfig";
-import { DEFAULT_FLEET, lifecycleSummary, partitionOf } from "../../core/environment";
+import { alertWarnings, DEFAULT_FLEET, lifecycleSummary, partitionOf } from "../../core/environment";
 import { existingRolesPolicyArn } from "../../components/naming";
 
 export interface PlannedResource {
@@ -147,6 +147,7 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
         plan.warnings.push(
             ...pastScheduleWarnings(chosen[i].spec, today),
             ...windowWarnings(rated[i], plan.windows.enrolled),
+            ...alertWarnings(chosen[i].spec),
             ...(bursts.get(plan.name) ?? []),
         );
     }
