@@ -15,12 +15,20 @@ import { partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBootstrap";
 import { deployPolicy } from "./deployRolePolicy";
+import { deployPolicyParts, type DeployPolicyPart } from "./policyParts";
 
 interface AdministratorPolicy {
     readonly path: string;
     readonly name: string;
     readonly arn: string;
     readonly policy: PolicyDocument;
+}
+
+interface ExistingRolesPolicy extends AdministratorPolicy {
+    /** The AWS CLI call that creates it (also the last line of `apply`). */
+    readonly create: string;
+    /** The call that updates it after a vss-fleet upgrade changes the instance policy. */
+    readonly update: string;
 }
 
 export interface Bootstrap {
@@ -30,9 +38,17 @@ export interface Bootstrap {
      * With existingInstanceRoleNames: the snapshot policy the stack attaches to those roles. They carry
      * no boundary, so the administrator, not the deploy role, owns what the policy grants.
      */
-    readonly existingRolesPolicy?: AdministratorPolicy;
+    readonly existingRolesPolicy?: ExistingRolesPolicy;
     readonly deployPolicy: PolicyDocument;
-    /** The AWS CLI calls an administrator runs, in order (the second one after a vss-fleet upgrade that changes the boundary). */
+    /**
+     * The deploy policy as managed policies that each fit IAM's 6,144 characters, under the boundary's
+     * path, which the deploy role may not write: it cannot rewrite its own grants.
+     */
+    readonly deployPolicies: DeployPolicyPart[];
+    /**
+     * The AWS CLI calls an administrator runs, in order: the boundary (the second call after a vss-fleet
+     * upgrade that changes it), then each deploy policy and its attachment to the deploy role.
+     */
     readonly apply: string[];
     /** Per destination account of a copy to another account: what its administrator and the source key's owner apply. */
     readonly copyTargets?: CopyTargetBootstrap[];
@@ -45,6 +61,11 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
     const arn = boundaryPolicyArn(partition, spec.accountId, spec.name);
     const existing = spec.existingInstanceRoleNames ? existingRolesPolicy(spec) : undefined;
     const copyTargets = copyTargetBootstraps(spec, fleet);
+    const document = deployPolicy(spec, instances);
+    const parts = deployPolicyParts(spec.name, document, instances.length);
+    // The deploy role's name when the manifest names it; a placeholder the administrator fills in otherwise.
+    const roleName = spec.deployRoleArn?.slice(spec.deployRoleArn.lastIndexOf("/") + 1) ?? "<deploy-role-name>";
+    const partArn = (name: string) => `arn:${partition}:iam::${spec.accountId}:policy${BOUNDARY_PATH}${name}`;
     return {
         environment: spec.name,
         boundary: {
@@ -61,8 +82,17 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
             }),
         },
         ...(existing ? { existingRolesPolicy: existing } : {}),
-        deployPolicy: deployPolicy(spec, instances),
-        apply: [...createOrUpdate(name, arn), ...(existing ? createOrUpdate(existing.name, existing.arn) : [])],
+        deployPolicy: document,
+        deployPolicies: parts,
+        apply: [
+            ...createOrUpdate(name, arn),
+            ...parts.flatMap((part) => [
+                `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${part.name} --policy-document file://${part.name}.json`,
+                `aws iam attach-role-policy --role-name ${roleName} --policy-arn ${partArn(part.name)}`,
+            ]),
+            // Last, so apply[2:] still creates everything a first deploy needs; its update is existingRolesPolicy.update.
+            ...(existing ? [existing.create] : []),
+        ],
         ...(copyTargets.length > 0 ? { copyTargets } : {}),
     };
 }
@@ -77,12 +107,17 @@ function createOrUpdate(name: string, arn: string): string[] {
 }
 
 /** The same document as the stack's own instance policy (SnapshotInstanceRole), in the administrator's path. */
-function existingRolesPolicy(spec: EnvironmentSpec): AdministratorPolicy {
+function existingRolesPolicy(spec: EnvironmentSpec): ExistingRolesPolicy {
     const partition = partitionOf(spec.region);
+    const name = existingRolesPolicyName(spec.name);
+    const arn = existingRolesPolicyArn(partition, spec.accountId, spec.name);
+    const [create, update] = createOrUpdate(name, arn);
     return {
         path: BOUNDARY_PATH,
-        name: existingRolesPolicyName(spec.name),
-        arn: existingRolesPolicyArn(partition, spec.accountId, spec.name),
+        name,
+        arn,
+        create,
+        update,
         policy: instanceSnapshotPolicy({
             partition,
             region: spec.region,
