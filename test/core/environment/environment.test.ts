@@ -62,8 +62,6 @@ describe("EnvironmentSpec", () => {
             scheduleTimezone: "UTC",
             durationHours: 1,
             cutoffHours: 0,
-            maxConcurrency: "100%",
-            maxErrors: "10",
             targetTags: { "VSS-Snapshot": "prod" },
             engine: "aws-vss",
             vss: { excludeBootVolume: false, noWriters: false, copyOnly: false, saveVssMetadata: false },
@@ -260,7 +258,7 @@ describe("EnvironmentSpec", () => {
             rejects(
                 { colour: "blue" },
                 "colour",
-                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, preflight$/,
+                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, existingInstanceRoleNames, preflight$/,
             ));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));
