@@ -17,6 +17,7 @@ import { describeWindowsInstances } from "../inventory/live";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 import { generatedPolicyConfig } from "../manifest/packConfig";
 import { accountProblem, credentialsFor, defaultSts, type StsFactory } from "./identity";
+import { policyPackDir } from "./policyPack";
 import { renderStacks } from "./stackFiles";
 import { runEnvironment, type EnvironmentRun, type Operation } from "./run";
 
@@ -154,7 +155,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
                     pulumiCommand,
                     workDir: options.workDir,
                     stackName,
-                    policyPackDir: policyConfigFile ? path.join(options.workDir, "policies") : undefined,
+                    policyPackDir: policyConfigFile ? policyPackDir(options.workDir) : undefined,
                     policyConfigFile,
                     onOutput: prefixed(name, options.log),
                     signal,
