@@ -2,7 +2,7 @@
  * Adopting vss-fleet as a new user does (issue 18, docs/adopting.md): `npm pack`, then in an empty
  * folder `npm install <tarball>`, `npx vss-fleet init myfleet`, and in it `npx vss-fleet validate` and
  * `plan --offline`. The install is real npm, offline from npm's cache (test/package/lockfile.ts), and
- * shared by every case here: it takes about half a minute, the pack another while `prepare` builds.
+ * shared by every case here: it takes about half a minute, the pack about a minute (a clean build).
  */
 import * as assert from "assert";
 import { spawn, spawnSync, type SpawnSyncReturns } from "child_process";
@@ -39,7 +39,7 @@ describe("the packed package, installed into an empty folder", function () {
     before(function () {
         this.timeout(900_000);
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vss-fleet-package-"));
-        // `npm pack` runs `prepare` (the build) first, so the tarball never holds a stale dist/.
+        // `npm pack` runs `prepack` first: dist/ removed and built again, so no stale file is packed.
         ok(sh("npm", ["pack", "--pack-destination", tmp], ROOT), "npm pack");
         tarball = fs.readdirSync(tmp).find((f) => f.endsWith(".tgz")) ?? assert.fail("npm pack wrote no tarball");
         app = path.join(tmp, "app");
