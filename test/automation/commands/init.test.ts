@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse } from "yaml";
 import { packageNameOf } from "../../../automation/init/scaffold";
 import { runCli as run } from "../../helpers";
 
@@ -62,7 +63,15 @@ describe("vss-fleet init", function () {
         assert.deepStrictEqual(pkg.dependencies, { "@pulumi/pulumi": "3.276.0", "vss-fleet": "^0.1.0" });
         assert.deepStrictEqual(pkg.devDependencies, { "@types/node": "22.20.5", "ts-node": "10.9.2", typescript: "5.9.3" });
         const program = fs.readFileSync(path.join(dir, "stacks", "index.ts"), "utf8");
-        assert.match(program, /^import \{ defineStackFromConfig \} from "vss-fleet\/stack";$/m);
+        // Every output of the package's program is a stack output, so a new output needs no new scaffold.
+        assert.match(program, /^import \{ defineStackFromConfig \} from "vss-fleet\/stack";\n\nexport = defineStackFromConfig\(\);\n$/m);
+        assert.deepStrictEqual(parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")), {
+            name: "vss-fleet",
+            description: "VSS-consistent EBS snapshots for the Windows instances of each environment in fleet.yaml.",
+            runtime: { name: "nodejs", options: { typescript: true } },
+            main: "stacks/",
+            stackConfigDir: "stacks",
+        });
         assert.match(
             fs.readFileSync(path.join(dir, "fleet.yaml"), "utf8"),
             /^# yaml-language-server: \$schema=node_modules\/vss-fleet\/schemas\/fleet\.schema\.json$/m,
