@@ -199,14 +199,14 @@ async function main(): Promise<void> {
         const lines = table(rows);
         console.log(["", ...lines].join("\n"));
         if (!quick && only === undefined) {
-            await write(lines, load);
+            await write(lines, rows, load);
         }
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-async function write(lines: readonly string[], load: number): Promise<void> {
+async function write(lines: readonly string[], rows: readonly Row[], load: number): Promise<void> {
     const cpus = os.cpus();
     const header = [
         "# Benchmarks",
@@ -231,6 +231,42 @@ async function write(lines: readonly string[], load: number): Promise<void> {
     const options = { ...(await prettier.resolveConfig(file)), filepath: file };
     fs.writeFileSync(file, await prettier.format([...header, ...lines, ""].join("\n"), options));
     console.log("wrote docs/benchmarks.md");
+    await writeReadme(rows, header[header.length - 2]);
+}
+
+/** The scenarios with a target, as the README's short table; the markers keep the rest of the README hand-written. */
+const README_ROWS = [
+    "--help",
+    "validate example",
+    "plan 50 x 10k",
+    "plan 50 x 50k",
+    "plan 200 x 10k",
+    "verify --offline 1k x 3 vol x 60 days",
+];
+
+async function writeReadme(rows: readonly Row[], runLine: string | undefined): Promise<void> {
+    const file = path.join(ROOT, "README.md");
+    const text = fs.readFileSync(file, "utf8");
+    const start = "<!-- bench:start -->";
+    const end = "<!-- bench:end -->";
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) {
+        console.log(`README.md has no ${start} … ${end} block; not updated`);
+        return;
+    }
+    const table = ["| scenario | wall | peak RSS | target |", "|---|--:|--:|---|"];
+    for (const name of README_ROWS) {
+        const row = rows.find((r) => r.scenario.name === name);
+        if (row) {
+            table.push(`| ${name} | ${(row.cli.ms / 1000).toFixed(2)} s | ${row.cli.mb.toFixed(0)} MB | ${verdict(row)} |`);
+        }
+    }
+    const block = [start, "", `${runLine ?? ""} All figures: [docs/benchmarks.md](docs/benchmarks.md).`, "", ...table, "", end].join("\n");
+    const next = text.slice(0, from) + block + text.slice(to + end.length);
+    const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+    fs.writeFileSync(file, await prettier.format(next, options));
+    console.log("wrote the README's benchmark table");
 }
 
 void main();

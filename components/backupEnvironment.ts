@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_FLEET, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
+import { DEFAULT_FLEET, deadManHours, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
 import { BackupWindow } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
 import { childName, resourceTags } from "./naming";
@@ -27,7 +27,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
     public readonly taskRole: MaintenanceWindowTaskRole;
     public readonly document: VssSnapshotDocument;
     public readonly window: BackupWindow;
-    /** Verification, retention and drills; undefined unless the spec enables the lifecycle. */
+    /** Verification, alarms, retention and drills; undefined when the spec switches the lifecycle off. */
     public readonly lifecycle?: SnapshotLifecycle;
     public readonly windowId: pulumi.Output<string>;
     public readonly documentName: pulumi.Output<string>;
@@ -93,13 +93,14 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 targetTags: spec.targetTags,
                 documentName: this.document.document.name,
                 documentVersion: this.document.latestVersion,
+                documentParameters: this.document.taskParameters,
                 taskRoleArn: this.taskRole.role.arn,
                 maxConcurrency: spec.maxConcurrency,
                 maxErrors: spec.maxErrors,
                 logging: spec.logging,
                 logRetentionDays: spec.logRetentionDays,
                 notifications:
-                    spec.notifications && notificationRole
+                    spec.notifications?.snsTopicArn && notificationRole
                         ? { snsTopicArn: spec.notifications.snsTopicArn, events: spec.notifications.events, roleArn: notificationRole.arn }
                         : undefined,
                 priority: SNAPSHOT_TASK_PRIORITY,
@@ -122,6 +123,8 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                     logRetentionDays: spec.logRetentionDays,
                     alertTopicKmsKeyArn: spec.alertTopicKmsKeyArn,
                     reservedConcurrency: spec.lifecycleReservedConcurrency,
+                    deadManHours: deadManHours(spec),
+                    subscriptions: spec.notifications?.subscriptions,
                     tags,
                 },
                 child,
@@ -135,7 +138,7 @@ export class BackupEnvironment extends pulumi.ComponentResource {
         this.instanceProfileName = this.instanceRole.instanceProfile?.name ?? pulumi.output(undefined);
         this.taskRoleArn = this.taskRole.role.arn;
         this.targetTags = spec.targetTags;
-        this.alertTopicArn = this.lifecycle?.alertTopic.arn ?? pulumi.output(undefined);
+        this.alertTopicArn = this.lifecycle?.alertTopicArn ?? pulumi.output(undefined);
         this.lifecycleFunctionName = this.lifecycle?.function.name ?? pulumi.output(undefined);
         this.registerOutputs({
             windowId: this.windowId,

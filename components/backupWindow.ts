@@ -25,6 +25,8 @@ export interface BackupWindowArgs {
     /** The snapshot document, and the version of it to run. */
     readonly documentName: pulumi.Input<string>;
     readonly documentVersion: pulumi.Input<string>;
+    /** Document parameters set on every run, pseudo-parameters such as {{WINDOW_EXECUTION_ID}} allowed. */
+    readonly documentParameters?: Readonly<Record<string, readonly string[]>>;
     /** The role the window assumes to send the document. */
     readonly taskRoleArn: pulumi.Input<string>;
     readonly maxConcurrency: pulumi.Input<string>;
@@ -126,6 +128,7 @@ function runCommandParameters(
     const { logging, notifications } = args;
     return {
         documentVersion: args.documentVersion,
+        parameters: Object.entries(args.documentParameters ?? {}).map(([name, values]) => ({ name, values: [...values] })),
         timeoutSeconds: args.deliveryTimeoutSeconds ?? 600,
         comment: "vss-fleet snapshot",
         outputS3Bucket: logging?.s3BucketName,

@@ -4,7 +4,10 @@ import { HANDLER, HANDLER_FILE, lifecycleFunctionBundle, RUNTIME } from "./lifec
 import { functionEnvironment } from "../core/lifecycle/functionConfig";
 import { functionConfigOf, type LifecycleSettings } from "../core/lifecycle/lifecycleSettings";
 import { invokeLifecyclePolicy, lambdaTrustPolicy, lifecycleLogGroupName, lifecyclePolicy, type ArnScope } from "./iam";
+import { alarmStatePattern, lifecycleAlarmSpecs } from "./lifecycle/alarms";
 import { drillPayload, FAILURE_KINDS, failureEventPatterns, verifyRunPayload } from "./lifecycle/eventPatterns";
+import { LifecycleAlarms } from "./lifecycle/lifecycleAlarms";
+import { alertSubscriptions, existingAlertTopic, type Subscription } from "./lifecycle/subscriptions";
 import { childName, lifecycleRuleName, rolePlacement } from "./naming";
 
 /** Reserved concurrency by default: a verify run, a drill and a relayed event at once, no more. */
@@ -35,6 +38,13 @@ export interface SnapshotLifecycleArgs {
     readonly alertTopicKmsKeyArn?: string;
     /** Concurrent executions reserved for the function, which also cap it. Default 2. */
     readonly reservedConcurrency?: number;
+    /**
+     * Hours without a verified run before the dead-man's switch alarms (deadManHours in core/environment).
+     * Omitted: no dead-man's switch (the schedule runs too rarely for a CloudWatch alarm to wait).
+     */
+    readonly deadManHours?: number;
+    /** Who hears the alerts (notifications.subscriptions): emails and HTTPS endpoints, or an existing topic used instead of a new one. */
+    readonly subscriptions?: readonly Subscription[];
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -44,7 +54,11 @@ export interface SnapshotLifecycleArgs {
  * alerts go to one SNS topic per environment (subscribe to `alertTopicArn`).
  */
 export class SnapshotLifecycle extends pulumi.ComponentResource {
-    public readonly alertTopic: aws.sns.Topic;
+    /** The topic the stack created; undefined when the subscriptions name an existing topic. */
+    public readonly alertTopic?: aws.sns.Topic;
+    /** Where every alert goes: the created topic or the existing one. */
+    public readonly alertTopicArn: pulumi.Output<string>;
+    public readonly alarms: LifecycleAlarms;
     public readonly function: aws.lambda.Function;
     public readonly role: aws.iam.Role;
     public readonly verifyTask: aws.ssm.MaintenanceWindowTask;
@@ -55,11 +69,27 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = args.tags;
 
-        this.alertTopic = new aws.sns.Topic(
-            childName(name, "alerts"),
-            { displayName: `vss-fleet ${args.settings.environment}`, kmsMasterKeyId: alertTopicKey(args.alertTopicKmsKeyArn), tags },
-            child,
-        );
+        const existingTopicArn = existingAlertTopic(args.subscriptions ?? []);
+        this.alertTopic =
+            existingTopicArn === undefined
+                ? new aws.sns.Topic(
+                      childName(name, "alerts"),
+                      {
+                          displayName: `vss-fleet ${args.settings.environment}`,
+                          kmsMasterKeyId: alertTopicKey(args.alertTopicKmsKeyArn),
+                          tags,
+                      },
+                      child,
+                  )
+                : undefined;
+        this.alertTopicArn = this.alertTopic?.arn ?? pulumi.output(existingTopicArn as string);
+        for (const subscription of alertSubscriptions(args.subscriptions ?? [])) {
+            new aws.sns.TopicSubscription(
+                childName(name, `subscription-${subscription.key}`),
+                { topic: this.alertTopicArn, protocol: subscription.protocol, endpoint: subscription.endpoint },
+                child,
+            );
+        }
 
         const logGroup = new aws.cloudwatch.LogGroup(
             childName(name, "logs"),
@@ -82,7 +112,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
             childName(name, "permissions"),
             {
                 role: this.role.id,
-                policy: this.alertTopic.arn.apply((alertTopicArn) =>
+                policy: this.alertTopicArn.apply((alertTopicArn) =>
                     JSON.stringify(
                         lifecyclePolicy({
                             ...args.scope,
@@ -115,7 +145,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 memorySize: 256,
                 environment: {
                     variables: pulumi
-                        .all([this.alertTopic.arn, args.windowId])
+                        .all([this.alertTopicArn, args.windowId])
                         .apply(([alertTopicArn, windowId]) =>
                             functionEnvironment(functionConfigOf(args.settings, alertTopicArn, windowId)),
                         ),
@@ -136,7 +166,7 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 functionName: this.function.name,
                 maximumRetryAttempts: 1,
                 maximumEventAgeInSeconds: 3600,
-                destinationConfig: { onFailure: { destination: this.alertTopic.arn } },
+                destinationConfig: { onFailure: { destination: this.alertTopicArn } },
             },
             child,
         );
@@ -160,6 +190,37 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
                 child,
             );
         }
+
+        this.alarms = new LifecycleAlarms(
+            childName(name, "alarm"),
+            {
+                specs: lifecycleAlarmSpecs({
+                    environment: args.settings.environment,
+                    functionName: this.function.name,
+                    deadManHours: args.deadManHours,
+                    retention: args.settings.retention !== undefined,
+                    restoreDrill: args.settings.restoreDrill !== undefined,
+                }),
+                tags,
+            },
+            child,
+        );
+        // Alarms reach people through the function, like AWS's own failure events (alarms.ts says why).
+        const alarmRule = new aws.cloudwatch.EventRule(
+            lifecycleRuleName(args.settings.environment, "alarms"),
+            {
+                description: `vss-fleet ${args.settings.environment}: the lifecycle's alarms, through the lifecycle function, to the alert topic.`,
+                eventPattern: pulumi.all(this.alarms.alarms.map((a) => a.arn)).apply((arns) => JSON.stringify(alarmStatePattern(arns))),
+                tags,
+            },
+            child,
+        );
+        this.invokedBy(name, "alarms", alarmRule, args);
+        new aws.cloudwatch.EventTarget(
+            childName(name, "alarms-alert"),
+            { rule: alarmRule.name, targetId: "lifecycle-fn", arn: this.function.arn },
+            child,
+        );
 
         new aws.iam.RolePolicy(
             childName(name, "window-invokes"),
@@ -201,7 +262,8 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         }
 
         this.registerOutputs({
-            alertTopicArn: this.alertTopic.arn,
+            alertTopicArn: this.alertTopicArn,
+            alarmNames: this.alarms.alarms.map((a) => a.name),
             functionName: this.function.name,
             verifyTaskId: this.verifyTask.id,
             drillRuleName: this.drillRule?.name,

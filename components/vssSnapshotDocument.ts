@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { renderDocument, type DocumentContext } from "./document";
+import { renderDocument, taskParameters, type DocumentContext } from "./document";
 import { childName } from "./naming";
 
 export interface VssSnapshotDocumentArgs {
@@ -15,6 +15,8 @@ export class VssSnapshotDocument extends pulumi.ComponentResource {
     public readonly document: aws.ssm.Document;
     /** The document version this deployment created; the window task pins it. */
     public readonly latestVersion: pulumi.Output<string>;
+    /** The parameters the window's task passes this document on every run (taskParameters). */
+    public readonly taskParameters: Readonly<Record<string, readonly string[]>>;
 
     constructor(name: string, args: VssSnapshotDocumentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vss-fleet:ssm:VssSnapshotDocument", name, {}, opts);
@@ -31,6 +33,7 @@ export class VssSnapshotDocument extends pulumi.ComponentResource {
             { parent: this },
         );
         this.latestVersion = this.document.latestVersion;
+        this.taskParameters = taskParameters(args.context);
         this.registerOutputs({ documentName: this.document.name, latestVersion: this.latestVersion });
     }
 }

@@ -1,8 +1,8 @@
 /** The stack program as a function, so `pulumi up`, the offline engine and tests run the same code. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupEnvironment, EnrolledInstances } from "../components";
-import type { EnvironmentSpec } from "../core/environment";
+import { BackupEnvironment, copyTargetsInStack, copyTargetsOf, EnrolledInstances, resourceTags } from "../components";
+import { partitionOf, type EnvironmentSpec } from "../core/environment";
 import { CONFIG_NAMESPACE, loadStackEnvironment, loadStackInstances, STACK_CONFIG_DIR } from "./stackConfig";
 
 export interface StackOutputs {
@@ -35,6 +35,8 @@ export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instance
         assumeRoles: spec.deployRoleArn ? [{ roleArn: spec.deployRoleArn, sessionName: `vss-fleet-${spec.name}` }] : undefined,
     });
     const env = new BackupEnvironment(spec.name, { spec, fleet }, { providers: [provider] });
+    // Copies to other accounts: the copy-target role there, through that account's deploy role.
+    copyTargetsInStack(copyTargetsOf(spec, fleet, partitionOf(spec.region)), resourceTags(spec.name, fleet));
     if (instances.length > 0) {
         // Existing instances join the environment by carrying its target tags.
         new EnrolledInstances(`${spec.name}-enrolled`, { instanceIds: instances, targetTags: spec.targetTags }, { providers: [provider] });

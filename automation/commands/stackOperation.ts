@@ -3,6 +3,7 @@
  * Automation API (one stack per environment, bounded parallel, policy pack attached). Each of the four
  * is its own module that names its operation, description and examples.
  */
+import * as fs from "fs";
 import * as path from "path";
 import type { Operation } from "../driver/run";
 import { UserInputError } from "../errors";
@@ -43,6 +44,12 @@ export function stackOperation(operation: Operation, description: string, exampl
             projectDir,
             jsonNotFormat,
             format("summary format"),
+            optionalText(
+                "commentLimit",
+                "--comment-limit <chars>",
+                "markdown: at most this many characters, the resource diff cut to fit (default 65536, one GitHub comment)",
+            ),
+            optionalText("jsonFile", "--json-file <file>", "also write the --json summary, every resource step included, to this file"),
         ],
         async run({ manifest, options, io }) {
             const { loadManifest } = await import("../manifest/load");
@@ -58,6 +65,15 @@ export function stackOperation(operation: Operation, description: string, exampl
             if (!options.accountCheck) {
                 io.err("account check skipped (--no-account-check): the manifest's accountId is not verified against the credentials");
             }
+            if (options.jsonFile !== undefined) {
+                // Before anything runs: a file that cannot be written must not surface after an apply.
+                try {
+                    fs.writeFileSync(options.jsonFile, "");
+                } catch (error) {
+                    throw new UserInputError([`--json-file ${options.jsonFile}: ${(error as Error).message}`]);
+                }
+            }
+            const commentLimit = options.commentLimit === undefined ? undefined : positive(options.commentLimit, "--comment-limit");
             const timeoutMs = options.timeout === undefined ? undefined : positive(options.timeout, "--timeout") * 60_000;
             const { exitCodeOf, runFleet } = await import("../driver/runFleet");
             const { terminalConfirm } = await import("../driver/confirm");
@@ -79,7 +95,13 @@ export function stackOperation(operation: Operation, description: string, exampl
                 confirm: operation === "apply" && !options.yes ? terminalConfirm() : undefined,
             });
             const code = exitCodeOf(run);
-            io.out(options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run) : driverText(run));
+            if (options.jsonFile !== undefined) {
+                // The full diff for a CI artifact, beside a markdown comment that may have been cut.
+                fs.writeFileSync(options.jsonFile, driverJson(run, code) + "\n");
+            }
+            io.out(
+                options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run, commentLimit) : driverText(run),
+            );
             return code;
         },
     });

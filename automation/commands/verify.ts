@@ -3,7 +3,7 @@ import type { ListRulesOutput } from "../../core/lifecycle/recycleBin";
 import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
-import { envFilter, fleetTag, flag, json, optionalText, repeatable } from "./options";
+import { envFilter, fleetTag, flag, format, jsonNotFormat, optionalText, repeatable } from "./options";
 import { chooseEnvironments, progressOf } from "./shared";
 
 export default defineCommand({
@@ -12,6 +12,7 @@ export default defineCommand({
         "Check every enrolled instance's newest good snapshot set against the RPO (exit 1 on a breach); with retention, list what it would delete.",
     examples: [
         "vss-fleet verify fleet.yaml --env prod",
+        "vss-fleet verify fleet.yaml --only-failures --format markdown > verify.md",
         "vss-fleet verify fleet.yaml --offline --inventory instances.json --volumes volumes.json --snapshots snapshots.json --at 2026-11-28T08:00:00Z",
     ],
     takesManifest: true,
@@ -33,11 +34,13 @@ export default defineCommand({
         ),
         optionalText("at", "--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)"),
         fleetTag,
-        json,
+        flag("onlyFailures", "--only-failures", "text and markdown: list only breaching rows (the counts still include every instance)"),
+        jsonNotFormat,
+        format("report format (--json: every instance, with the counts)"),
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { enrolledInstances, verifyEnvironment, verifyExitCode, verifyText } = await import("../verify/verdicts");
+        const { enrolledInstances, verifyEnvironment, verifyExitCode } = await import("../verify/verdicts");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const { snapshotVolumeIds } = await import("../../core/lifecycle/provenance");
         const rbin = await import("../../core/lifecycle/recycleBin");
@@ -156,11 +159,14 @@ export default defineCommand({
             verdicts.map((v) => v.name),
         );
         const code = verifyExitCode(verdicts);
-        const counted = `${verdicts.length} of ${fleet.environments.length} environment(s) of the manifest verified`;
+        const render = await import("../verify/render");
+        const shown = { at: now, environmentsInManifest: fleet.environments.length, onlyFailures: options.onlyFailures === true };
         io.out(
             options.json
-                ? JSON.stringify({ ok: code === 0, environmentsInManifest: fleet.environments.length, environments: verdicts })
-                : `${counted}:\n${verifyText(verdicts)}`,
+                ? render.verifyJson(verdicts, shown, code)
+                : options.format === "markdown"
+                  ? render.verifyMarkdown(verdicts, shown)
+                  : render.verifyText(verdicts, shown),
         );
         return code;
     },

@@ -4,10 +4,10 @@
  * id and every count as data. Markdown stays under GitHub's comment limit whatever the fleet size.
  */
 import { formatTags } from "../../policies/lib/tagIndex";
+import { escapeMarkdown as escape, fitDetails, GITHUB_COMMENT_LIMIT } from "../output/markdownDetails";
 import type { Discovery, EnvironmentDiscovery, Found } from "./classify";
 
-/** GitHub refuses issue and pull-request comments longer than this. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
+export { GITHUB_COMMENT_LIMIT };
 
 export interface Group {
     readonly label: string;
@@ -146,37 +146,11 @@ export function toMarkdown(discovery: Discovery, manifest: string, limit = GITHU
             });
         }
     }
-    const cut = "\n\n_Lists were cut to fit a GitHub comment; `vss-fleet discover --json` has every instance._";
-    let text = head.join("\n");
-    let truncated = false;
-    for (const block of blocks) {
-        const open = `\n\n<details><summary>${escape(block.title)}</summary>\n\n`;
-        const close = "\n</details>";
-        if (text.length + open.length + close.length + cut.length > limit) {
-            truncated = true;
-            break;
-        }
-        text += open;
-        let shown = 0;
-        for (const item of block.items) {
-            const line = `- ${escape(item)}\n`;
-            // Room for this line, the "N more" line, the close and the cut note.
-            if (text.length + line.length + 40 + close.length + cut.length > limit) {
-                break;
-            }
-            text += line;
-            shown++;
-        }
-        if (shown < block.items.length) {
-            text += `- ... and ${block.items.length - shown} more\n`;
-            truncated = true;
-        }
-        text += close;
-    }
-    return truncated ? text + cut : text;
-}
-
-/** Instance names and tag values are user text: keep them from opening HTML or markdown. */
-function escape(text: string): string {
-    return text.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c] ?? c).replace(/([*_`|[\]])/g, "\\$1");
+    const titled = blocks.map((b) => ({ title: escape(b.title), items: b.items.map(escape) }));
+    return fitDetails(
+        head.join("\n"),
+        titled,
+        "_Lists were cut to fit a GitHub comment; `vss-fleet discover --json` has every instance._",
+        limit,
+    );
 }

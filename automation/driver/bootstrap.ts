@@ -7,6 +7,7 @@ import { permissionsBoundaryPolicy, type PolicyDocument } from "../../components
 import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName } from "../../components/naming";
 import { partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
+import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBootstrap";
 import { deployPolicy } from "./deployRolePolicy";
 
 export interface Bootstrap {
@@ -15,6 +16,8 @@ export interface Bootstrap {
     readonly deployPolicy: PolicyDocument;
     /** The AWS CLI calls an administrator runs, in order (the second one after a vss-fleet upgrade that changes the boundary). */
     readonly apply: string[];
+    /** Per destination account of a copy to another account: what its administrator and the source key's owner apply. */
+    readonly copyTargets?: CopyTargetBootstrap[];
 }
 
 /** @param instances the instances the manifest enrolls, as for deployPolicy. */
@@ -23,6 +26,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
     const name = boundaryPolicyName(spec.name);
     const arn = boundaryPolicyArn(partition, spec.accountId, spec.name);
     const file = `${name}.json`;
+    const copyTargets = copyTargetBootstraps(spec, fleet);
     return {
         environment: spec.name,
         boundary: {
@@ -43,5 +47,6 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
             `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${file}`,
             `aws iam create-policy-version --policy-arn ${arn} --policy-document file://${file} --set-as-default`,
         ],
+        ...(copyTargets.length > 0 ? { copyTargets } : {}),
     };
 }

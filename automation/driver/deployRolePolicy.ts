@@ -8,6 +8,7 @@
 import { policyDocument, type ArnScope, type PolicyDocument, type Statement } from "../../components/iam";
 import { arn } from "../../components/iam/policyDocument";
 import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
+import { existingAlertTopic } from "../../components/lifecycle/subscriptions";
 import { childName, lifecycleFunctionPrefix, lifecycleRuleName } from "../../components/naming";
 import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { deployIamStatements } from "./deployIam";
@@ -45,7 +46,7 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
             ? [logGroupStatement(scope, "TheOutputLogGroup", spec.logging.cloudWatchLogGroupName)]
             : []),
         ...recycleBinStatements(scope, env),
-        ...(lifecycle ? lifecycleStatements(scope, env) : []),
+        ...(lifecycle ? lifecycleStatements(scope, env, existingAlertTopic(spec.notifications?.subscriptions ?? [])) : []),
     ];
     return policyDocument(statements);
 }
@@ -183,8 +184,9 @@ function logGroupStatement(scope: ArnScope, sid: string, name: string): Statemen
     };
 }
 
-/** The SnapshotLifecycle's resources: its function, role, alert topic, rules and log group, by name. */
-function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
+/** The SnapshotLifecycle's resources: its function, role, alert topic, alarms, rules and log group, by name. */
+function lifecycleStatements(scope: ArnScope, env: string, existingTopicArn: string | undefined): Statement[] {
+    const ownTopics = arn(scope, "sns", `${env}-lifecycle-alerts-*`);
     return [
         {
             Sid: "ManageTheLifecycleFunction",
@@ -246,7 +248,35 @@ function lifecycleStatements(scope: ArnScope, env: string): Statement[] {
                 "sns:UntagResource",
                 "sns:ListTagsForResource",
             ],
-            Resource: arn(scope, "sns", `${env}-lifecycle-alerts-*`),
+            Resource: ownTopics,
+        },
+        {
+            // notifications.subscriptions: email and HTTPS endpoints on the environment's topic, or on
+            // the existing topic it names (which the role may subscribe to, never change or delete).
+            Sid: "ManageTheAlertSubscriptions",
+            Effect: "Allow",
+            Action: [
+                "sns:Subscribe",
+                "sns:Unsubscribe",
+                "sns:GetSubscriptionAttributes",
+                "sns:SetSubscriptionAttributes",
+                "sns:ListSubscriptionsByTopic",
+            ],
+            Resource: existingTopicArn ? [ownTopics, existingTopicArn] : ownTopics,
+        },
+        {
+            // The LifecycleAlarms component names them "<env>-lifecycle-alarm-<kind>" plus Pulumi's suffix.
+            Sid: "ManageTheLifecycleAlarms",
+            Effect: "Allow",
+            Action: [
+                "cloudwatch:PutMetricAlarm",
+                "cloudwatch:DeleteAlarms",
+                "cloudwatch:DescribeAlarms",
+                "cloudwatch:TagResource",
+                "cloudwatch:UntagResource",
+                "cloudwatch:ListTagsForResource",
+            ],
+            Resource: arn(scope, "cloudwatch", `alarm:${env}-lifecycle-alarm-*`),
         },
         logGroupStatement(scope, "TheLifecycleLogGroup", lifecycleLogGroupName(env)),
     ];

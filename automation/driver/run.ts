@@ -14,6 +14,7 @@ import {
     type Stack,
 } from "@pulumi/pulumi/automation";
 import type { EnforcementLevel } from "@pulumi/policy";
+import { resourceSteps, type ResourceStep } from "./resourceDiff";
 
 export type Operation = "preview" | "apply" | "drift" | "destroy";
 
@@ -32,6 +33,11 @@ export interface EnvironmentRun {
     /** Resource operations by kind (create, update, delete, same, ...), from the engine's summary. */
     readonly changes: Readonly<Record<string, number>>;
     readonly violations: readonly PolicyViolation[];
+    /**
+     * The engine's resource diff of the last command: which resources change, and which properties.
+     * Absent when the engine never ran (refused, skipped before starting).
+     */
+    readonly steps?: readonly ResourceStep[];
     readonly durationMs: number;
     readonly attempts: number;
     readonly error?: string;
@@ -71,7 +77,12 @@ function level(value: string): EnforcementLevel {
 class Collector {
     readonly violations: PolicyViolation[] = [];
     changes: OpMap = {};
+    /** Preludes and resource steps: what resourceSteps() needs, not every engine event. */
+    readonly stepEvents: EngineEvent[] = [];
     onEvent = (event: EngineEvent) => {
+        if (event.preludeEvent || event.resourcePreEvent) {
+            this.stepEvents.push(event);
+        }
         if (event.policyEvent) {
             const p = event.policyEvent;
             this.violations.push({
@@ -152,6 +163,7 @@ export async function runEnvironment(name: string, operation: Operation, ctx: Ru
             status,
             changes: collector.changes,
             violations: collector.violations,
+            steps: resourceSteps(collector.stepEvents),
             durationMs: Date.now() - started,
             attempts,
             ...(error !== undefined ? { error } : {}),

@@ -18,7 +18,7 @@ import { defineEnvironment } from "../../stacks/program";
 import { accountFor } from "../manifest/accounting";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 import { generatedPolicyConfig } from "../manifest/packConfig";
-import { DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
+import { alertWarnings, DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
 
 export interface PlannedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */
@@ -164,6 +164,7 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
         plan.warnings.push(
             ...pastScheduleWarnings(chosen[i].spec, today),
             ...windowWarnings(chosen[i].spec, plan.windows.enrolled),
+            ...alertWarnings(chosen[i].spec),
             ...(bursts.get(plan.name) ?? []),
         );
     }

@@ -62,6 +62,8 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             return { ...inputs, name: physical, arn: `${regional("lambda")}:function:${physical}` };
         case "aws:cloudwatch/eventRule:EventRule":
             return { ...inputs, name: physical, arn: `${regional("events")}:rule/${physical}` };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { ...inputs, name: physical, arn: `${regional("cloudwatch")}:alarm:${physical}` };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { ...inputs, name: physical, arn: `${regional("logs")}:log-group:${physical}` };
         default:

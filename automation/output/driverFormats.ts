@@ -1,6 +1,8 @@
 /** Summaries of a driver run: per environment its status, changes by operation, violations and duration. */
 import type { FleetRun } from "../driver/runFleet";
 import type { EnvironmentRun } from "../driver/run";
+import { diffBlock, stepTextLines } from "../driver/resourceDiff";
+import { fitDetails, GITHUB_COMMENT_LIMIT, type DetailsBlock } from "./markdownDetails";
 
 function changes(env: EnvironmentRun): string {
     const parts = Object.entries(env.changes)
@@ -30,6 +32,7 @@ export function driverJson(run: FleetRun, exitCode: number): string {
                 message: v.message,
                 urn: v.urn ?? null,
             })),
+            steps: e.steps ?? [],
             durationMs: e.durationMs,
             attempts: e.attempts,
             error: e.error ?? null,
@@ -50,11 +53,17 @@ export function driverText(run: FleetRun): string {
         for (const v of env.violations) {
             lines.push(`    ${v.enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${v.policy}: ${v.message.split("\n").pop()}`);
         }
+        lines.push(...stepTextLines(env.steps ?? [], "    "));
     }
     return lines.join("\n");
 }
 
-export function driverMarkdown(run: FleetRun): string {
+/**
+ * The pull-request comment: the status table and the policy findings always, then per environment a
+ * `<details>` block with the engine's resource diff, cut to fit `limit` characters (GitHub's comment
+ * limit, or the workflow's share of it per environment) with a note pointing at the JSON.
+ */
+export function driverMarkdown(run: FleetRun, limit = GITHUB_COMMENT_LIMIT): string {
     const lines = [
         `### vss-fleet ${run.operation}`,
         "",
@@ -77,5 +86,7 @@ export function driverMarkdown(run: FleetRun): string {
             );
         }
     }
-    return lines.join("\n");
+    const blocks = run.environments.map((e) => diffBlock(e.name, e.steps ?? [])).filter((b): b is DetailsBlock => b !== undefined);
+    const cut = `_The resource diff was cut to fit a GitHub comment; \`vss-fleet ${run.operation} --json\` has every step (\`steps\`)._`;
+    return fitDetails(lines.join("\n"), blocks, cut, limit);
 }

@@ -10,7 +10,7 @@ import { classifyFleet } from "../../policies/lib/fleetClassification";
 import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
 import { judgeSets } from "../../core/lifecycle/provenance";
-import { recycleBinLine, type RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
+import type { RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
 import { retentionReview, type Deletion, type Withheld } from "../../core/lifecycle/retention";
 import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
@@ -157,70 +157,4 @@ export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number 
     const breached = (e: EnvironmentVerdict) =>
         e.instances.some((i) => i.rpoBreached) || (e.copies ?? []).some((c) => c.instances.some((i) => i.rpoBreached));
     return verdicts.some(breached) ? 1 : 0;
-}
-
-export function verifyText(verdicts: readonly EnvironmentVerdict[]): string {
-    const lines: string[] = [];
-    for (const env of verdicts) {
-        lines.push(`${env.name} (RPO ${env.rpoHours} h)`);
-        for (const i of env.instances) {
-            const label = i.name ? `${i.instanceId} (${i.name})` : i.instanceId;
-            const newest = i.newestGoodSet ? `newest good set ${i.newestGoodSet.ageHours} h old` : "no good set";
-            lines.push(
-                `  ${i.rpoBreached ? "BREACH" : "ok    "} ${label}: ${newest}${i.inconsistentSets ? `; ${i.inconsistentSets} bad set(s)` : ""}`,
-            );
-            lines.push(...i.newestSetProblems.map((p) => `         newest set: ${p}`));
-            for (const u of i.untrustedSets) {
-                lines.push(`         ${u.verdict} set from ${u.startTime} (never deleted): ${u.reasons.join("; ")}`);
-            }
-        }
-        for (const copy of env.copies ?? []) {
-            lines.push(`  copies at ${copy.destination} (RPO ${copy.rpoHours} h)`);
-            for (const i of copy.instances) {
-                const newest = i.newestCompleteSet
-                    ? `newest complete copied set ${i.newestCompleteSet.ageHours} h old`
-                    : "no complete copied set";
-                lines.push(
-                    `    ${i.rpoBreached ? "BREACH" : "ok    "} ${i.instanceId}: ${newest}${i.incompleteSets ? `; ${i.incompleteSets} incomplete copied set(s)` : ""}`,
-                );
-            }
-        }
-        if (env.copiesNotChecked) {
-            lines.push(`  ${env.copiesNotChecked}`);
-        }
-        if (env.retention) {
-            const { days, minSets, wouldDelete } = env.retention;
-            const snapshots = wouldDelete.reduce((n, d) => n + d.snapshotIds.length, 0);
-            lines.push(
-                `  retention (${days} days, at least ${minSets} good sets): would delete ${wouldDelete.length} set(s), ${snapshots} snapshot(s)`,
-            );
-            // One push per line: a spread of every deletion overflows the stack past ~100,000 of them.
-            for (const d of wouldDelete) {
-                lines.push(`    - ${d.instanceId} set of ${d.startTime} (${d.reason}): ${d.snapshotIds.join(", ")}`);
-            }
-            if (wouldDelete.length > 0) {
-                lines.push("    (the function deletes these only if the window's execution history also dates them)");
-            }
-            for (const w of env.retention.withheld) {
-                lines.push(`    kept, ${w.verdict}: ${w.instanceId} set of ${w.startTime}: ${w.reasons.join("; ")}`);
-            }
-        }
-        if (env.recycleBin) {
-            lines.push(recycleBinLine(env.name, env.recycleBin));
-        }
-    }
-    const breaches = verdicts.reduce((n, e) => n + e.instances.filter((i) => i.rpoBreached).length, 0);
-    const copyBreaches = verdicts.reduce(
-        (n, e) => n + (e.copies ?? []).reduce((m, c) => m + c.instances.filter((i) => i.rpoBreached).length, 0),
-        0,
-    );
-    lines.push(
-        breaches === 0
-            ? "OK: every enrolled instance has a good set within its RPO."
-            : `BREACH: ${breaches} instance(s) without a good set within the RPO.`,
-    );
-    if (copyBreaches > 0) {
-        lines.push(`BREACH: ${copyBreaches} copied instance set(s) missing or older than the destination's RPO.`);
-    }
-    return lines.join("\n");
 }

@@ -5,15 +5,35 @@
  * and are tagged AppConsistent=true on success.
  * Source: docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-vss-snapshots-ssm.html
  */
+import { WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
 import { escapeRegExp, snapshotTagMap, vssTagString } from "./snapshotTags";
 import { WINDOWS_ONLY, type CommandDocument, type DocumentContext, type DocumentParameter } from "./types";
 
 const TRUE_FALSE = ["True", "False"] as const;
-/** One tag in AWSEC2-CreateVssSnapshot's format, restricted to the common AWS tag characters. */
-const TAG_PAIR = "Key=[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128},Value=[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}";
+/**
+ * SSM fills this in when the window sends the command. Of the pseudo-parameters, only the run's ids
+ * reach a Run Command task: {{TARGET_ID}} and {{RESOURCE_ID}} (the instance id) are for Automation,
+ * Lambda and Step Functions tasks only (SSM user guide, "Using pseudo parameters when registering
+ * maintenance window tasks"), so the instance id cannot be passed this way.
+ */
+export const WINDOW_EXECUTION_ID = "{{WINDOW_EXECUTION_ID}}";
+/**
+ * One tag in AWSEC2-CreateVssSnapshot's format, restricted to the common AWS tag characters; the value
+ * may also be the pseudo-parameter itself, in case SSM checks the pattern before it substitutes.
+ */
+const TAG_PAIR = `Key=[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128},Value=([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}|${escapeRegExp(WINDOW_EXECUTION_ID)})`;
 
 function flag(value: boolean, description: string): DocumentParameter {
     return { type: "String", description, default: value ? "True" : "False", allowedValues: TRUE_FALSE };
+}
+
+/**
+ * What the window's task passes the document: the same tags plus the window execution that took the
+ * snapshot, so every aws-vss snapshot names its run from the moment it exists (provenance reads it,
+ * and restore can pick one run's set). The document's own default stays without it, for manual runs.
+ */
+export function awsVssTaskParameters(context: DocumentContext): Record<string, string[]> {
+    return { tags: [`${vssTagString(snapshotTagMap(context))};Key=${WINDOW_EXECUTION_TAG_KEY},Value=${WINDOW_EXECUTION_ID}`] };
 }
 
 export function awsVssDocument(context: DocumentContext): CommandDocument {

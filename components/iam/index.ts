@@ -1,4 +1,5 @@
 export * from "./boundaryPolicy";
+export * from "./copyTargetPolicy";
 export * from "./guardrails";
 export * from "./instancePolicy";
 export * from "./lifecyclePolicy";

@@ -12,6 +12,7 @@
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import type { ProtectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetRoleArn } from "../../core/lifecycle/copies";
+import { isAwsManagedEbsKey } from "../../core/environment/protection";
 import type { ArnScope, Statement } from "./policyDocument";
 
 export interface ProtectionPolicyInput extends ArnScope {
@@ -101,6 +102,11 @@ function copyStatements(
             },
         );
         const keys = [...new Set(local.map((c) => c.kmsKeyId).filter((k): k is string => k !== undefined))];
+        if (input.protection.sourceKmsKeyId && !isAwsManagedEbsKey(input.protection.sourceKmsKeyId)) {
+            // EC2 reads a CMK-encrypted source with the caller's rights on the key (a same-account copy to
+            // another region too): the source key joins the copy keys, still only through EC2.
+            keys.push(input.protection.sourceKmsKeyId);
+        }
         if (keys.length > 0) {
             statements.push({
                 // Encrypting the copies at the destination; an alias or key id cannot name a key ARN, so

@@ -55,13 +55,37 @@ const vssOptions = z
         path: ["saveVssMetadata"],
     });
 
+const SNS_TOPIC_ARN_MESSAGE = "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>";
+
+/** Who hears the lifecycle's alerts: one endpoint per entry, so a typo points at one line. */
+const subscription = z
+    .strictObject({
+        email: z.email({ message: "must be an email address such as ops@example.com" }).optional(),
+        // SNS also takes http://, but alerts name instances and snapshot ids: never in clear text.
+        https: z.url({ protocol: /^https$/, message: "must be an https:// URL such as https://alerts.example.com/sns" }).optional(),
+        topicArn: z.string().regex(aws.SNS_TOPIC_ARN, SNS_TOPIC_ARN_MESSAGE).optional(),
+    })
+    .refine((entry) => Object.keys(entry).length === 1, {
+        message: "each subscription names exactly one of email, https or topicArn",
+    });
+
 const notifications = z.strictObject({
-    snsTopicArn: z.string().regex(aws.SNS_TOPIC_ARN, "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>"),
+    snsTopicArn: z
+        .string()
+        .regex(aws.SNS_TOPIC_ARN, SNS_TOPIC_ARN_MESSAGE)
+        .optional()
+        .describe("Topic for Run Command status notifications of the snapshot task (SSM publishes them itself)."),
     events: z
         .array(z.enum(NOTIFICATION_EVENTS))
         .min(1)
         .default(["Failed", "TimedOut", "Cancelled"])
-        .describe("Run Command status changes that publish to the topic."),
+        .describe("Run Command status changes that publish to snsTopicArn."),
+    subscriptions: z
+        .array(subscription)
+        .min(1)
+        .max(10)
+        .optional()
+        .describe("Where the lifecycle's alerts go: { email }, { https } or { topicArn } (an existing topic used instead of a new one)."),
 });
 
 const logging = z
@@ -189,7 +213,7 @@ const environmentFields = z.strictObject({
     lifecycle: z
         .boolean()
         .optional()
-        .describe("Deploy the lifecycle function (verify each run, metrics, alerts). Default: on when retention or restoreDrill is set."),
+        .describe("Deploy the lifecycle function (verify each run, metrics, alarms, alerts). Default: on; false switches it off."),
     deployRoleArn: z
         .string()
         .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
@@ -279,8 +303,31 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
         keys: ["notifications", "accountId"],
         path: ["notifications", "snsTopicArn"],
         problem: (env) =>
-            env.notifications && !env.notifications.snsTopicArn.includes(`:${env.accountId}:`)
+            env.notifications?.snsTopicArn && !env.notifications.snsTopicArn.includes(`:${env.accountId}:`)
                 ? "the SNS topic must be in the environment's own account"
+                : undefined,
+    },
+    {
+        // The function publishes with its own role and its failed invocations land there through a
+        // Lambda destination: both need the topic in the function's account and region.
+        keys: ["notifications", "accountId", "region"],
+        path: ["notifications", "subscriptions"],
+        problem: (env) => {
+            const topics = (env.notifications?.subscriptions ?? []).flatMap((s) => (s.topicArn ? [s.topicArn] : []));
+            if (topics.length > 1) {
+                return `name at most one topicArn (found ${topics.length}): alerts go to one topic; subscribe more endpoints to it`;
+            }
+            return topics.length === 1 && !topics[0].includes(`:${env.region}:${env.accountId}:`)
+                ? `the alert topic ${topics[0]} must be in the environment's account ${env.accountId} and region ${env.region}`
+                : undefined;
+        },
+    },
+    {
+        keys: ["notifications", "lifecycle"],
+        path: ["notifications", "subscriptions"],
+        problem: (env) =>
+            env.lifecycle === false && env.notifications?.subscriptions
+                ? "subscriptions receive the lifecycle function's alerts; remove 'lifecycle: false' or the subscriptions"
                 : undefined,
     },
 ];
@@ -319,31 +366,28 @@ export function drillScheduleProblem(expression: string): string | undefined {
     return fields.length === 6 ? scheduleProblem(expression) : "EventBridge cron(...) takes exactly 6 fields";
 }
 
-/** Whether the environment deploys the SnapshotLifecycle function. */
-export function lifecycleEnabled(
-    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill"> & Partial<Pick<Fields, "copies" | "lock" | "archive">>,
-): boolean {
-    return (
-        env.lifecycle ??
-        (env.retention !== undefined ||
-            env.restoreDrill !== undefined ||
-            env.copies !== undefined ||
-            env.lock !== undefined ||
-            env.archive !== undefined)
-    );
+/**
+ * Whether the environment deploys the SnapshotLifecycle function: on unless switched off, so a new
+ * environment verifies its runs and alerts from day one (retention, drills and the rest need it on,
+ * which the cross-field checks enforce).
+ */
+export function lifecycleEnabled(env: Pick<Fields, "lifecycle">): boolean {
+    return env.lifecycle !== false;
 }
 
 /** One line for people: what the lifecycle will do for an environment. */
 export function lifecycleSummary(
     env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId"> &
-        Partial<Pick<Fields, "copies" | "lock" | "archive">>,
+        Partial<Pick<Fields, "copies" | "lock" | "archive" | "volumeKmsKeyId">> & { readonly name?: string },
 ): string {
     if (!lifecycleEnabled(env)) {
-        return "off (no verification after runs, no retention, no drills)";
+        return "off (no verification after runs, no alarms, no retention: snapshots are kept forever, no drills)";
     }
     return [
         `verifies each run (RPO ${env.rpoHours} h)`,
-        env.retention ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets` : "no retention",
+        env.retention
+            ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets`
+            : "no retention: snapshots are kept forever",
         env.restoreDrill ? `restore drill ${env.restoreDrill.schedule}, ${env.restoreDrill.instancesPerRun} instance(s)` : "no drills",
         ...protectionSummary(env),
     ].join("; ");

@@ -57,7 +57,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "extra tags written on every snapshot; not `Device`, `AppConsistent`, `AwsVssConfig` or `vss-fleet:*`",
     },
     notifications: {
-        rules: "`{ snsTopicArn, events }`; the topic must be in the environment's account; events default to `Failed, TimedOut, Cancelled`",
+        rules: "`{ snsTopicArn?, events, subscriptions? }`. `snsTopicArn`: Run Command status notifications (`events`, default `Failed, TimedOut, Cancelled`), a topic in the environment's account. `subscriptions`: 1-10 entries, each exactly one of `email: <address>`, `https: <https:// URL>` or `topicArn: <ARN>` (an existing topic in the environment's account and region, used instead of a new alert topic; at most one); they hear the lifecycle's alerts and alarms, so they need the lifecycle on",
     },
     logging: {
         rules: "`{ s3BucketName, s3KeyPrefix, cloudWatchLogGroupName }`; at least one destination",
@@ -72,7 +72,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "`{ schedule, instancesPerRun = 1 }`: an EventBridge `cron(...)` with exactly 6 fields, in UTC; 1-20 instances per drill",
     },
     copies: {
-        rules: "1-5 `{ region, accountId?, kmsKeyId?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole; another account needs a customer-managed `volumeKmsKeyId`; runs in the lifecycle function",
+        rules: "1-5 `{ region, accountId?, kmsKeyId?, deployRoleArn?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole; another account needs a customer-managed `volumeKmsKeyId` (a key ARN) and `kmsKeyId`, and its `deployRoleArn` (a role in that account) lets the stack create the copy-target role there (docs/copies.md); runs in the lifecycle function",
     },
     lock: {
         rules: "`{ mode, durationDays, newestSets or withinDays, coolOffHours? }`: EBS snapshot lock (`governance` or `compliance`) on the newest good sets; exactly one of `newestSets` and `withinDays`; `coolOffHours` (1-72) for compliance only",
@@ -96,10 +96,10 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     lifecycleReservedConcurrency: {
         rules: "1-100 concurrent executions reserved for, and capping, the lifecycle function",
     },
-    // Follows from retention and restoreDrill (lifecycleEnabled), not a schema default.
+    // lifecycleEnabled reads an absent value as on; the schema keeps it optional so rendered stacks stay as written.
     lifecycle: {
-        rules: "`true` deploys the lifecycle function for verification and alerts alone; `false` with `retention`, `restoreDrill`, `copies`, `lock` or `archive` is an error",
-        default: "on with retention, drills, copies, locks or archive",
+        rules: "`false` switches off the lifecycle function: no verification after runs, no alarms, no alerts; `false` with `retention`, `restoreDrill`, `copies`, `lock`, `archive` or `notifications.subscriptions` is an error",
+        default: "on",
     },
     deployRoleArn: {
         rules: "an IAM role ARN in the environment's account, assumed by the stack's provider and the driver",

@@ -28,6 +28,13 @@ export const copyDestinationSchema = z.strictObject({
         .regex(KMS_KEY, "must be a KMS key ARN, alias ARN, alias/<name> or key id")
         .optional()
         .describe("The key the copies are encrypted with at the destination (a customer-managed key for another account)."),
+    deployRoleArn: z
+        .string()
+        .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
+        .optional()
+        .describe(
+            "Another account only: a role in it that the stack assumes to create the copy-target role there; without it, an administrator creates that role (vss-fleet deploy-policy --bootstrap prints it).",
+        ),
     retention: z
         .strictObject({
             days: z.int().min(1).max(36500).describe("Delete whole copied sets older than this many days..."),
@@ -101,12 +108,39 @@ export function copyProblems(env: ProtectionFields): { path: (string | number)[]
             problems.push({ path: ["copies", index], message: `copies[${earlier}] already copies to ${where}` });
         }
         seen.set(where, index);
+        const sameAccount = (env.copies ?? []).findIndex(
+            (other, i) => i < index && other.accountId === copy.accountId && other.deployRoleArn !== undefined,
+        );
+        const firstRole = sameAccount >= 0 ? env.copies?.[sameAccount].deployRoleArn : undefined;
+        if (copy.deployRoleArn !== undefined && firstRole !== undefined && firstRole !== copy.deployRoleArn) {
+            problems.push({
+                path: ["copies", index, "deployRoleArn"],
+                message: `copies[${sameAccount}] names ${firstRole} for the same account: one copy-target role per account is deployed through one role`,
+            });
+        }
+        if (copy.deployRoleArn !== undefined && account === env.accountId) {
+            problems.push({
+                path: ["copies", index, "deployRoleArn"],
+                message: "deployRoleArn is for a copy to another account; a copy in the environment's own account needs no role there",
+            });
+        } else if (copy.deployRoleArn !== undefined && copy.deployRoleArn.split(":")[4] !== account) {
+            problems.push({
+                path: ["copies", index, "deployRoleArn"],
+                message: `the deploy role must be in the destination account ${account}: it creates the copy-target role there`,
+            });
+        }
         if (account !== env.accountId) {
             if (env.volumeKmsKeyId === undefined || isAwsManagedEbsKey(env.volumeKmsKeyId)) {
                 problems.push({
                     path: ["copies", index, "accountId"],
                     message:
                         "a copy to another account needs the volumes encrypted with a customer-managed KMS key: snapshots encrypted with the AWS managed key (aws/ebs) cannot be shared. Set volumeKmsKeyId to the customer-managed key the fleet's volumes use (and allow the destination account in its key policy), or re-encrypt the volumes with one",
+                });
+            } else if (!aws.KMS_KEY_ARN.test(env.volumeKmsKeyId)) {
+                problems.push({
+                    path: ["copies", index, "accountId"],
+                    message:
+                        "a copy to another account needs volumeKmsKeyId as a key ARN (arn:aws:kms:<region>:<account>:key/<id>): the destination account's copy role is granted that key by ARN, and an alias or key id cannot name a key in another account",
                 });
             }
             if (copy.kmsKeyId === undefined) {
@@ -123,10 +157,12 @@ export function copyProblems(env: ProtectionFields): { path: (string | number)[]
 
 /** One line for people per protection the environment has, for the plan. */
 export function protectionSummary(env: {
+    readonly name?: string;
     readonly copies?: readonly CopyDestinationSpec[];
     readonly lock?: LockSpec;
     readonly archive?: ArchiveSpec;
     readonly accountId: string;
+    readonly volumeKmsKeyId?: string;
 }): string[] {
     const lines: string[] = [];
     for (const copy of env.copies ?? []) {
@@ -135,6 +171,7 @@ export function protectionSummary(env: {
             `copies good sets to ${account}/${copy.region}${copy.kmsKeyId ? ` (encrypted with ${copy.kmsKeyId})` : ""}, kept ${copy.retention.days} days, at least ${copy.retention.minSets} sets`,
         );
     }
+    lines.push(...destinationAccountLines(env));
     if (env.lock) {
         const which =
             env.lock.newestSets !== undefined
@@ -153,4 +190,24 @@ export function protectionSummary(env: {
         );
     }
     return lines;
+}
+
+/**
+ * What a copy to another account needs there, once per account: the copy-target role (created by the
+ * stack through the copy's deployRoleArn, else by that account's administrator) with its boundary,
+ * and the source key's policy statement (components/iam/copyTargetPolicy.ts builds all of them).
+ */
+function destinationAccountLines(env: Parameters<typeof protectionSummary>[0]): string[] {
+    const accounts = new Map<string, string | undefined>();
+    for (const copy of env.copies ?? []) {
+        if (copy.accountId !== undefined && copy.accountId !== env.accountId && !accounts.has(copy.accountId)) {
+            accounts.set(copy.accountId, env.copies?.find((c) => c.accountId === copy.accountId && c.deployRoleArn)?.deployRoleArn);
+        }
+    }
+    return [...accounts].map(([account, deployRole]) => {
+        const role = env.name ? `vss-fleet/${env.name}/${env.name}-copy-target` : "copy-target role";
+        const how = deployRole ? `created by this stack through ${deployRole}` : "created by that account's administrator";
+        const key = env.volumeKmsKeyId ? `, and the key policy of ${env.volumeKmsKeyId} must allow ${account}` : "";
+        return `in ${account}: role ${role} ${how}, its boundary applied by that account's administrator${key} (vss-fleet deploy-policy --bootstrap prints each)`;
+    });
 }

@@ -19,7 +19,14 @@ import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../environment/tags";
 import type { RetentionRule } from "./retention";
 import type { SnapshotRecord, SnapshotSet } from "./sets";
 
-/** The per-destination-region quota of concurrent snapshot copies, AWS's default. */
+/**
+ * The per-destination-region quota of concurrent snapshot copies, AWS's default: "There is a limit of
+ * 20 concurrent snapshot copy requests per destination Region. If you exceed this quota, you receive a
+ * ResourceLimitExceeded error" (Amazon EBS User Guide, "Copy an Amazon EBS snapshot",
+ * docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html, checked 2026-11-29). The quota is the
+ * calling account's: copies by other environments or AWS Backup into the region count too, so the
+ * function also queues on that error (functions/lifecycle/protect.ts).
+ */
 export const DEFAULT_CONCURRENT_COPIES = 20;
 
 /** On every copy: where it came from, and which set it belongs to. */

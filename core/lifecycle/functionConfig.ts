@@ -39,6 +39,8 @@ export interface LifecycleConfig {
 /** What the function needs to copy, lock and archive; the source account is where the function runs. */
 export interface ProtectionConfig {
     readonly sourceAccountId: string;
+    /** The customer-managed key of the source volumes (volumeKmsKeyId): the role reads the snapshots with it to copy them. */
+    readonly sourceKmsKeyId?: string;
     readonly copies?: readonly {
         readonly region: string;
         readonly accountId?: string;
@@ -101,6 +103,7 @@ const json = <T extends z.ZodType>(schema: T) =>
 const retentionRule = z.object({ days: z.int().positive(), minSets: z.int().positive() });
 const protectionSchema = z.object({
     sourceAccountId: z.string().regex(/^[0-9]{12}$/),
+    sourceKmsKeyId: z.string().min(1).optional(),
     copies: z
         .array(
             z.object({
@@ -173,7 +176,8 @@ export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 /** The function's protection settings from an environment's spec; undefined when it has none. */
 export function protectionConfig(spec: {
     readonly accountId: string;
-    readonly copies?: ProtectionConfig["copies"];
+    readonly volumeKmsKeyId?: string;
+    readonly copies?: readonly (NonNullable<ProtectionConfig["copies"]>[number] & { readonly deployRoleArn?: string })[];
     readonly lock?: ProtectionConfig["lock"];
     readonly archive?: ProtectionConfig["archive"];
 }): ProtectionConfig | undefined {
@@ -182,7 +186,9 @@ export function protectionConfig(spec: {
     }
     return {
         sourceAccountId: spec.accountId,
-        ...(spec.copies ? { copies: spec.copies } : {}),
+        // Only copies need the source key; the deploy roles are the stack's business, not the function's.
+        ...(spec.copies && spec.volumeKmsKeyId ? { sourceKmsKeyId: spec.volumeKmsKeyId } : {}),
+        ...(spec.copies ? { copies: spec.copies.map(({ deployRoleArn: _deployRoleArn, ...copy }) => copy) } : {}),
         ...(spec.lock ? { lock: spec.lock } : {}),
         ...(spec.archive ? { archive: spec.archive } : {}),
     };

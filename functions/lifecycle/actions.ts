@@ -9,7 +9,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { retentionReview } from "../../core/lifecycle/retention";
 import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
-import { drillInstance, drillPicks, sweepLeftovers, type DrillTiming } from "./drill";
+import { drillInstance, drillPicks, sweepAheadOfRetention, sweepLeftovers, type DrillTiming } from "./drill";
 import { instanceSets, targetedInstances } from "./fleetInstances";
 import { applyProtection, protectedRetention, readProtectionState, type ProtectionContext } from "./protect";
 import { applyRetention } from "./applyRetention";
@@ -66,6 +66,10 @@ export async function verifyRun(
     let deletedSnapshots = 0;
     const owner = { environment: config.environment, fleet: config.fleet };
     const protection = config.protection;
+    // A crashed drill's leftovers go before retention can delete the snapshots that prove them ours.
+    const sweep = config.drillInstancesPerRun !== undefined ? await sweepAheadOfRetention(clients.ec2, config.environment, now) : undefined;
+    failures.push(...(sweep?.failures ?? []));
+    metrics.push(...(sweep?.metrics ?? []));
     // Locks and the archive tier keep sets from retention, so read them first.
     const state = protection ? await readProtectionState(clients.ec2, protection, sets) : undefined;
     if (config.retention) {
@@ -74,7 +78,8 @@ export async function verifyRun(
             protection && state
                 ? protectedRetention(review.deletions, protection, state, sets, owner, now)
                 : { deletions: review.deletions, keptByLock: [] };
-        const plan = kept.deletions;
+        const busy = sweep?.busySnapshots ?? new Set<string>();
+        const plan = kept.deletions.filter((d) => !d.snapshotIds.some((id) => busy.has(id)));
         const outcome = await applyRetention(clients.ec2, plan);
         deletedSnapshots = outcome.deletedSnapshotIds.length;
         failures.push(...outcome.failures);
@@ -82,6 +87,7 @@ export async function verifyRun(
             { MetricName: "RetentionDeletedSnapshots", Value: deletedSnapshots, Unit: "Count" },
             { MetricName: "RetentionFailures", Value: outcome.failures.length, Unit: "Count" },
             { MetricName: "RetentionWithheldSets", Value: review.withheld.length, Unit: "Count" },
+            { MetricName: "RetentionHeldForDrillSets", Value: kept.deletions.length - plan.length, Unit: "Count" },
         );
     }
     if (protection && state) {

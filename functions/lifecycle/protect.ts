@@ -57,6 +57,12 @@ export interface ProtectionState {
     readonly tiers: Map<string, SnapshotTier>;
 }
 
+/**
+ * CopySnapshot's answer when the destination region's concurrent-copy quota is full: "If you exceed
+ * this quota, you receive a ResourceLimitExceeded error" (docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html).
+ */
+const COPY_QUOTA_ERROR = "ResourceLimitExceeded";
+
 /** EC2 takes at most this many snapshot ids in one filter. */
 const IDS_PER_CALL = 200;
 
@@ -254,7 +260,14 @@ async function copyToDestination(
     const crossAccount = destination.accountId !== undefined && destination.accountId !== context.sourceAccountId;
     let started = 0;
     const failedSets = new Set<string>();
+    // Sets that wait for a copy slot: the planner's, plus those AWS refused for its quota this run.
+    const queued = new Set(plan.queued);
+    let quotaReached = false;
     for (const request of plan.start) {
+        if (quotaReached) {
+            queued.add(request.setKey);
+            continue;
+        }
         if (failedSets.has(request.setKey)) {
             continue;
         }
@@ -281,6 +294,13 @@ async function copyToDestination(
             );
             started++;
         } catch (error) {
+            if (error instanceof Error && error.name === COPY_QUOTA_ERROR) {
+                // The quota counts every copy into the region by the account (other environments, AWS
+                // Backup), not only ours: queue, as the issue asks, and let the next run resume.
+                quotaReached = true;
+                queued.add(request.setKey);
+                continue;
+            }
             failedSets.add(request.setKey);
             failures.push({
                 subject: `copy of ${request.instanceId}'s set ${request.setKey} to ${where}`,
@@ -296,7 +316,7 @@ async function copyToDestination(
         failures,
         metrics: [
             { MetricName: "CopiesStarted", Value: started, Unit: "Count" },
-            { MetricName: "CopiesQueuedSets", Value: plan.queued.length, Unit: "Count" },
+            { MetricName: "CopiesQueuedSets", Value: queued.size, Unit: "Count" },
             { MetricName: "CopyRetentionDeletedSnapshots", Value: outcome.deletedSnapshotIds.length, Unit: "Count" },
         ],
     };

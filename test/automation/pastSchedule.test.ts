@@ -34,6 +34,8 @@ describe("an at() schedule in the past", () => {
         const plan = await planFleet(fleet, [], { today: NOW });
         assert.deepStrictEqual(plan.environments[0].warnings, [
             "schedule at(2020-01-01T04:00:00) (UTC) is in the past (2020-01-01T04:00:00.000Z): the window will never run",
+            // The lifecycle is on by default (core/environment/alerts.ts); a one-time window gets no dead-man warning.
+            "alerts go to a topic nobody subscribed to: add notifications.subscriptions (an email, an https endpoint or an existing topicArn)",
         ]);
     });
 });

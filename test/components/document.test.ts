@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { buildDocument, renderDocument, type DocumentContext } from "../../components/document";
+import { buildDocument, renderDocument, taskParameters, type DocumentContext } from "../../components/document";
 
 const context: DocumentContext = {
     environment: "prod",
@@ -84,6 +84,22 @@ describe("the aws-vss snapshot document", () => {
                 "Key=vss-fleet:environment,Value=prod;Key=vss-fleet:fleet,Value=acme;Key=vss-fleet:engine,Value=aws-vss;rm -rf",
             ),
         );
+    });
+
+    it("has the window's task add the run's execution id to the same tags, within the pattern before and after SSM fills it in", () => {
+        const tags = taskParameters(context).tags;
+        assert.deepStrictEqual(tags, [
+            "Key=vss-fleet:environment,Value=prod;Key=vss-fleet:fleet,Value=acme;Key=vss-fleet:engine,Value=aws-vss;Key=CostCenter,Value=42;" +
+                "Key=vss-fleet:window-execution,Value={{WINDOW_EXECUTION_ID}}",
+        ]);
+        const pattern = document.parameters.tags.allowedPattern!;
+        assert.ok(matches(pattern, tags[0]));
+        assert.ok(matches(pattern, tags[0].replace("{{WINDOW_EXECUTION_ID}}", "1a2b3c4d-1234-1234-1234-123456789012")));
+        assert.ok(!matches(pattern, tags[0].replace("{{WINDOW_EXECUTION_ID}}", "{{INSTANCE_ID}}")), "no other pseudo-parameter");
+    });
+
+    it("passes the diskshadow document nothing per run: its script tags its snapshots itself", () => {
+        assert.deepStrictEqual(taskParameters({ ...context, engine: "diskshadow" }), {});
     });
 
     it("bounds the execution timeout", () => {

@@ -56,6 +56,45 @@ describe("instance snapshot policy (IAM simulation)", () => {
         assert.strictEqual(await decide(policy, "ec2:CreateSnapshots", SNAPSHOT, context), "ImplicitlyDenied");
     });
 
+    describe("the run's tags the aws-vss task passes (components/document/awsVss.ts)", () => {
+        const runTags = {
+            "aws:RequestTag/vss-fleet:environment": "prod",
+            "aws:RequestTag/vss-fleet:fleet": "acme",
+            "aws:RequestTag/vss-fleet:engine": "aws-vss",
+            "aws:RequestTag/vss-fleet:window-execution": "1a2b3c4d-1234-1234-1234-123456789012",
+            "aws:RequestTag/AwsVssConfig": "Version=2.4",
+            "aws:TagKeys": ["vss-fleet:environment", "vss-fleet:fleet", "vss-fleet:engine", "vss-fleet:window-execution", "AwsVssConfig"],
+        };
+
+        it("CAN create snapshots carrying them, tagged inside the create call", async () => {
+            assert.strictEqual(await decide(policy, "ec2:CreateSnapshots", SNAPSHOT, runTags), "Allowed");
+            assert.strictEqual(
+                await decide(policy, "ec2:CreateTags", SNAPSHOT, { ...runTags, "ec2:CreateAction": "CreateSnapshots" }),
+                "Allowed",
+            );
+        });
+
+        it("CANNOT write the window execution on a snapshot after it exists (only the lifecycle function records it then)", async () => {
+            const later = {
+                "ec2:ResourceTag/AwsVssConfig": "Version=2.4",
+                "ec2:ResourceTag/vss-fleet:environment": "prod",
+                "aws:RequestTag/vss-fleet:window-execution": "1a2b3c4d-1234-1234-1234-123456789012",
+                "aws:TagKeys": ["vss-fleet:window-execution"],
+            };
+            assert.strictEqual(await decide(policy, "ec2:CreateTags", SNAPSHOT, later), "ImplicitlyDenied");
+        });
+
+        it("CANNOT add an instance id naming another instance to them", async () => {
+            const forged = {
+                ...runTags,
+                "aws:RequestTag/vss-fleet:instance-id": OTHER_ID,
+                "aws:TagKeys": [...runTags["aws:TagKeys"], "vss-fleet:instance-id"],
+                "ec2:SourceInstanceARN": instance(OWN_ID),
+            };
+            assert.strictEqual(await decide(policy, "ec2:CreateSnapshots", SNAPSHOT, forged), "ExplicitlyDenied");
+        });
+    });
+
     it("CAN tag snapshots inside the CreateSnapshots call", async () => {
         const context = { "ec2:CreateAction": "CreateSnapshots", "aws:TagKeys": ["vss-fleet:environment"] };
         assert.strictEqual(await decide(policy, "ec2:CreateTags", SNAPSHOT, context), "Allowed");

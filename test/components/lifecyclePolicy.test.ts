@@ -167,6 +167,21 @@ describe("lifecycle function policy (IAM simulation)", () => {
             );
         });
 
+        it("publishes only to the existing topic the manifest names, and may use that topic's customer managed key", async () => {
+            const team = `arn:aws:sns:us-east-1:${ACCOUNT}:team-alerts`;
+            const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+            const existing = lifecyclePolicy({ ...input, alertTopicArn: team, alertTopicKmsKeyArn: key });
+            assert.strictEqual(await decide(principal, existing, "sns:Publish", team), "Allowed");
+            assert.strictEqual(
+                await decide(principal, existing, "sns:Publish", TOPIC),
+                "ImplicitlyDenied",
+                "not a topic of its own as well",
+            );
+            // KMS also needs the key policy's consent, which the simulator (like AWS) requires; the grant itself:
+            const grant = existing.Statement.find((st) => st.Sid === "EncryptAlertsWithTheTopicsKey");
+            assert.deepStrictEqual([grant?.Action, grant?.Resource], [["kms:GenerateDataKey", "kms:Decrypt"], key]);
+        });
+
         it("reads the window execution and its command invocations", async () => {
             for (const action of [
                 "ssm:GetMaintenanceWindowExecution",

@@ -19,6 +19,8 @@ const T = {
     task: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
     window: "aws:ssm/maintenanceWindow:MaintenanceWindow",
     document: "aws:ssm/document:Document",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    subscription: "aws:sns/topicSubscription:TopicSubscription",
 };
 
 async function graphOf(overrides: Record<string, unknown>): Promise<RecordedResource[]> {
@@ -34,9 +36,10 @@ const physicalName = (r: RecordedResource) => String(r.inputs.name ?? r.name);
 const sids = (r: RecordedResource) => policyOf(r).Statement.map((s) => s.Sid);
 
 describe("the snapshot lifecycle in an environment", () => {
-    it("is not deployed unless the spec asks for it", async () => {
-        const resources = await graphOf({});
-        for (const type of [T.fn, T.rule, T.topic, "vss-fleet:lifecycle:SnapshotLifecycle"]) {
+    it("is deployed by default, and not at all with lifecycle: false", async () => {
+        assert.strictEqual(ofType(await graphOf({}), T.fn).length, 1);
+        const resources = await graphOf({ lifecycle: false });
+        for (const type of [T.fn, T.rule, T.topic, T.alarm, "vss-fleet:lifecycle:SnapshotLifecycle"]) {
             assert.strictEqual(ofType(resources, type).length, 0, type);
         }
     });
@@ -86,9 +89,9 @@ describe("the snapshot lifecycle in an environment", () => {
             );
         });
 
-        it("sends the three kinds of AWS-reported failure through the function, each rule alone allowed to invoke it", () => {
+        it("sends the three kinds of AWS-reported failure and its alarms through the function, each rule alone allowed to invoke it", () => {
             const rules = ofType(resources, T.rule);
-            assert.strictEqual(rules.length, 3);
+            assert.strictEqual(rules.length, 4);
             const patterns = rules.map((r) => JSON.parse(String(r.inputs.eventPattern)));
             const window = patterns.find((p) => p["detail-type"][0] === "Maintenance Window Execution State-change Notification");
             assert.deepStrictEqual(window.detail["window-id"], [only(resources, T.window).id]);
@@ -99,7 +102,7 @@ describe("the snapshot lifecycle in an environment", () => {
             }
             assert.deepStrictEqual(
                 ofType(resources, T.permission).map((p) => [p.inputs.principal, p.inputs.sourceArn, p.inputs.sourceAccount]),
-                ["snapshots", "window", "command"].map((kind) => [
+                ["snapshots", "window", "command", "alarms"].map((kind) => [
                     "events.amazonaws.com",
                     `arn:aws:events:us-east-1:111111111111:rule/prod-lc-${kind}`,
                     "111111111111",
@@ -227,6 +230,81 @@ describe("the snapshot lifecycle in an environment", () => {
             assert.strictEqual(rule.inputs.resourceType, "EBS_SNAPSHOT");
             assert.deepStrictEqual(rule.inputs.resourceTags, [{ resourceTagKey: "vss-fleet:environment", resourceTagValue: "prod" }]);
             assert.deepStrictEqual(rule.inputs.retentionPeriod, { retentionPeriodValue: 14, retentionPeriodUnit: "DAYS" });
+        });
+    });
+
+    describe("alarms and subscriptions", () => {
+        const alarmsOf = (resources: RecordedResource[]) => ofType(resources, T.alarm);
+        const kindOf = (alarm: RecordedResource) => alarm.name.replace(/^prod-lifecycle-alarm-/, "");
+
+        it("creates the dead-man's switch for the daily default schedule: 27 hourly periods, missing data breaching", async () => {
+            const resources = await graphOf({});
+            const alarms = alarmsOf(resources);
+            assert.deepStrictEqual(alarms.map(kindOf), [
+                "no-verified-run",
+                "failed-instances",
+                "contradicted-sets",
+                "function-errors",
+                "alert-delivery",
+            ]);
+            const deadMan = alarms[0];
+            assert.strictEqual(deadMan.inputs.evaluationPeriods, 27);
+            assert.strictEqual(deadMan.inputs.period, 3600);
+            assert.strictEqual(deadMan.inputs.treatMissingData, "breaching");
+            assert.deepStrictEqual(deadMan.inputs.dimensions, { Environment: "prod" });
+            assert.deepStrictEqual(alarms[3].inputs.dimensions, { FunctionName: "prod-lifecycle-fn" });
+            assert.strictEqual(deadMan.inputs.alarmActions, undefined, "alarms notify through the function, not the topic");
+        });
+
+        it("relays exactly these alarms' state changes to the function", async () => {
+            const resources = await graphOf({});
+            const rule = only(resources, T.rule, "prod-lc-alarms");
+            const pattern = JSON.parse(String(rule.inputs.eventPattern));
+            assert.deepStrictEqual(
+                pattern.resources,
+                alarmsOf(resources).map((a) => `arn:aws:cloudwatch:us-east-1:111111111111:alarm:${a.name}`),
+            );
+            assert.strictEqual(
+                only(resources, T.eventTarget, "alarms-alert").inputs.arn,
+                "arn:aws:lambda:us-east-1:111111111111:function:prod-lifecycle-fn",
+            );
+        });
+
+        it("has no dead-man's switch for a weekly schedule, whose gap a CloudWatch alarm cannot wait out", async () => {
+            const kinds = alarmsOf(await graphOf({ schedule: "cron(0 4 ? * SUN *)" })).map(kindOf);
+            assert.ok(!kinds.includes("no-verified-run"));
+            assert.strictEqual(kinds.length, 4);
+        });
+
+        it("subscribes each email and HTTPS endpoint to the alert topic", async () => {
+            const resources = await graphOf({
+                notifications: { subscriptions: [{ email: "oncall@example.com" }, { https: "https://alerts.example.com/sns" }] },
+            });
+            assert.deepStrictEqual(
+                ofType(resources, T.subscription).map((s) => [s.inputs.topic, s.inputs.protocol, s.inputs.endpoint]),
+                [
+                    ["arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts", "email", "oncall@example.com"],
+                    ["arn:aws:sns:us-east-1:111111111111:prod-lifecycle-alerts", "https", "https://alerts.example.com/sns"],
+                ],
+            );
+        });
+
+        it("uses an existing topic instead of creating one: the function, its destination and its role point there alone", async () => {
+            const team = "arn:aws:sns:us-east-1:111111111111:team-alerts";
+            const resources = await graphOf({ notifications: { subscriptions: [{ topicArn: team }, { email: "oncall@example.com" }] } });
+            assert.strictEqual(ofType(resources, T.topic).length, 0);
+            const variables = (only(resources, T.fn).inputs.environment as { variables: Record<string, string> }).variables;
+            assert.strictEqual(readConfig(variables).alertTopicArn, team);
+            const config = only(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+            assert.deepStrictEqual(config.inputs.destinationConfig, { onFailure: { destination: team } });
+            const publish = policyOf(only(resources, T.rolePolicy, "lifecycle-permissions")).Statement.find(
+                (st) => st.Sid === "AlertOnlyTheEnvironmentsTopic",
+            );
+            assert.strictEqual(publish?.Resource, team);
+            assert.deepStrictEqual(
+                ofType(resources, T.subscription).map((s) => [s.inputs.topic, s.inputs.endpoint]),
+                [[team, "oncall@example.com"]],
+            );
         });
     });
 

@@ -169,14 +169,15 @@ describe("emulator: the CLI's AWS calls against a real AWS API", function () {
         assert.strictEqual(err, "");
         assert.strictEqual(code, 1);
         assert.deepStrictEqual(out.trimEnd().split("\n"), [
-            "2 of 2 environment(s) of the manifest verified:",
-            "prod (RPO 26 h)",
-            `  ok     ${sql01.instanceId} (SQL01): newest good set 6 h old`,
+            "2 of 2 environment(s) of the manifest verified at 2026-10-05T08:30:00Z:",
+            "prod (RPO 26 h): 1 ok, 1 breach",
+            `  ok     ${sql01.instanceId} (SQL01): newest good set 6 h old (2026-10-05T02:31:00Z)`,
             `  BREACH ${sql02.instanceId} (SQL02): no good set`,
             "  WARNING recycle bin: no Recycle Bin rule retains snapshots tagged vss-fleet:environment=prod; a deleted snapshot is gone for good (deploy the stack, which creates the rule)",
-            "eu (RPO 26 h)",
-            `  ok     ${app01.instanceId} (APP01): newest good set 6 h old`,
+            "eu (RPO 26 h): 1 ok, 0 breach",
+            `  ok     ${app01.instanceId} (APP01): newest good set 6 h old (2026-10-05T02:31:00Z)`,
             "  WARNING recycle bin: no Recycle Bin rule retains snapshots tagged vss-fleet:environment=eu; a deleted snapshot is gone for good (deploy the stack, which creates the rule)",
+            "Summary: 3 instance(s) in 2 environment(s): 2 ok, 1 breach (prod: 1 ok, 1 breach; eu: 1 ok, 0 breach)",
             "BREACH: 1 instance(s) without a good set within the RPO.",
         ]);
     });

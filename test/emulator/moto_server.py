@@ -101,6 +101,45 @@ _targets_of = ssm_models.Command._get_instance_ids_from_targets
 ssm_models.Command._get_instance_ids_from_targets = lambda self: _targets_of(self) if self.targets else []
 
 
+# PATCH 9 (CopySnapshot of a snapshot shared from another account): moto 5.2.1 looks the source up
+# only in the CALLER's account, so a cross-account copy fails with InvalidSnapshot.NotFound, although
+# EC2 copies a snapshot shared with the caller. When the caller does not own the source, it is looked
+# up in the other accounts' backends of the source region, and copied only if its createVolumePermission
+# names the caller's account (or "all"), as EC2 requires; otherwise moto's own NotFound stands.
+_copy_snapshot = ebs_models.EBSBackend.copy_snapshot
+
+
+def _shared_source(caller_account, source_region, snapshot_id):
+    for account in list(ec2_backends.keys()):
+        if account == caller_account or source_region not in ec2_backends[account]:
+            continue
+        snapshot = ec2_backends[account][source_region].snapshots.get(snapshot_id)
+        if snapshot and (caller_account in snapshot.create_volume_permission_userids or "all" in snapshot.create_volume_permission_groups):
+            return snapshot
+    return None
+
+
+def _copy_shared_snapshot(self, source_snapshot_id, source_region, description, kms_key_id):
+    source = None
+    if source_snapshot_id not in ec2_backends[self.account_id][source_region].snapshots:
+        source = _shared_source(self.account_id, source_region, source_snapshot_id)
+    if source is None:
+        return _copy_snapshot(self, source_snapshot_id, source_region, description, kms_key_id)
+    snapshot = ebs_models.Snapshot(
+        self,
+        ec2_utils.random_snapshot_id(),
+        volume=source.volume,
+        description=description,
+        encrypted=source.encrypted,
+        kms_key_id=kms_key_id,
+    )
+    self.snapshots[snapshot.id] = snapshot
+    return snapshot
+
+
+ebs_models.EBSBackend.copy_snapshot = _copy_shared_snapshot
+
+
 def _parse_time(text):
     parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     return parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)

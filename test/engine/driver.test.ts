@@ -101,6 +101,11 @@ describe("engine tier: the driver's runs against the real Pulumi CLI", function 
         const drifted = await run("drift");
         assert.strictEqual(drifted.status, "drift", drifted.error);
         assert.strictEqual(drifted.changes.update, 1);
+        // The real engine's event stream names the resource and the property (the PR comment's diff).
+        assert.deepStrictEqual(
+            drifted.steps?.map((s) => [s.op, s.type, s.properties.map((p) => p.path)]),
+            [["update", "aws:ssm/maintenanceWindow:MaintenanceWindow", ["duration"]]],
+        );
         assert.strictEqual(exit([drifted], "drift"), 3);
     });
 

@@ -40,8 +40,8 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
             policyEvents(events).filter((p) => p.enforcementLevel === "mandatory"),
             [],
         );
-        // 33 AWS resources, their 8 components and the stack.
-        assert.deepStrictEqual(result.changeSummary, { create: 42 });
+        // 45 AWS resources, their 9 components and the stack.
+        assert.deepStrictEqual(result.changeSummary, { create: 55 });
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), [], "a preview created something");
     });
 
@@ -86,7 +86,7 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
         sandbox.clearCalls();
         await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
         const created = urnsOf(sandbox.calls(), "Create");
-        assert.strictEqual(created.length, 33);
+        assert.strictEqual(created.length, 45);
         assert.deepStrictEqual([...new Set(created)].sort(), [...created].sort(), "a resource was created twice");
 
         sandbox.clearCalls();
@@ -135,8 +135,8 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
                 .map((p) => p.policyName),
             ["fleet-windows-instances-enrolled"],
         );
-        assert.strictEqual(urnsOf(sandbox.calls(), "Create").length, 33, "the violation did not stop a single create");
-        assert.strictEqual((await stack.exportStack()).deployment.resources?.length, 42);
+        assert.strictEqual(urnsOf(sandbox.calls(), "Create").length, 45, "the violation did not stop a single create");
+        assert.strictEqual((await stack.exportStack()).deployment.resources?.length, 55);
         await stack.destroy();
     });
 });

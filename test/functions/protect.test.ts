@@ -179,7 +179,7 @@ describe("the function's copies, locks and archive", () => {
     it("stops a set at its first failed copy (the next run resumes it) and keeps copying other sets", async () => {
         west.on(CopySnapshotCommand).resolves({ SnapshotId: "snap-copy" });
         west.on(CopySnapshotCommand, { SourceSnapshotId: "snap-b-0" }).rejects(
-            Object.assign(new Error("slow down"), { name: "ResourceLimitExceeded" }),
+            Object.assign(new Error("the snapshot is not completed"), { name: "IncorrectState" }),
         );
         const sets = byInstance(set("b", 1), set("a", 2));
         const outcome = await applyProtection(context(), { copies: [WEST] }, { locks: new Map(), tiers: new Map() }, sets, NOW);
@@ -190,6 +190,29 @@ describe("the function's copies, locks and archive", () => {
         assert.deepStrictEqual(
             outcome.failures.map((f) => f.subject),
             ["copy of i-1's set b to 111111111111/us-west-2"],
+        );
+    });
+
+    it("queues, without a failure, what AWS refuses for the region's copy quota, and starts nothing more there this run", async () => {
+        west.on(CopySnapshotCommand).resolves({ SnapshotId: "snap-copy" });
+        // The account's quota is full after one more copy (another environment's copies count too).
+        west.on(CopySnapshotCommand, { SourceSnapshotId: "snap-a-1" }).rejects(
+            Object.assign(new Error("too many concurrent copies"), { name: "ResourceLimitExceeded" }),
+        );
+        const sets = byInstance(set("b", 1), set("a", 2), set("c", 3));
+        const outcome = await applyProtection(context(), { copies: [WEST] }, { locks: new Map(), tiers: new Map() }, sets, NOW);
+        // Newest first: b whole, a half (resumed first next run), c not tried.
+        assert.deepStrictEqual(
+            west.commandCalls(CopySnapshotCommand).map((c) => c.args[0].input.SourceSnapshotId),
+            ["snap-b-0", "snap-b-1", "snap-a-0", "snap-a-1"],
+        );
+        assert.deepStrictEqual(outcome.failures, []);
+        assert.deepStrictEqual(
+            outcome.metrics.filter((m) => m.MetricName?.startsWith("Copies")),
+            [
+                { MetricName: "CopiesStarted", Value: 3, Unit: "Count" },
+                { MetricName: "CopiesQueuedSets", Value: 2, Unit: "Count" },
+            ],
         );
     });
 

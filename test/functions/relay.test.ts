@@ -99,4 +99,39 @@ describe("lifecycle function: AWS-reported failures", () => {
         const message = mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "";
         assert.ok(message.includes("  - status: TIMED_OUT\n  - window execution: 14bea65d-5ccc-462d-a2f3-e99c8e0a0009"), message);
     });
+
+    it("relays one of the stack's alarms going into ALARM, through the handler, with the alarm's name and reason", async () => {
+        serve(mocks, world());
+        const alarm = "prod-lifecycle-alarm-no-verified-run-1a2b3c4";
+        // The shape CloudWatch sends EventBridge (components/lifecycle/alarms.ts matches it by ARN).
+        const event = {
+            version: "0",
+            id: "c4c1c1c9-6542-e61b-6ef0-8c4d36933a92",
+            "detail-type": "CloudWatch Alarm State Change",
+            source: "aws.cloudwatch",
+            account: "111111111111",
+            time: "2026-11-29T07:00:00Z",
+            region: "us-east-1",
+            resources: [`arn:aws:cloudwatch:us-east-1:111111111111:alarm:${alarm}`],
+            detail: {
+                alarmName: alarm,
+                state: {
+                    value: "ALARM",
+                    reason: "Threshold Crossed: no datapoints were received for 27 periods",
+                    timestamp: "2026-11-29T07:00:00.000+0000",
+                },
+                previousState: { value: "OK" },
+            },
+        };
+        const saved = { ...process.env };
+        Object.assign(process.env, functionEnvironment(config));
+        try {
+            assert.deepStrictEqual(await handler(event), { action: "relay", detailType: "CloudWatch Alarm State Change", relayed: true });
+        } finally {
+            process.env = saved;
+        }
+        const { Subject, Message } = mocks.sns.commandCalls(PublishCommand)[0].args[0].input;
+        assert.strictEqual(Subject, "vss-fleet prod: CloudWatch Alarm State Change failed for 1");
+        assert.ok(Message?.includes(alarm) && Message.includes("no datapoints were received for 27 periods"), Message);
+    });
 });

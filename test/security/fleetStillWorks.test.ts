@@ -97,6 +97,31 @@ const FLEET_CALLS: Case[] = [
         }),
     },
     {
+        name: "a prod instance creates its aws-vss snapshots with the tags the window's task passes, its run's execution id included",
+        expected: "Allowed",
+        request: (f, b) => ({
+            ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
+            action: "ec2:CreateTags",
+            resource: SNAPSHOT,
+            context: {
+                "ec2:SourceInstanceARN": instanceArn(OWN_INSTANCE),
+                "ec2:CreateAction": "CreateSnapshots",
+                "aws:RequestTag/vss-fleet:environment": "prod",
+                "aws:RequestTag/vss-fleet:fleet": "vss-fleet",
+                "aws:RequestTag/vss-fleet:engine": "aws-vss",
+                "aws:RequestTag/vss-fleet:window-execution": "1a2b3c4d-1234-1234-1234-123456789012",
+                "aws:RequestTag/AwsVssConfig": "Version=2.4",
+                "aws:TagKeys": [
+                    "vss-fleet:environment",
+                    "vss-fleet:fleet",
+                    "vss-fleet:engine",
+                    "vss-fleet:window-execution",
+                    "AwsVssConfig",
+                ],
+            },
+        }),
+    },
+    {
         name: "a prod instance marks a fresh VSS snapshot of its own AppConsistent=true once",
         expected: "Allowed",
         request: (f, b) => ({
@@ -383,21 +408,26 @@ describe("the fleet still works, and the attacker's best moves fail (IAM simulat
     before(async () => {
         fleet = await resolvedFleet();
         for (const env of fleet.values()) {
-            const { boundary } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
+            const { boundary, copyTargets } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
             boundaries.set(boundary.arn, boundary.policy);
+            for (const target of copyTargets ?? []) {
+                boundaries.set(target.boundary.arn, target.boundary.policy);
+            }
         }
     });
 
     it("puts every IAM role, policy and instance profile under the environment's path, and a boundary on every role", () => {
         for (const env of fleet.values()) {
             const iam = env.plan.resources.filter((r) => /^aws:iam\/(role|policy|instanceProfile):/.test(r.type));
-            // Instance, task and lifecycle roles, the snapshot policy, the instance profile.
-            assert.strictEqual(iam.length, 5, env.spec.name);
+            // Instance, task and lifecycle roles, the snapshot policy, the instance profile; prod also the vault's copy-target role.
+            assert.strictEqual(iam.length, env.spec.name === "prod" ? 6 : 5, env.spec.name);
             for (const resource of iam) {
                 assert.strictEqual(resource.inputs.path, `/vss-fleet/${env.spec.name}/`, resource.name);
             }
             for (const role of env.roles) {
-                assert.strictEqual(role.permissionsBoundary, boundaryPolicyArn("aws", env.spec.accountId, env.spec.name), role.logicalName);
+                // Each role's boundary is in the role's own account (the copy-target role's in the vault's).
+                const account = role.logicalName.startsWith("prod-copy-target-") ? "333333333333" : env.spec.accountId;
+                assert.strictEqual(role.permissionsBoundary, boundaryPolicyArn("aws", account, env.spec.name), role.logicalName);
                 assert.ok(boundaries.has(role.permissionsBoundary), "the bootstrap defines it");
             }
         }

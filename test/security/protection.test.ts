@@ -103,6 +103,20 @@ const CASES: readonly Case[] = [
         { "kms:ViaService": "ec2.us-west-2.amazonaws.com" },
     ],
     [
+        "reads its CMK-encrypted source snapshot for a copy, through EC2",
+        "Allowed",
+        "kms:Decrypt",
+        "arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111",
+        { "kms:ViaService": "ec2.us-west-2.amazonaws.com" },
+    ],
+    [
+        "uses the source volumes' key directly",
+        "ImplicitlyDenied",
+        "kms:Decrypt",
+        "arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111",
+        {},
+    ],
+    [
         "uses the us-west-2 copy key directly",
         "ImplicitlyDenied",
         "kms:Decrypt",

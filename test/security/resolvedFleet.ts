@@ -66,12 +66,14 @@ function resolveEnvironment(spec: EnvironmentSpec, instances: readonly string[],
         // Pulumi auto-names a role "<logical>-<7 random characters>"; the mock keeps the logical name.
         const name = str(inputs.name) ?? `${r.name}${AUTONAME_SUFFIX}`;
         const rolePath = str(inputs.path) ?? "/";
+        // A role lives in its boundary's account: the copy-target role is in the copy's destination account.
+        const account = str(inputs.permissionsBoundary)?.split(":")[4] ?? spec.accountId;
         return {
             environment: spec.name,
             logicalName: r.name,
             name,
             path: rolePath,
-            arn: `arn:${partition}:iam::${spec.accountId}:role${rolePath}${name}`,
+            arn: `arn:${partition}:iam::${account}:role${rolePath}${name}`,
             permissionsBoundary: str(inputs.permissionsBoundary),
             trust: doc(inputs.assumeRolePolicy),
             policies: [],

@@ -16,8 +16,9 @@ const T = {
     task: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
 };
 
+/** The snapshot machinery alone: the lifecycle (on by default) has its own tests in test/components. */
 async function graphOf(overrides: Record<string, unknown> = {}): Promise<RecordedResource[]> {
-    const spec = specOf(overrides);
+    const spec = specOf({ lifecycle: false, ...overrides });
     const { resources } = await runUnderMocks(() => defineEnvironment(spec, "acme"), { project: "vss-fleet", stack: spec.name });
     return resources;
 }
@@ -120,6 +121,16 @@ describe("the environment program under mocks", () => {
         assert.strictEqual(run.timeoutSeconds, 600);
         assert.strictEqual(run.notificationConfig, undefined);
         assert.strictEqual(run.outputS3Bucket, undefined);
+        // Every aws-vss snapshot names the window execution that took it; SSM fills in the id.
+        assert.deepStrictEqual(run.parameters, [
+            {
+                name: "tags",
+                values: [
+                    "Key=vss-fleet:environment,Value=prod;Key=vss-fleet:fleet,Value=acme;Key=vss-fleet:engine,Value=aws-vss;" +
+                        "Key=vss-fleet:window-execution,Value={{WINDOW_EXECUTION_ID}}",
+                ],
+            },
+        ]);
     });
 
     it("gives the instances a profile whose role carries SSM core and the snapshot policy", () => {

@@ -85,6 +85,15 @@ describe("the example GitHub workflow", () => {
         assert.match(script, /no preview produced a result: no comment/);
         assert.match(script, /-X PATCH "repos\/\$REPO\/issues\/comments\/\$id"/);
         assert.match(script, /65000/);
+        assert.match(script, /if \[ -s "\$f" \]; then files\+=\("\$f"\); fi/, "an empty preview (a crash) is no result");
         assert.match(jobs.preview.if ?? "", /head\.repo\.full_name == github\.repository/);
+    });
+
+    it("gives each environment's preview its share of one comment and keeps the full diff as a JSON artifact", () => {
+        const preview = jobs.preview.steps.find((s) => (s.run ?? "").includes("vss-fleet preview"))?.run ?? "";
+        assert.match(preview, /--format markdown --comment-limit "\$\(\( 64000 \/ \$\{\{ strategy\.job-total \}\} \)\)"/);
+        assert.match(preview, /--json-file "preview-\$\{\{ matrix\.env \}\}\.json"/);
+        const upload = jobs.preview.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"));
+        assert.equal(upload?.with?.path, "preview-${{ matrix.env }}.md\npreview-${{ matrix.env }}.json\n");
     });
 });

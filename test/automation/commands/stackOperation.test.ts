@@ -107,6 +107,92 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         }
     });
 
+    it("preview --format markdown shows each environment's resource diff; --json-file keeps every step for the artifact", async () => {
+        const window = "urn:pulumi:a::vss-fleet::vss-fleet:index:BackupEnvironment$aws:ssm/maintenanceWindow:MaintenanceWindow::a-window";
+        const fake = new FakePulumi({
+            existingStacks: ["a", "b"],
+            stacks: {
+                a: {
+                    preview: {
+                        changes: { update: 1, same: 12 },
+                        resourceEvents: [
+                            { op: "same", urn: "urn:pulumi:a::vss-fleet::pulumi:pulumi:Stack::vss-fleet-a", type: "pulumi:pulumi:Stack" },
+                            {
+                                op: "update",
+                                urn: window,
+                                type: "aws:ssm/maintenanceWindow:MaintenanceWindow",
+                                diffs: ["duration"],
+                                detailedDiff: { duration: { diffKind: "update", inputDiff: true } },
+                            },
+                        ],
+                    },
+                },
+            },
+        });
+        const jsonFile = path.join(dir, "preview.json");
+        try {
+            process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;
+            const { code, out, err } = await run(
+                "preview",
+                manifest,
+                ...againstScratchProject(),
+                "--format",
+                "markdown",
+                "--json-file",
+                jsonFile,
+            );
+            assert.strictEqual(code, 0, err);
+            assert.ok(
+                out.endsWith(
+                    [
+                        "<details><summary>a: resource diff (1 to update)</summary>",
+                        "",
+                        "- update `aws:ssm/maintenanceWindow:MaintenanceWindow` **a-window**: `duration` (update)",
+                        "",
+                        "</details>\n",
+                    ].join("\n"),
+                ),
+                out,
+            );
+            assert.ok(!out.includes("b: resource diff"), "b changes nothing");
+            const saved = JSON.parse(fs.readFileSync(jsonFile, "utf8")) as { environments: { name: string; steps: unknown[] }[] };
+            assert.deepStrictEqual(
+                saved.environments.map((e) => [e.name, e.steps]),
+                [
+                    [
+                        "a",
+                        [
+                            {
+                                op: "update",
+                                urn: window,
+                                type: "aws:ssm/maintenanceWindow:MaintenanceWindow",
+                                name: "a-window",
+                                properties: [{ path: "duration", kind: "update" }],
+                            },
+                        ],
+                    ],
+                    ["b", []],
+                ],
+            );
+        } finally {
+            fake.dispose();
+        }
+    });
+
+    it("--json-file that cannot be written is refused before any stack is touched", async () => {
+        const { code, out, err } = await run(
+            "preview",
+            manifest,
+            ...againstScratchProject(),
+            "--json-file",
+            path.join(dir, "missing", "preview.json"),
+        );
+        assert.strictEqual(code, 2);
+        assert.strictEqual(out, "");
+        assert.match(err, /^--json-file .*missing\/preview\.json: ENOENT: no such file or directory/m);
+        assert.deepStrictEqual(fs.readdirSync(path.join(dir, "stacks")), []);
+    });
+
     it("destroy refuses without --yes, naming what it would remove; --yes names it again", async () => {
         const refused = await run("destroy", manifest, "--project-dir", dir, "--env", "b");
         assert.strictEqual(refused.code, 2);

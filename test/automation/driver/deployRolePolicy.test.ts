@@ -6,7 +6,8 @@ import { decide as simulate } from "../../iamSimulation";
 
 const ACCOUNT = "111111111111";
 const ENROLLED = "i-0123456789abcdef0";
-const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" } }), [ENROLLED]);
+// The lifecycle is on by default; this policy is the one for an environment that switched it off.
+const policy = deployPolicy(specOf({ targetTags: { Backup: "prod", Tier: "db" }, lifecycle: false }), [ENROLLED]);
 const role = (name: string, env = "prod") => `arn:aws:iam::${ACCOUNT}:role/vss-fleet/${env}/${name}`;
 const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/vss-fleet-boundary/vss-fleet-prod-boundary`;
 const bounded = { "iam:PermissionsBoundary": BOUNDARY };
@@ -202,6 +203,44 @@ describe("deploy role policy (IAM simulation)", () => {
                 await decideLifecycle("logs:DeleteLogGroup", regional("logs", "log-group:/aws/lambda/other")),
                 "ImplicitlyDenied",
             );
+        });
+
+        it("CAN manage the environment's alarms and alert subscriptions, and no one else's", async () => {
+            const alarm = regional("cloudwatch", "alarm:prod-lifecycle-alarm-no-verified-run-1a2b3c4");
+            for (const action of ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"]) {
+                assert.strictEqual(await decideLifecycle(action, alarm), "Allowed", action);
+            }
+            assert.strictEqual(
+                await decideLifecycle(
+                    "cloudwatch:DeleteAlarms",
+                    regional("cloudwatch", "alarm:prod-eu-lifecycle-alarm-no-verified-run-1a2b3c4"),
+                ),
+                "ImplicitlyDenied",
+            );
+            assert.strictEqual(
+                await decideLifecycle("cloudwatch:PutMetricAlarm", regional("cloudwatch", "alarm:billing")),
+                "ImplicitlyDenied",
+            );
+            const topic = regional("sns", "prod-lifecycle-alerts-1a2b3c4");
+            assert.strictEqual(await decideLifecycle("sns:Subscribe", topic), "Allowed");
+            assert.strictEqual(await decideLifecycle("sns:Subscribe", regional("sns", "security-alerts")), "ImplicitlyDenied");
+        });
+
+        it("CAN subscribe endpoints to the existing alert topic the manifest names, but never change or delete it", async () => {
+            const team = regional("sns", "team-alerts");
+            const withTopic = deployPolicy(
+                specOf({
+                    targetTags: { Backup: "prod" },
+                    notifications: { subscriptions: [{ topicArn: team }, { email: "a@example.com" }] },
+                }),
+                [],
+            );
+            const decideWith = (action: string, resource: string) =>
+                simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`, withTopic, action, resource);
+            assert.strictEqual(await decideWith("sns:Subscribe", team), "Allowed");
+            assert.strictEqual(await decideWith("sns:DeleteTopic", team), "ImplicitlyDenied");
+            assert.strictEqual(await decideWith("sns:SetTopicAttributes", team), "ImplicitlyDenied");
+            assert.strictEqual(await decideLifecycle("sns:Subscribe", team), "ImplicitlyDenied", "only when the manifest names it");
         });
 
         it("CAN set the function's reserved concurrency and on-failure destination, and give its log group a retention", async () => {

@@ -18,6 +18,8 @@ export interface CommandScript {
     readonly ignoreSigint?: boolean;
     readonly changes?: Record<string, number>;
     readonly policyEvents?: { policyName: string; enforcementLevel: "mandatory" | "warning"; message: string; resourceUrn?: string }[];
+    /** Step metadata played as resourcePreEvents, after the prelude (op, urn, type, diffs, detailedDiff). */
+    readonly resourceEvents?: Record<string, unknown>[];
     /** Exit with this code and stderr after playing the events. */
     readonly fail?: { readonly exitCode: number; readonly stderr: string };
 }
@@ -164,6 +166,7 @@ async function main() {
     const changes = script.changes || {};
     await sendEvents([
         { preludeEvent: { config: {} } },
+        ...(script.resourceEvents || []).map((metadata) => ({ resourcePreEvent: { metadata: { provider: "", ...metadata }, planning: true } })),
         ...(script.policyEvents || []).map((p) => ({ policyEvent: { policyPackName: "vss-fleet", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", color: "never", ...p } })),
         { summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: { "vss-fleet": "0.1.0" } } },
     ]);

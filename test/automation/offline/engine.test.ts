@@ -100,7 +100,7 @@ describe("offline plan of the example fleet", () => {
     it("renders a markdown summary fit for a pull request", () => {
         const markdown = toMarkdown(blocked, "examples/fleet.yaml");
         assert.match(markdown, /^### vss-fleet plan: BLOCKED\n/);
-        assert.match(markdown, /\n\| prod \| 111111111111 \/ us-east-1 \| 34 \| 3 \| 1 \| 1 \| 1 \| 0 \|\n/);
+        assert.match(markdown, /\n\| prod \| 111111111111 \/ us-east-1 \| 46 \| 3 \| 1 \| 1 \| 1 \| 0 \|\n/);
         assert.match(
             markdown,
             /\n- :no_entry: \*\*fleet-windows-instances-enrolled\*\* \(mandatory\): Windows instance i-0a1b2c3d4e5f60099/,
@@ -110,13 +110,17 @@ describe("offline plan of the example fleet", () => {
 
     it("renders text for people", () => {
         const text = toText(plan, "examples/fleet.yaml");
-        assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}34 resources to create:\n/);
+        assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}46 resources to create:\n/);
         assert.match(text, /\n {2}Windows instances: 3 enrolled, 1 exempt, 0 unenrolled\n/);
         assert.match(
             text,
             /\n {2}Lifecycle: verifies each run \(RPO 26 h\); retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
         );
-        assert.match(text, /\n {2}Lifecycle: verifies each run \(RPO 26 h\); no retention; no drills\n/, "dev verifies only");
+        assert.match(
+            text,
+            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); no retention: snapshots are kept forever; no drills\n/,
+            "dev verifies only, and says what no retention means",
+        );
         assert.match(text, /\nOK: 2 of 2 environment\(s\) planned, no mandatory policy violations\.$/);
     });
 });

@@ -122,14 +122,90 @@ describe("vss-fleet verify", () => {
         assert.deepStrictEqual([sql.instanceId, sql.rpoBreached], ["i-0a1b2c3d4e5f60001", true], "26.5 h > 26 h");
     });
 
-    it("prints a readable report", async () => {
+    it("prints a readable report: counts per environment, ages beside their ISO UTC times, a summary that adds up", async () => {
         const { out } = await run("verify", "examples/fleet.yaml", "--env", "prod", ...OFFLINE);
-        assert.match(
-            out,
-            /^1 of 2 environment\(s\) of the manifest verified:\nprod \(RPO 26 h\)\n {2}ok {5}i-0a1b2c3d4e5f60001 \(sql-prod-01\): newest good set 24\.5 h old; 1 bad set\(s\)\n/,
+        assert.deepStrictEqual(out.trimEnd().split("\n"), [
+            "1 of 2 environment(s) of the manifest verified at 2026-11-28T08:00:00Z:",
+            "prod (RPO 26 h): 2 ok, 1 breach",
+            "  ok     i-0a1b2c3d4e5f60001 (sql-prod-01): newest good set 24.5 h old (2026-11-27T07:30:04Z); 1 bad set(s)",
+            "         newest set: snap-0a000000000002002 (vol-0a00000000000a002) is error",
+            "         newest set: no snapshot of vol-0a00000000000a003",
+            "  ok     i-0a1b2c3d4e5f60002 (ad-prod-01): newest good set 0.5 h old (2026-11-28T07:31:10Z)",
+            "  BREACH i-0a1b2c3d4e5f60003 (files-prod-01): no good set; 1 bad set(s)",
+            "         newest set: no snapshot of vol-0c00000000000c002",
+            "  retention (35 days, at least 7 good sets): would delete 0 set(s), 0 snapshot(s)",
+            "  recycle bin: not checked (offline: pass --recycle-bin FILE)",
+            "Summary: 3 instance(s) in 1 environment(s): 2 ok, 1 breach (prod: 2 ok, 1 breach)",
+            "BREACH: 1 instance(s) without a good set within the RPO.",
+        ]);
+    });
+
+    it("--only-failures hides the ok rows, says how many, and keeps every count", async () => {
+        const { code, out } = await run("verify", "examples/fleet.yaml", ...OFFLINE, "--only-failures");
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(out.trimEnd().split("\n"), [
+            "2 of 2 environment(s) of the manifest verified at 2026-11-28T08:00:00Z:",
+            "prod (RPO 26 h): 2 ok, 1 breach",
+            "  BREACH i-0a1b2c3d4e5f60003 (files-prod-01): no good set; 1 bad set(s)",
+            "         newest set: no snapshot of vol-0c00000000000c002",
+            "  (2 ok not listed: --only-failures)",
+            "  retention (35 days, at least 7 good sets): would delete 0 set(s), 0 snapshot(s)",
+            "  recycle bin: not checked (offline: pass --recycle-bin FILE)",
+            "dev (RPO 26 h): 0 ok, 2 breach",
+            "  BREACH i-0b1b2c3d4e5f60001 (sql-dev-01): no good set",
+            "  BREACH i-0b1b2c3d4e5f60002 (build-dev-01): no good set",
+            "  recycle bin: not checked (offline: pass --recycle-bin FILE)",
+            "Summary: 5 instance(s) in 2 environment(s): 2 ok, 3 breach (prod: 2 ok, 1 breach; dev: 0 ok, 2 breach)",
+            "BREACH: 3 instance(s) without a good set within the RPO.",
+        ]);
+    });
+
+    it("--json carries the time judged at and the counts, per environment and in total, beside every instance", async () => {
+        const { out } = await run("verify", "examples/fleet.yaml", ...OFFLINE, "--only-failures", "--json");
+        const report = JSON.parse(out) as {
+            at: string;
+            counts: unknown;
+            environments: { name: string; counts: unknown; instances: unknown[] }[];
+        };
+        assert.strictEqual(report.at, "2026-11-28T08:00:00.000Z");
+        assert.deepStrictEqual(report.counts, { instances: 5, ok: 2, breach: 3, copies: { ok: 0, breach: 0 } });
+        assert.deepStrictEqual(
+            report.environments.map((e) => [e.name, e.counts, e.instances.length]),
+            [
+                ["prod", { instances: 3, ok: 2, breach: 1, copies: { ok: 0, breach: 0 } }, 3],
+                ["dev", { instances: 2, ok: 0, breach: 2, copies: { ok: 0, breach: 0 } }, 2],
+            ],
+            "--json keeps the ok rows even with --only-failures",
         );
-        assert.match(out, /\n {2}BREACH i-0a1b2c3d4e5f60003 \(files-prod-01\): no good set; 1 bad set\(s\)\n/);
-        assert.match(out, /\nBREACH: 1 instance\(s\) without a good set within the RPO\.\n$/);
+    });
+
+    it("--format markdown: a count table and the breaches in <details> blocks; --json and --format exclude each other", async () => {
+        const { code, out } = await run("verify", "examples/fleet.yaml", "--env", "dev", ...OFFLINE, "--format", "markdown");
+        assert.strictEqual(code, 1);
+        assert.strictEqual(
+            out,
+            [
+                "### vss-fleet verify: BREACH",
+                "",
+                "1 of 2 environment(s) of the manifest verified at 2026-11-28T08:00:00Z: 0 ok, 2 breach.",
+                "",
+                "| environment | RPO | instances | ok | breach |",
+                "|---|---:|---:|---:|---:|",
+                "| dev | 26 h | 2 | 0 | 2 |",
+                "",
+                "- dev: recycle bin: not checked (offline: pass --recycle-bin FILE)",
+                "",
+                "<details><summary>dev: 2 breach (RPO 26 h)</summary>",
+                "",
+                "- i-0b1b2c3d4e5f60001 (sql-dev-01): no good set",
+                "- i-0b1b2c3d4e5f60002 (build-dev-01): no good set",
+                "",
+                "</details>",
+                "",
+            ].join("\n"),
+        );
+        const both = await run("verify", "examples/fleet.yaml", ...OFFLINE, "--format", "markdown", "--json");
+        assert.strictEqual(both.code, 2);
     });
 
     it("exit 0 when every enrolled instance has a good set within its RPO", async () => {
@@ -223,6 +299,53 @@ describe("verify's live reads (EC2, paginated and filtered)", () => {
             ResourceTags: [{ ResourceTagKey: "vss-fleet:environment", ResourceTagValue: "prod" }],
         });
         assert.deepStrictEqual(JSON.parse(live.out).environments[0].recycleBin, { checked: true, rules: ["a12bc34de5f (7 days)"] });
+    });
+
+    it("live --format markdown --only-failures: the counts, the breach block, no ok rows", async () => {
+        const fixture = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+        const instances = fixture("examples/inventory.json") as { Reservations: { OwnerId: string }[] };
+        ec2.on(DescribeInstancesCommand).resolves({
+            Reservations: instances.Reservations.filter((r) => r.OwnerId === "111111111111"),
+        } as never);
+        ec2.on(DescribeVolumesCommand).resolves(fixture("test/fixtures/lifecycle/volumes.json"));
+        ec2.on(DescribeSnapshotsCommand).resolves(fixture("test/fixtures/lifecycle/snapshots.json"));
+        rbin.on(ListRulesCommand as never).resolves(fixture("test/fixtures/lifecycle/rbin-rules.json"));
+        const { code, out } = await run(
+            "verify",
+            "examples/fleet.yaml",
+            "--env",
+            "prod",
+            "--at",
+            "2026-11-28T08:00:00Z",
+            "--format",
+            "markdown",
+            "--only-failures",
+        );
+        assert.strictEqual(code, 1);
+        assert.strictEqual(
+            out,
+            [
+                "### vss-fleet verify: BREACH",
+                "",
+                "1 of 2 environment(s) of the manifest verified at 2026-11-28T08:00:00Z: 2 ok, 1 breach.",
+                "",
+                "| environment | RPO | instances | ok | breach |",
+                "|---|---:|---:|---:|---:|",
+                "| prod | 26 h | 3 | 2 | 1 |",
+                "",
+                "- prod: retention (35 days, at least 7 good sets): would delete 0 set(s), 0 snapshot(s)",
+                "- prod: recycle bin: a12bc34de5f (7 days)",
+                "",
+                "_ok rows not listed (--only-failures); the counts include them._",
+                "",
+                "<details><summary>prod: 1 breach (RPO 26 h)</summary>",
+                "",
+                "- i-0a1b2c3d4e5f60003 (files-prod-01): no good set; 1 bad set(s); newest set: no snapshot of vol-0c00000000000c002",
+                "",
+                "</details>",
+                "",
+            ].join("\n"),
+        );
     });
 
     it("warns when no Recycle Bin rule keeps the environment's snapshots", async () => {

@@ -34,16 +34,49 @@ describe("vss-fleet verify with copies", () => {
         assert.strictEqual(code, 1);
         const lines = out.trimEnd().split("\n");
         assert.deepStrictEqual(lines.slice(lines.findIndex((l) => l.startsWith("  copies at"))), [
-            "  copies at 111111111111/us-west-2 (RPO 50 h)",
-            "    ok     i-0a1b2c3d4e5f60001: newest complete copied set 24.5 h old; 1 incomplete copied set(s)",
+            "  copies at 111111111111/us-west-2 (RPO 50 h): 1 ok, 1 breach",
+            "    ok     i-0a1b2c3d4e5f60001: newest complete copied set 24.5 h old (2026-11-27T07:30:04Z); 1 incomplete copied set(s)",
             "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",
-            "  copies at 333333333333/eu-west-1 (RPO 72 h)",
+            "  copies at 333333333333/eu-west-1 (RPO 72 h): 0 ok, 2 breach",
             "    BREACH i-0a1b2c3d4e5f60001: no complete copied set; 1 incomplete copied set(s)",
             "    BREACH i-0a1b2c3d4e5f60002: no complete copied set",
             "  recycle bin: not checked (offline: pass --recycle-bin FILE)",
+            "Summary: 2 instance(s) in 1 environment(s): 2 ok, 0 breach (prod: 2 ok, 0 breach); copied sets: 1 ok, 3 breach",
             "OK: every enrolled instance has a good set within its RPO.",
             "BREACH: 3 copied instance set(s) missing or older than the destination's RPO.",
         ]);
+    });
+
+    it("markdown: the copies' counts in the table, and each destination's breaches before any ok list", async () => {
+        const { code, out } = await runCli(
+            "verify",
+            manifest(),
+            ...OFFLINE,
+            "--copy-snapshots",
+            "test/fixtures/lifecycle/copies.json",
+            "--format",
+            "markdown",
+        );
+        assert.strictEqual(code, 1);
+        const lines = out.split("\n");
+        assert.deepStrictEqual(lines.slice(0, 7), [
+            "### vss-fleet verify: BREACH",
+            "",
+            "1 of 1 environment(s) of the manifest verified at 2026-11-28T08:00:00Z: 2 ok, 0 breach; copied sets: 1 ok, 3 breach.",
+            "",
+            "| environment | RPO | instances | ok | breach | copies ok | copies breach |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            "| prod | 26 h | 2 | 2 | 0 | 1 | 3 |",
+        ]);
+        assert.deepStrictEqual(
+            lines.filter((l) => l.startsWith("<details>")),
+            [
+                "<details><summary>prod: copies at 111111111111/us-west-2: 1 breach (RPO 50 h)</summary>",
+                "<details><summary>prod: copies at 333333333333/eu-west-1: 2 breach (RPO 72 h)</summary>",
+                "<details><summary>prod: 2 ok</summary>",
+                "<details><summary>prod: copies at 111111111111/us-west-2: 1 ok</summary>",
+            ],
+        );
     });
 
     it("says that copies were not checked when no destination export was given, in text and JSON", async () => {

@@ -16,17 +16,25 @@ function rejects(overrides: Record<string, unknown>, path: string, message: RegE
 }
 
 describe("EnvironmentSpec", () => {
-    it("says in one line what the lifecycle does, or that it is off", () => {
-        assert.strictEqual(lifecycleSummary(specOf({})), "off (no verification after runs, no retention, no drills)");
+    it("says in one line what the lifecycle does, or that it is off, and that snapshots are kept forever without retention", () => {
         assert.strictEqual(
-            lifecycleSummary(specOf({ lifecycle: true, rpoHours: 30 })),
-            "verifies each run (RPO 30 h); no retention; no drills",
+            lifecycleSummary(specOf({ lifecycle: false })),
+            "off (no verification after runs, no alarms, no retention: snapshots are kept forever, no drills)",
+        );
+        assert.strictEqual(
+            lifecycleSummary(specOf({ rpoHours: 30 })),
+            "verifies each run (RPO 30 h); no retention: snapshots are kept forever; no drills",
+        );
+        assert.strictEqual(
+            lifecycleSummary(specOf({ retention: { days: 35 } })),
+            "verifies each run (RPO 26 h); retention 35 days, at least 7 good sets; no drills",
         );
     });
 
-    it("switches the lifecycle on with retention or drills, and only then unless asked", () => {
+    it("switches the lifecycle on by default, off only when asked", () => {
         const on = (overrides: Record<string, unknown>) => lifecycleEnabled(specOf(overrides));
-        assert.strictEqual(on({}), false);
+        assert.strictEqual(on({}), true);
+        assert.strictEqual(on({ lifecycle: false }), false);
         assert.strictEqual(on({ lifecycle: true }), true);
         assert.strictEqual(on({ retention: { days: 30 } }), true);
         assert.strictEqual(on({ restoreDrill: { schedule: "cron(0 6 ? * SUN *)" } }), true);
@@ -158,6 +166,65 @@ describe("EnvironmentSpec", () => {
                 { notifications: { snsTopicArn: "arn:aws:sns:us-east-1:999999999999:alerts" } },
                 "notifications.snsTopicArn",
                 /own account/,
+            ));
+        it("a subscription email without a domain", () =>
+            rejects(
+                { notifications: { subscriptions: [{ email: "oncall" }] } },
+                "notifications.subscriptions[0].email",
+                /^must be an email address such as ops@example.com$/,
+            ));
+        it("a subscription over plain http", () =>
+            rejects(
+                { notifications: { subscriptions: [{ email: "a@example.com" }, { https: "http://alerts.example.com/sns" }] } },
+                "notifications.subscriptions[1].https",
+                /^must be an https:\/\/ URL/,
+            ));
+        it("a subscription naming two endpoints in one entry", () =>
+            rejects(
+                { notifications: { subscriptions: [{ email: "a@example.com", https: "https://alerts.example.com" }] } },
+                "notifications.subscriptions[0]",
+                /exactly one of email, https or topicArn/,
+            ));
+        it("a subscription with an unknown key, such as sms", () => {
+            const issues = issuesOf({ notifications: { subscriptions: [{ sms: "+15550100" }] } });
+            assert.deepStrictEqual(
+                issues.map((i) => [formatPath(i.path), i.message]),
+                [
+                    ["notifications.subscriptions[0].sms", "unknown key 'sms'"],
+                    ["notifications.subscriptions[0]", "each subscription names exactly one of email, https or topicArn"],
+                ],
+            );
+        });
+        it("an existing alert topic that is not an ARN", () =>
+            rejects(
+                { notifications: { subscriptions: [{ topicArn: "alerts" }] } },
+                "notifications.subscriptions[0].topicArn",
+                /SNS topic ARN/,
+            ));
+        it("an existing alert topic in another region", () =>
+            rejects(
+                { notifications: { subscriptions: [{ topicArn: "arn:aws:sns:eu-west-1:111111111111:alerts" }] } },
+                "notifications.subscriptions",
+                /account 111111111111 and region us-east-1/,
+            ));
+        it("two existing alert topics", () =>
+            rejects(
+                {
+                    notifications: {
+                        subscriptions: [
+                            { topicArn: "arn:aws:sns:us-east-1:111111111111:a" },
+                            { topicArn: "arn:aws:sns:us-east-1:111111111111:b" },
+                        ],
+                    },
+                },
+                "notifications.subscriptions",
+                /at most one topicArn \(found 2\)/,
+            ));
+        it("subscriptions with the lifecycle switched off", () =>
+            rejects(
+                { lifecycle: false, notifications: { subscriptions: [{ email: "a@example.com" }] } },
+                "notifications.subscriptions",
+                /remove 'lifecycle: false' or the subscriptions/,
             ));
         it("an unknown notification event", () =>
             rejects(

@@ -66,6 +66,27 @@ describe("copies, lock and archive in the EnvironmentSpec", () => {
         ]);
     });
 
+    it("wants the source key as an ARN for another account, and a copy's deploy role in the copy's own account", () => {
+        const copy = { region: "eu-west-1", accountId: "333333333333", kmsKeyId: DEST_CMK, retention: { days: 90 } };
+        assert.deepStrictEqual(issues({ volumeKmsKeyId: "alias/fleet-volumes", copies: [copy] }), [
+            "copies[0]: a copy to another account needs volumeKmsKeyId as a key ARN (arn:aws:kms:<region>:<account>:key/<id>): the destination account's copy role is granted that key by ARN, and an alias or key id cannot name a key in another account",
+        ]);
+        const vaultRole = "arn:aws:iam::333333333333:role/vss-fleet-deploy";
+        assert.deepStrictEqual(issues({ volumeKmsKeyId: CMK, copies: [{ ...copy, deployRoleArn: vaultRole }] }), []);
+        assert.deepStrictEqual(
+            issues({ volumeKmsKeyId: CMK, copies: [{ ...copy, deployRoleArn: "arn:aws:iam::111111111111:role/vss-fleet-deploy" }] }),
+            ["copies[0]: the deploy role must be in the destination account 333333333333: it creates the copy-target role there"],
+        );
+        const other = { ...copy, region: "eu-central-1", deployRoleArn: "arn:aws:iam::333333333333:role/other" };
+        assert.deepStrictEqual(issues({ volumeKmsKeyId: CMK, copies: [{ ...copy, deployRoleArn: vaultRole }, other] }), [
+            "copies[1]: copies[0] names arn:aws:iam::333333333333:role/vss-fleet-deploy for the same account: one copy-target role per account is deployed through one role",
+        ]);
+        assert.deepStrictEqual(issues({ volumeKmsKeyId: CMK, copies: [copy, other] }), []);
+        assert.deepStrictEqual(issues({ copies: [{ region: "us-west-2", deployRoleArn: vaultRole, retention: { days: 1 } }] }), [
+            "copies[0]: deployRoleArn is for a copy to another account; a copy in the environment's own account needs no role there",
+        ]);
+    });
+
     it("wants exactly one of newestSets and withinDays, and a cooling-off period only in compliance mode", () => {
         assert.deepStrictEqual(issues({ lock: { mode: "governance", durationDays: 7 } }), [
             "lock.newestSets: name exactly one of newestSets and withinDays",
@@ -96,8 +117,10 @@ describe("copies, lock and archive in the EnvironmentSpec", () => {
         );
         assert.strictEqual(
             summary,
-            "verifies each run (RPO 26 h); no retention; no drills; " +
+            "verifies each run (RPO 26 h); no retention: snapshots are kept forever; no drills; " +
                 `copies good sets to 333333333333/eu-west-1 (encrypted with ${DEST_CMK}), kept 90 days, at least 3 sets; ` +
+                "in 333333333333: role vss-fleet/prod/prod-copy-target created by that account's administrator, its boundary applied by that account's administrator, " +
+                `and the key policy of ${CMK} must allow 333333333333 (vss-fleet deploy-policy --bootstrap prints each); ` +
                 "locks the newest 3 good sets in compliance mode for 14 days; " +
                 "WARNING: compliance-mode locks cannot be removed or shortened by anyone once their cooling-off period (24 h) is over; those snapshots are billed for 14 days; " +
                 "archives one good set per week after 7 days, kept 12 months (restoring one takes up to 72 h)",

@@ -1,0 +1,126 @@
+/**
+ * What the administrators of a copy's destination account, and of the source volumes' key, do once
+ * before the first deploy of an environment that copies to another account (`vss-fleet deploy-policy
+ * --bootstrap` prints it under `copyTargets`):
+ * - the destination account: the copy-target role's permissions boundary (like every vss-fleet role,
+ *   it carries one that no deploy role can touch); and either the narrow policy of the role named in
+ *   copies[].deployRoleArn, through which the environment's stack creates the copy-target role, or,
+ *   without one, the role itself as AWS CLI calls;
+ * - the source key's owner: the key policy statement that lets the destination account read the
+ *   shared snapshots through EC2. vss-fleet never owns the volumes' key, so it never writes that
+ *   policy (and a KMS grant would need the source deploy role to hold kms:CreateGrant on it).
+ */
+import {
+    copyTargetBoundaryPolicy,
+    copyTargetPolicy,
+    copyTargetsOf,
+    copyTargetTrustPolicy,
+    policyDocument,
+    sourceKeyPolicyStatement,
+    type CopyTargetInput,
+    type PolicyDocument,
+    type Statement,
+} from "../../components/iam";
+import { copyTargetRoleName } from "../../components/copyTarget";
+import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName, iamPath } from "../../components/naming";
+import { partitionOf, type EnvironmentSpec } from "../../core/environment";
+import { copyTargetRoleArn } from "../../core/lifecycle/copies";
+
+export interface CopyTargetBootstrap {
+    readonly accountId: string;
+    readonly roleArn: string;
+    readonly boundary: { readonly path: string; readonly name: string; readonly arn: string; readonly policy: PolicyDocument };
+    /** With copies[].deployRoleArn: that role's policy; the stack creates the copy-target role. */
+    readonly deployRole?: { readonly arn: string; readonly policy: PolicyDocument };
+    /** Without one: the copy-target role for the administrator to create. */
+    readonly role?: { readonly trust: PolicyDocument; readonly policy: PolicyDocument };
+    /** For the source key's policy (volumeKmsKeyId); absent when the volumes are not encrypted with a customer-managed key. */
+    readonly sourceKeyPolicyStatement?: Statement;
+    /** AWS CLI calls in the destination account, in order (file names are the JSON documents above). */
+    readonly apply: string[];
+}
+
+/** What the deploy role of a destination account may do: the one copy-target role, with its boundary, and nothing else. */
+export function copyTargetDeployPolicy(target: CopyTargetInput): PolicyDocument {
+    const role = copyTargetRoleArn(target.partition, target.destinationAccountId, target.environment);
+    const boundary = boundaryPolicyArn(target.partition, target.destinationAccountId, target.environment);
+    const bounded = [
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+    ];
+    return policyDocument([
+        {
+            Sid: "TheCopyTargetRoleOnlyWithItsBoundary",
+            Effect: "Allow",
+            Action: bounded,
+            Resource: role,
+            Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+        },
+        {
+            Sid: "ReadAndTagTheCopyTargetRole",
+            Effect: "Allow",
+            Action: [
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
+                "iam:TagRole",
+                "iam:UntagRole",
+            ],
+            Resource: role,
+        },
+        {
+            Sid: "NeverRewriteTrustOrDropTheBoundary",
+            Effect: "Deny",
+            Action: ["iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy"],
+            Resource: role,
+        },
+        {
+            Sid: "NeverTouchTheBoundaries",
+            Effect: "Deny",
+            Action: [
+                "iam:CreatePolicy",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicy",
+                "iam:DeletePolicyVersion",
+                "iam:SetDefaultPolicyVersion",
+            ],
+            Resource: `arn:${target.partition}:iam::${target.destinationAccountId}:policy${BOUNDARY_PATH}*`,
+        },
+    ]);
+}
+
+export function copyTargetBootstraps(spec: EnvironmentSpec, fleet: string): CopyTargetBootstrap[] {
+    const partition = partitionOf(spec.region);
+    return copyTargetsOf(spec, fleet, partition).map((target) => {
+        const account = target.destinationAccountId;
+        const name = boundaryPolicyName(spec.name);
+        const boundaryArn = boundaryPolicyArn(partition, account, spec.name);
+        const roleName = copyTargetRoleName(spec.name);
+        const apply = [
+            `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${account}-${name}.json`,
+            ...(target.deployRoleArn
+                ? []
+                : [
+                      `aws iam create-role --path ${iamPath(spec.name)} --role-name ${roleName} --permissions-boundary ${boundaryArn} --assume-role-policy-document file://${account}-${roleName}-trust.json`,
+                      `aws iam put-role-policy --role-name ${roleName} --policy-name ${roleName} --policy-document file://${account}-${roleName}-policy.json`,
+                  ]),
+        ];
+        return {
+            accountId: account,
+            roleArn: copyTargetRoleArn(partition, account, spec.name),
+            boundary: { path: BOUNDARY_PATH, name, arn: boundaryArn, policy: copyTargetBoundaryPolicy(target) },
+            ...(target.deployRoleArn
+                ? { deployRole: { arn: target.deployRoleArn, policy: copyTargetDeployPolicy(target) } }
+                : { role: { trust: copyTargetTrustPolicy(target), policy: copyTargetPolicy(target) } }),
+            ...(target.sourceKmsKeyId ? { sourceKeyPolicyStatement: sourceKeyPolicyStatement(target) } : {}),
+            apply,
+        };
+    });
+}
