@@ -124,11 +124,24 @@ export function writeScaffold(dir: string, files: readonly ScaffoldFile[]): stri
         throw new UserInputError([`${dir}: exists and is not a folder; vss-fleet init needs a new or existing folder`]);
     }
     const targets = files.map((f) => path.join(dir, ...f.path.split("/")));
+    // A folder the scaffold needs (stacks/, .github/) that is a file would stop the writes half way.
+    const folders = [
+        ...new Set(
+            files.flatMap((f) =>
+                f.path
+                    .split("/")
+                    .slice(0, -1)
+                    .map((_, i, parts) => path.join(dir, ...parts.slice(0, i + 1))),
+            ),
+        ),
+    ];
+    const blocked = folders.filter((f) => fs.existsSync(f) && !fs.statSync(f).isDirectory());
     const taken = targets.filter((t) => fs.existsSync(t));
-    if (taken.length > 0) {
+    if (taken.length + blocked.length > 0) {
         throw new UserInputError([
+            ...blocked.map((f) => `${f}: is a file where vss-fleet init needs a folder`),
             ...taken.map((t) => `${t}: already exists`),
-            `vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move ${taken.length === 1 ? "that file" : "those files"} away`,
+            `vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move ${taken.length + blocked.length === 1 ? "that file" : "those files"} away`,
         ]);
     }
     files.forEach((file, i) => {

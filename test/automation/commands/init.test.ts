@@ -137,6 +137,17 @@ describe("vss-fleet init", function () {
         assert.match(err, /move those files away\n$/);
     });
 
+    it("refuses, writing nothing, when a folder it needs is a file (stacks)", async () => {
+        fs.writeFileSync(path.join(tmp, "stacks"), "");
+        const { code, err } = await run("init", tmp);
+        assert.strictEqual(code, 2);
+        assert.deepStrictEqual(err.trim().split("\n"), [
+            `${path.join(tmp, "stacks")}: is a file where vss-fleet init needs a folder`,
+            "vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move that file away",
+        ]);
+        assert.deepStrictEqual(filesUnder(tmp), ["stacks"]);
+    });
+
     it("refuses a path that is a file", async () => {
         const file = path.join(tmp, "fleet");
         fs.writeFileSync(file, "");
