@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { copyTargetRoleArn } from "../core/lifecycle/copies";
 import { copyTargetPolicy, copyTargetTrustPolicy, type CopyTargetInput } from "./iam/copyTargetPolicy";
 import { childName, rolePlacement } from "./naming";
+import { recycleBinRule } from "./recycleBin";
 
 export interface CopyTargetAccessArgs {
     /** The environment, its fleet, the source account and key, and the copies into this one destination account. */
@@ -53,25 +54,38 @@ export class CopyTargetAccess extends pulumi.ComponentResource {
 }
 
 /**
- * The copy-target roles of an environment's stack: one per destination account that names a
- * deployRoleArn, each through its own provider that assumes that role and refuses any other account.
- * A destination account without one is left to its administrator (`vss-fleet deploy-policy --bootstrap`).
+ * What an environment's stack creates in each destination account that names a deployRoleArn, through
+ * providers that assume that role and refuse any other account: the copy-target role, and in each
+ * destination region a Recycle Bin rule for the environment's copies. The rule is the vault's net
+ * against the one thing IAM cannot stop: whoever wears the copy-target role may delete the
+ * environment's copies (retention must), so a compromised source account could empty the vault; with
+ * the rule, deleted copies stay recoverable there for recycleBinDays, and the role has no rbin rights.
+ * A destination account without a deployRoleArn is left to its administrator (`deploy-policy --bootstrap`).
  */
 export function copyTargetsInStack(
     targets: readonly (CopyTargetInput & { readonly deployRoleArn?: string })[],
+    recycleBinDays: number,
     tags: Record<string, string>,
 ): CopyTargetAccess[] {
     return targets.flatMap((target) => {
-        if (!target.deployRoleArn) {
+        const deployRoleArn = target.deployRoleArn;
+        if (!deployRoleArn) {
             return [];
         }
         const name = childName(target.environment, `copy-target-${target.destinationAccountId}`);
-        const provider = new aws.Provider(childName(name, "aws"), {
-            // IAM is global; the region only serves the provider's own calls.
-            region: target.destinations[0].region as aws.Region,
-            allowedAccountIds: [target.destinationAccountId],
-            assumeRoles: [{ roleArn: target.deployRoleArn, sessionName: `vss-fleet-${target.environment}-copy-target` }],
-        });
-        return [new CopyTargetAccess(name, { target, tags }, { provider })];
+        const regions = [...new Set(target.destinations.map((d) => d.region))];
+        const providers = regions.map(
+            (region) =>
+                new aws.Provider(childName(name, `${region}-aws`), {
+                    region: region as aws.Region,
+                    allowedAccountIds: [target.destinationAccountId],
+                    assumeRoles: [{ roleArn: deployRoleArn, sessionName: `vss-fleet-${target.environment}-copy-target` }],
+                }),
+        );
+        regions.forEach((region, i) =>
+            recycleBinRule(childName(name, `${region}-recycle-bin`), target.environment, recycleBinDays, tags, { provider: providers[i] }),
+        );
+        // IAM is global: the first region's provider creates the role.
+        return [new CopyTargetAccess(name, { target, tags }, { provider: providers[0] })];
     });
 }

@@ -36,7 +36,7 @@ export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instance
     });
     const env = new BackupEnvironment(spec.name, { spec, fleet }, { providers: [provider] });
     // Copies to other accounts: the copy-target role there, through that account's deploy role.
-    copyTargetsInStack(copyTargetsOf(spec, fleet, partitionOf(spec.region)), resourceTags(spec.name, fleet));
+    copyTargetsInStack(copyTargetsOf(spec, fleet, partitionOf(spec.region)), spec.recycleBinDays, resourceTags(spec.name, fleet));
     if (instances.length > 0) {
         // Existing instances join the environment by carrying its target tags.
         new EnrolledInstances(`${spec.name}-enrolled`, { instanceIds: instances, targetTags: spec.targetTags }, { providers: [provider] });

@@ -20,7 +20,8 @@ export default defineCommand({
         flag(
             "bootstrap",
             "--bootstrap",
-            "print {environment, boundary, deployPolicy, apply}: the permissions boundary an administrator creates once, before the first deploy",
+            "print {environment, boundary, deployPolicy, deployPolicies, apply}: the permissions boundary an administrator creates once, " +
+                "before the first deploy, and the deploy policy as managed policies that fit IAM's size limit",
         ),
         fleetTag,
     ],
@@ -33,7 +34,17 @@ export default defineCommand({
             return EXIT.ok;
         }
         const { deployPolicy } = await import("../driver/deployRolePolicy");
-        io.out(JSON.stringify(deployPolicy(env.spec, env.instances), null, 2));
+        const { MANAGED_POLICY_MAX_CHARS, policyChars } = await import("../driver/policyParts");
+        const document = deployPolicy(env.spec, env.instances);
+        io.out(JSON.stringify(document, null, 2));
+        const chars = policyChars(document);
+        if (chars > MANAGED_POLICY_MAX_CHARS) {
+            // The document is still the whole grant (for review and simulation); IAM will not take it as one managed policy.
+            io.err(
+                `note: this policy is ${chars.toLocaleString("en")} characters, more than the ${MANAGED_POLICY_MAX_CHARS.toLocaleString("en")} ` +
+                    "of one managed policy: use --bootstrap, whose deployPolicies are the same grants in policies that fit",
+            );
+        }
         return EXIT.ok;
     },
 });

@@ -36,7 +36,7 @@ export default defineCommand({
         fleetTag,
         flag("onlyFailures", "--only-failures", "text and markdown: list only breaching rows (the counts still include every instance)"),
         jsonNotFormat,
-        format("report format (--json: every instance, with the counts)"),
+        format("report format; markdown fits one GitHub comment (--json has every instance and the counts)"),
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");

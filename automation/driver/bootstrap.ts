@@ -9,12 +9,21 @@ import { partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBootstrap";
 import { deployPolicy } from "./deployRolePolicy";
+import { deployPolicyParts, type DeployPolicyPart } from "./policyParts";
 
 export interface Bootstrap {
     readonly environment: string;
     readonly boundary: { readonly path: string; readonly name: string; readonly arn: string; readonly policy: PolicyDocument };
     readonly deployPolicy: PolicyDocument;
-    /** The AWS CLI calls an administrator runs, in order (the second one after a vss-fleet upgrade that changes the boundary). */
+    /**
+     * The deploy policy as managed policies that each fit IAM's 6,144 characters, under the boundary's
+     * path, which the deploy role may not write: it cannot rewrite its own grants.
+     */
+    readonly deployPolicies: DeployPolicyPart[];
+    /**
+     * The AWS CLI calls an administrator runs, in order: the boundary (the second call after a vss-fleet
+     * upgrade that changes it), then each deploy policy and its attachment to the deploy role.
+     */
     readonly apply: string[];
     /** Per destination account of a copy to another account: what its administrator and the source key's owner apply. */
     readonly copyTargets?: CopyTargetBootstrap[];
@@ -27,6 +36,11 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
     const arn = boundaryPolicyArn(partition, spec.accountId, spec.name);
     const file = `${name}.json`;
     const copyTargets = copyTargetBootstraps(spec, fleet);
+    const document = deployPolicy(spec, instances);
+    const parts = deployPolicyParts(spec.name, document, instances.length);
+    // The deploy role's name when the manifest names it; a placeholder the administrator fills in otherwise.
+    const roleName = spec.deployRoleArn?.slice(spec.deployRoleArn.lastIndexOf("/") + 1) ?? "<deploy-role-name>";
+    const partArn = (name: string) => `arn:${partition}:iam::${spec.accountId}:policy${BOUNDARY_PATH}${name}`;
     return {
         environment: spec.name,
         boundary: {
@@ -42,10 +56,15 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
                 protection: protectionConfig(spec),
             }),
         },
-        deployPolicy: deployPolicy(spec, instances),
+        deployPolicy: document,
+        deployPolicies: parts,
         apply: [
             `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${file}`,
             `aws iam create-policy-version --policy-arn ${arn} --policy-document file://${file} --set-as-default`,
+            ...parts.flatMap((part) => [
+                `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${part.name} --policy-document file://${part.name}.json`,
+                `aws iam attach-role-policy --role-name ${roleName} --policy-arn ${partArn(part.name)}`,
+            ]),
         ],
         ...(copyTargets.length > 0 ? { copyTargets } : {}),
     };

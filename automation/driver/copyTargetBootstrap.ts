@@ -4,8 +4,8 @@
  * --bootstrap` prints it under `copyTargets`):
  * - the destination account: the copy-target role's permissions boundary (like every vss-fleet role,
  *   it carries one that no deploy role can touch); and either the narrow policy of the role named in
- *   copies[].deployRoleArn, through which the environment's stack creates the copy-target role, or,
- *   without one, the role itself as AWS CLI calls;
+ *   copies[].deployRoleArn, through which the environment's stack creates the copy-target role and
+ *   the Recycle Bin rules, or, without one, the role and the rules as AWS CLI calls;
  * - the source key's owner: the key policy statement that lets the destination account read the
  *   shared snapshots through EC2. vss-fleet never owns the volumes' key, so it never writes that
  *   policy (and a KMS grant would need the source deploy role to hold kms:CreateGrant on it).
@@ -23,8 +23,9 @@ import {
 } from "../../components/iam";
 import { copyTargetRoleName } from "../../components/copyTarget";
 import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName, iamPath } from "../../components/naming";
-import { partitionOf, type EnvironmentSpec } from "../../core/environment";
+import { ENVIRONMENT_TAG_KEY, partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { copyTargetRoleArn } from "../../core/lifecycle/copies";
+import { recycleBinStatements } from "./deployRolePolicy";
 
 export interface CopyTargetBootstrap {
     readonly accountId: string;
@@ -40,10 +41,14 @@ export interface CopyTargetBootstrap {
     readonly apply: string[];
 }
 
-/** What the deploy role of a destination account may do: the one copy-target role, with its boundary, and nothing else. */
+/**
+ * What the deploy role of a destination account may do: the one copy-target role, with its boundary,
+ * and the environment's Recycle Bin rule in each destination region of the account; nothing else.
+ */
 export function copyTargetDeployPolicy(target: CopyTargetInput): PolicyDocument {
     const role = copyTargetRoleArn(target.partition, target.destinationAccountId, target.environment);
     const boundary = boundaryPolicyArn(target.partition, target.destinationAccountId, target.environment);
+    const regions = [...new Set(target.destinations.map((d) => d.region))].sort();
     const bounded = [
         "iam:CreateRole",
         "iam:DeleteRole",
@@ -75,6 +80,18 @@ export function copyTargetDeployPolicy(target: CopyTargetInput): PolicyDocument 
             ],
             Resource: role,
         },
+        // The same rule statements as the source account's deploy role, over the account's destination regions.
+        ...recycleBinStatements(
+            { partition: target.partition, region: regions[0], accountId: target.destinationAccountId },
+            target.environment,
+        ).map((statement) =>
+            statement.Resource === "*"
+                ? statement
+                : {
+                      ...statement,
+                      Resource: regions.map((region) => `arn:${target.partition}:rbin:${region}:${target.destinationAccountId}:rule/*`),
+                  },
+        ),
         {
             Sid: "NeverRewriteTrustOrDropTheBoundary",
             Effect: "Deny",
@@ -110,6 +127,11 @@ export function copyTargetBootstraps(spec: EnvironmentSpec, fleet: string): Copy
                 : [
                       `aws iam create-role --path ${iamPath(spec.name)} --role-name ${roleName} --permissions-boundary ${boundaryArn} --assume-role-policy-document file://${account}-${roleName}-trust.json`,
                       `aws iam put-role-policy --role-name ${roleName} --policy-name ${roleName} --policy-document file://${account}-${roleName}-policy.json`,
+                      // The vault's net for deleted copies, as the stack would create it (components/copyTarget.ts says why).
+                      ...[...new Set(target.destinations.map((d) => d.region))].map(
+                          (region) =>
+                              `aws rbin create-rule --region ${region} --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=${spec.recycleBinDays},RetentionPeriodUnit=DAYS --resource-tags ResourceTagKey=${ENVIRONMENT_TAG_KEY},ResourceTagValue=${spec.name} --tags Key=${ENVIRONMENT_TAG_KEY},Value=${spec.name}`,
+                      ),
                   ]),
         ];
         return {

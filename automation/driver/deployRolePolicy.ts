@@ -288,7 +288,7 @@ function lifecycleStatements(scope: ArnScope, env: string, existingTopicArn: str
  * create a rule only tagged for it, and change or delete only rules that already are; never tag a
  * foreign rule (that would hand it another team's net) nor untag its own. Only EBS snapshot rules.
  */
-function recycleBinStatements(scope: ArnScope, env: string): Statement[] {
+export function recycleBinStatements(scope: ArnScope, env: string): Statement[] {
     const rules = arn(scope, "rbin", "rule/*");
     const ownRule = { [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: env, "rbin:Attribute/ResourceType": "EBS_SNAPSHOT" };
     return [

@@ -43,7 +43,7 @@ export function resourceSteps(events: readonly EngineEvent[]): ResourceStep[] {
         }
         const detailed = Object.entries(step.detailedDiff ?? {}).map(([p, d]) => ({ path: p, kind: String(d.diffKind) }));
         const properties = detailed.length > 0 ? detailed : (step.diffs ?? []).map((p) => ({ path: p, kind: "update" }));
-        // One entry per resource: an update's events may repeat a URN (pre and post), keep the last.
+        // One entry per resource: a URN with several steps in one command keeps its last.
         steps.set(step.urn, {
             op: step.op,
             urn: step.urn,

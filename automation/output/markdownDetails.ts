@@ -34,7 +34,8 @@ export function fitDetails(head: string, blocks: readonly DetailsBlock[], cutNot
     let truncated = false;
     for (const block of blocks) {
         const opening = open(block);
-        if (text.length + opening.length + CLOSE.length + cut.length > limit) {
+        // Room for the opening, the "N more" line (should no item fit), the close and the cut note.
+        if (text.length + opening.length + MORE_LINE + CLOSE.length + cut.length > limit) {
             truncated = true;
             break;
         }

@@ -8,6 +8,7 @@ import * as aws from "./aws";
 import { archiveSchema, copyDestinationSchema, copyProblems, lockSchema, protectionSummary } from "./protection";
 import { regionSchema } from "./regions";
 import { scheduleKind, scheduleProblem } from "./schedule";
+import { deadManHours } from "./scheduleGap";
 import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
 
 export const DEFAULT_SCHEDULE = "cron(0 4 ? * * *)";
@@ -377,14 +378,16 @@ export function lifecycleEnabled(env: Pick<Fields, "lifecycle">): boolean {
 
 /** One line for people: what the lifecycle will do for an environment. */
 export function lifecycleSummary(
-    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId"> &
+    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId" | "schedule" | "durationHours"> &
         Partial<Pick<Fields, "copies" | "lock" | "archive" | "volumeKmsKeyId">> & { readonly name?: string },
 ): string {
     if (!lifecycleEnabled(env)) {
         return "off (no verification after runs, no alarms, no retention: snapshots are kept forever, no drills)";
     }
+    const deadMan = deadManHours(env);
     return [
         `verifies each run (RPO ${env.rpoHours} h)`,
+        deadMan === undefined ? "no dead-man's switch (runs too rare for an alarm)" : `alarms after ${deadMan} h without a verified run`,
         env.retention
             ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets`
             : "no retention: snapshots are kept forever",

@@ -44,6 +44,11 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
         assert.deepStrictEqual(bootstrap.apply, [
             "aws iam create-policy --path /vss-fleet-boundary/ --policy-name vss-fleet-prod-eu-boundary --policy-document file://vss-fleet-prod-eu-boundary.json",
             "aws iam create-policy-version --policy-arn arn:aws:iam::111111111111:policy/vss-fleet-boundary/vss-fleet-prod-eu-boundary --policy-document file://vss-fleet-prod-eu-boundary.json --set-as-default",
+            // The deploy policy in two managed policies of at most 6,144 characters (policyParts.test.ts).
+            "aws iam create-policy --path /vss-fleet-boundary/ --policy-name vss-fleet-prod-eu-deploy-1 --policy-document file://vss-fleet-prod-eu-deploy-1.json",
+            "aws iam attach-role-policy --role-name <deploy-role-name> --policy-arn arn:aws:iam::111111111111:policy/vss-fleet-boundary/vss-fleet-prod-eu-deploy-1",
+            "aws iam create-policy --path /vss-fleet-boundary/ --policy-name vss-fleet-prod-eu-deploy-2 --policy-document file://vss-fleet-prod-eu-deploy-2.json",
+            "aws iam attach-role-policy --role-name <deploy-role-name> --policy-arn arn:aws:iam::111111111111:policy/vss-fleet-boundary/vss-fleet-prod-eu-deploy-2",
         ]);
         // The boundary pins deletes to the fleet tag the stacks write (the project name by default).
         const deletes = bootstrap.boundary.policy.Statement.find((s) => s.Sid === "DeleteOnlyTheEnvironmentsSnapshots");

@@ -132,13 +132,24 @@ describe("the copy-target role's builders", () => {
         );
     });
 
-    it("gives the destination's deploy role the one copy-target role, with its boundary", () => {
+    it("gives the destination's deploy role the one copy-target role, with its boundary, and the Recycle Bin rules of its regions", () => {
         const policy = copyTargetDeployPolicy(vault);
         assert.deepStrictEqual(
             policy.Statement.map((s) => [s.Sid, s.Effect, s.Resource]),
             [
                 ["TheCopyTargetRoleOnlyWithItsBoundary", "Allow", "arn:aws:iam::333333333333:role/vss-fleet/prod/prod-copy-target"],
                 ["ReadAndTagTheCopyTargetRole", "Allow", "arn:aws:iam::333333333333:role/vss-fleet/prod/prod-copy-target"],
+                ...[
+                    "CreateRecycleBinRulesTaggedForTheEnvironment",
+                    "ManageTheEnvironmentsRecycleBinRule",
+                    "RetagTheEnvironmentsRecycleBinRule",
+                    "UntagTheEnvironmentsRecycleBinRuleButNeverItsEnvironmentTag",
+                ].map((sid) => [
+                    sid,
+                    "Allow",
+                    ["arn:aws:rbin:eu-central-1:333333333333:rule/*", "arn:aws:rbin:eu-west-1:333333333333:rule/*"],
+                ]),
+                ["ListEbsSnapshotRecycleBinRules", "Allow", "*"],
                 ["NeverRewriteTrustOrDropTheBoundary", "Deny", "arn:aws:iam::333333333333:role/vss-fleet/prod/prod-copy-target"],
                 ["NeverTouchTheBoundaries", "Deny", "arn:aws:iam::333333333333:policy/vss-fleet-boundary/*"],
             ],

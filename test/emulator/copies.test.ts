@@ -15,7 +15,7 @@ import { verifyRun } from "../../functions/lifecycle/actions";
 import { destinationClients } from "../../functions/lifecycle/destinations";
 import { launchWindows, runWindow, type RunOutcome, type SimInstance } from "./fleet";
 import { DEFAULT_ACCOUNT, useEmulator } from "./server";
-import { deploy, environmentSpec, functionClients } from "./world";
+import { deploy, environmentSpec, functionClients, metricSum } from "./world";
 
 const FLEET = "acme";
 const VAULT = "333333333333";
@@ -181,5 +181,54 @@ describe("emulator: copies of whole good sets to another region and another acco
             );
             assert.deepStrictEqual(attribute.CreateVolumePermissions, [], snapshotId);
         }
+    });
+
+    it("queues what the region's copy quota refuses (ResourceLimitExceeded), without a failure, and completes the cut set on the next run", async () => {
+        const clients = functionClients();
+        await emulator().control("clock", { now: "2026-09-30T07:15:00Z" });
+        const spec = environmentSpec("prod", {
+            targetTags: { Backup: "prod" },
+            copies: [{ region: "us-west-2", retention: { days: 30, minSets: 2 } }],
+        });
+        const deployed = await deploy(clients, spec, FLEET);
+        const config = { ...deployed.config, protection: protectionConfig(spec) };
+        const withCopies = {
+            ...clients,
+            destinationEc2: destinationClients(
+                new STSClient(OPTIONS),
+                { environment: "prod", sourceAccountId: DEFAULT_ACCOUNT, sourceRegion: "us-east-1" },
+                OPTIONS,
+            ),
+        };
+        const fleet = [
+            await launchWindows(clients.ec2, { name: "SQL01", availabilityZone: "us-east-1a", tags: { Backup: "prod" }, dataVolumes: 0 }),
+            await launchWindows(clients.ec2, { name: "FS01", availabilityZone: "us-east-1b", tags: { Backup: "prod" }, dataVolumes: 2 }),
+        ];
+        const westEc2 = new EC2Client({ ...OPTIONS, region: "us-west-2" });
+
+        // Night 1: the account may have 2 copies in flight into us-west-2 (other copies fill the rest of AWS's 20).
+        await emulator().control("faults", { copyQuota: 2, pendingCopies: true });
+        const first = await runWindow(clients, emulator(), deployed.env, fleet, NIGHT(1));
+        const one = await verifyRun(withCopies, config, first.windowExecutionId, new Date(NIGHT(1).getTime() + AFTER_RUN_MS));
+        assert.deepStrictEqual([one.failedInstances, one.alerted], [[], false]);
+        const inFlight = await copiesIn(westEc2);
+        assert.strictEqual(inFlight.length, 2);
+        assert.strictEqual(await metricSum(clients.cloudWatch, "prod", "CopiesQueuedSets", NIGHT(1), NIGHT(2)), 1);
+        const attempts = (await emulator().control<Record<string, number>>("calls")).CopySnapshot;
+
+        // The two copies complete; night 2 resumes the cut set, then copies the rest.
+        await emulator().control("snapshot-state", { snapshotIds: inFlight.map((c) => c.snapshotId), state: "completed" });
+        await emulator().control("faults", { copyQuota: 2 });
+        const second = await runWindow(clients, emulator(), deployed.env, fleet, NIGHT(2));
+        const two = await verifyRun(withCopies, config, second.windowExecutionId, new Date(NIGHT(2).getTime() + AFTER_RUN_MS));
+        assert.deepStrictEqual([two.failedInstances, two.alerted], [[], false]);
+
+        const copies = await copiesIn(westEc2);
+        const sources = [...first.results, ...second.results].flatMap((r) => r.snapshotIds).sort();
+        // Each of the 8 source snapshots copied exactly once: the refused one was tried again, nothing twice.
+        assert.deepStrictEqual(copies.map((c) => c.tags["vss-fleet:source-snapshot-id"]).sort(), sources);
+        // Night 1 tried 3 copies (the third refused); night 2 the 2 left of night 1 and the 4 of night 2.
+        assert.strictEqual(attempts, 3);
+        assert.strictEqual((await emulator().control<Record<string, number>>("calls")).CopySnapshot, 3 + 6);
     });
 });

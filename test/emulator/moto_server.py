@@ -54,6 +54,7 @@ from moto.ssm.models import ssm_backends
 from moto.sns.models import sns_backends
 from moto.ssm.responses import SimpleSystemManagerResponse
 from moto.core.responses import ActionResult
+from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 
@@ -120,6 +121,19 @@ def _shared_source(caller_account, source_region, snapshot_id):
 
 
 def _copy_shared_snapshot(self, source_snapshot_id, source_region, description, kms_key_id):
+    # FAULT copyQuota (POST /_harness/faults): EC2 refuses a copy with ResourceLimitExceeded while the
+    # caller's account already has `copyQuota` copies pending in the destination region; copies then
+    # start pending (`pendingCopies`) until the harness completes them (snapshot-state).
+    quota = _faults.get("copyQuota")
+    if quota is not None and sum(1 for x in self.snapshots.values() if x.status == "pending") >= quota:
+        raise EC2ClientError("ResourceLimitExceeded", "Too many snapshot copies in progress. The limit is %d for this destination region." % quota)
+    copied = _copy_or_share(self, source_snapshot_id, source_region, description, kms_key_id)
+    if _faults.get("pendingCopies"):
+        copied.status = "pending"
+    return copied
+
+
+def _copy_or_share(self, source_snapshot_id, source_region, description, kms_key_id):
     source = None
     if source_snapshot_id not in ec2_backends[self.account_id][source_region].snapshots:
         source = _shared_source(self.account_id, source_region, source_snapshot_id)
@@ -293,7 +307,7 @@ for _action in (
 # ---------------------------------------------------------------------------------------------
 # The control endpoint and fault injection, as WSGI middleware in front of moto.
 # ---------------------------------------------------------------------------------------------
-_faults = {"throttle": [], "hideVolumes": 0, "hidden": {}, "calls": {}, "maxResults": {}}
+_faults = {"throttle": [], "hideVolumes": 0, "hidden": {}, "calls": {}, "maxResults": {}, "copyQuota": None, "pendingCopies": False}
 _lock = threading.Lock()
 
 
@@ -339,6 +353,8 @@ def _control(path, body):
             _faults["throttle"] = [dict(rule, seen=0) for rule in body.get("throttle", [])]
             _faults["hideVolumes"] = int(body.get("hideVolumes", 0))
             _faults["hidden"] = {}
+            _faults["copyQuota"] = body.get("copyQuota")
+            _faults["pendingCopies"] = bool(body.get("pendingCopies", False))
         return {"ok": True}
     if path == "calls":
         with _lock:
@@ -396,7 +412,7 @@ def _control(path, body):
         _clock["now"] = None
         _executions.clear()
         with _lock:
-            _faults.update(throttle=[], hideVolumes=0, hidden={}, calls={}, maxResults={})
+            _faults.update(throttle=[], hideVolumes=0, hidden={}, calls={}, maxResults={}, copyQuota=None, pendingCopies=False)
         return {"ok": True}
     raise KeyError(path)
 

@@ -138,6 +138,14 @@ const WEARING_IT: readonly Case[] = [
     ],
     ["unlocks a locked snapshot", "ImplicitlyDenied", (w) => req(w, "ec2:UnlockSnapshot", COPY, own)],
     ["assumes the vault's administrator role", "ImplicitlyDenied", (w) => req(w, "sts:AssumeRole", `arn:aws:iam::${VAULT}:role/Admin`, {})],
+    [
+        "deletes the vault's Recycle Bin rule for prod's copies",
+        "ImplicitlyDenied",
+        (w) =>
+            req(w, "rbin:DeleteRule", `arn:aws:rbin:eu-central-1:${VAULT}:rule/abcdefghijk`, {
+                "aws:ResourceTag/vss-fleet:environment": "prod",
+            }),
+    ],
     ["creates a role in the vault", "ImplicitlyDenied", (w) => req(w, "iam:CreateRole", `arn:aws:iam::${VAULT}:role/vss-fleet/prod/x`, {})],
     [
         "re-encrypts a copy with the vault key through EC2",
@@ -201,6 +209,16 @@ const THE_VAULTS_DEPLOY_ROLE: readonly Case[] = [
         }),
     ],
     [
+        "creates the Recycle Bin rule for prod's snapshots in eu-central-1",
+        "Allowed",
+        (w) => ({
+            ...deployer(w),
+            action: "rbin:CreateRule",
+            resource: `arn:aws:rbin:eu-central-1:${VAULT}:rule/abcdefghijk`,
+            context: { "aws:RequestTag/vss-fleet:environment": "prod", "rbin:Request/ResourceType": "EBS_SNAPSHOT" },
+        }),
+    ],
+    [
         "rewrites the copy-target role's trust",
         "ExplicitlyDenied",
         (w) => ({ ...deployer(w), action: "iam:UpdateAssumeRolePolicy", resource: TARGET }),
@@ -250,12 +268,23 @@ describe("the vault's copy-target role (IAM simulation over the resolved plan an
             [
                 ["prod-aws", '["111111111111"]', null],
                 [
-                    `prod-copy-target-${VAULT}-aws`,
+                    `prod-copy-target-${VAULT}-eu-central-1-aws`,
                     `["${VAULT}"]`,
                     `[{"roleArn":"arn:aws:iam::${VAULT}:role/vss-fleet-deploy-prod-copies","sessionName":"vss-fleet-prod-copy-target"}]`,
                 ],
             ],
         );
+    });
+
+    it("keeps the vault's deleted copies recoverable: a Recycle Bin rule for prod's snapshots in eu-central-1", () => {
+        const rules = world.prod.plan.resources
+            .filter((r) => r.type === "aws:rbin/rule:Rule")
+            .map((r) => [r.name, r.inputs.resourceTags])
+            .sort();
+        assert.deepStrictEqual(rules, [
+            [`prod-copy-target-${VAULT}-eu-central-1-recycle-bin`, [{ resourceTagKey: "vss-fleet:environment", resourceTagValue: "prod" }]],
+            ["prod-recycle-bin", [{ resourceTagKey: "vss-fleet:environment", resourceTagValue: "prod" }]],
+        ]);
     });
 
     for (const [group, cases] of [

@@ -114,11 +114,11 @@ describe("offline plan of the example fleet", () => {
         assert.match(text, /\n {2}Windows instances: 3 enrolled, 1 exempt, 0 unenrolled\n/);
         assert.match(
             text,
-            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
+            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); alarms after 28 h without a verified run; retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
         );
         assert.match(
             text,
-            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); no retention: snapshots are kept forever; no drills\n/,
+            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); alarms after 76 h without a verified run; no retention: snapshots are kept forever; no drills\n/,
             "dev verifies only, and says what no retention means",
         );
         assert.match(text, /\nOK: 2 of 2 environment\(s\) planned, no mandatory policy violations\.$/);

@@ -154,6 +154,27 @@ describe("verify's output: counts, timestamps, markdown within the comment limit
             assert.strictEqual(shown + more, 5000, "every instance is listed or counted in 'N more'");
         });
 
+        // Counterexamples fast-check found: a block opened without room for its "... and N more" line.
+        for (const counts of [
+            [
+                [0, 0],
+                [0, 4],
+                [8, 11],
+                [2, 0],
+            ],
+            [
+                [5, 12],
+                [2, 11],
+            ],
+        ]) {
+            it(`environments of ${JSON.stringify(counts)} (ok, breach) fit a limit of 2000`, () => {
+                const found = counts.map(([ok, breach], i) => environment(`env${i}`, ok, breach));
+                const md = verifyMarkdown(found, options(found.length), 2000);
+                assert.ok(md.length <= 2000, `${md.length}`);
+                assert.strictEqual(md.split("<details>").length, md.split("</details>").length);
+            });
+        }
+
         for (const limit of [400, 1000, 4000, 20_000]) {
             it(`a limit of ${limit} is never exceeded`, () => {
                 const md = verifyMarkdown(verdicts, options(2), limit);

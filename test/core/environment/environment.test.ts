@@ -23,11 +23,18 @@ describe("EnvironmentSpec", () => {
         );
         assert.strictEqual(
             lifecycleSummary(specOf({ rpoHours: 30 })),
-            "verifies each run (RPO 30 h); no retention: snapshots are kept forever; no drills",
+            "verifies each run (RPO 30 h); alarms after 27 h without a verified run; no retention: snapshots are kept forever; no drills",
         );
         assert.strictEqual(
             lifecycleSummary(specOf({ retention: { days: 35 } })),
-            "verifies each run (RPO 26 h); retention 35 days, at least 7 good sets; no drills",
+            "verifies each run (RPO 26 h); alarms after 27 h without a verified run; retention 35 days, at least 7 good sets; no drills",
+        );
+    });
+
+    it("says when the schedule is too sparse for a dead-man's switch", () => {
+        assert.strictEqual(
+            lifecycleSummary(specOf({ schedule: "cron(0 6 ? * SUN *)" })),
+            "verifies each run (RPO 26 h); no dead-man's switch (runs too rare for an alarm); no retention: snapshots are kept forever; no drills",
         );
     });
 
