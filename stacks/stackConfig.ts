@@ -21,8 +21,12 @@ export const CONFIG_NAMESPACE = "vss-fleet";
 export const CONFIG_KEY = "environment";
 const FULL_KEY = `${CONFIG_NAMESPACE}:${CONFIG_KEY}`;
 
-/** Where the stack files live (Pulumi.yaml's stackConfigDir). */
-export const STACK_CONFIG_DIR = __dirname;
+/**
+ * Where the stack files live (Pulumi.yaml's stackConfigDir: stacks/), from the working directory: the
+ * Pulumi engine runs the program in the project's folder, and the CLI runs in the fleet repository.
+ * Not from this file's folder, which is node_modules/vss-fleet/dist/stacks once the package is installed.
+ */
+export const STACK_CONFIG_DIR = path.resolve("stacks");
 
 /** The stack file of `stack`, if it is there to point errors at. */
 function stackFile(stack: string, dir: string): YamlSource | undefined {

@@ -18,6 +18,7 @@ import { liveInventory } from "../discover/live";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 import { generatedPolicyConfig } from "../manifest/packConfig";
 import { accountProblem, credentialsFor, defaultSts, type StsFactory } from "./identity";
+import { policyPackDir } from "./policyPack";
 import { sizeRateControls } from "./rateControl";
 import { renderStacks } from "./stackFiles";
 import { runEnvironment, type EnvironmentRun, type Operation } from "./run";
@@ -167,7 +168,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
                     pulumiCommand,
                     workDir: options.workDir,
                     stackName,
-                    policyPackDir: policyConfigFile ? path.join(options.workDir, "policies") : undefined,
+                    policyPackDir: policyConfigFile ? policyPackDir(options.workDir) : undefined,
                     policyConfigFile,
                     onOutput: prefixed(name, options.log),
                     signal,
