@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../../core/environment/aws";
-import { waitForRegistrations } from "./pulumiInternals";
+import { waitForRegistrations, withoutDebugBookkeeping } from "./pulumiInternals";
 
 export interface RecordedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */
@@ -110,10 +110,12 @@ export interface MockRunOptions {
  * a resource constructed before it would bypass the mock and never resolve.
  */
 export async function runUnderMocks<T>(program: () => T, options: MockRunOptions): Promise<{ resources: RecordedResource[]; result: T }> {
-    const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
-    pulumi.runtime.setAllConfig(options.config ?? {});
-    const result = program();
-    await waitForRegistrations();
-    return { resources: mocks.resources, result };
+    return withoutDebugBookkeeping(async () => {
+        const mocks = new RecordingMocks();
+        await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
+        pulumi.runtime.setAllConfig(options.config ?? {});
+        const result = program();
+        await waitForRegistrations();
+        return { resources: mocks.resources, result };
+    });
 }

@@ -25,6 +25,18 @@ const SPAN_START = Date.UTC(2028, 0, 1);
  * 6L, 2#1) are not expanded; they fire at most weekly, so WEEK_HOURS is returned as a lower bound.
  */
 export function longestGapHours(expression: string): number {
+    // Four years of days per cron: a fleet whose environments share a few schedules asks for each many times.
+    let hours = gapCache.get(expression);
+    if (hours === undefined) {
+        hours = computeGapHours(expression);
+        gapCache.set(expression, hours);
+    }
+    return hours;
+}
+
+const gapCache = new Map<string, number>();
+
+function computeGapHours(expression: string): number {
     const text = expression.trim();
     const kind = scheduleKind(text);
     const body = text.slice(text.indexOf("(") + 1, -1).trim();
