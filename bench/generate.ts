@@ -34,6 +34,7 @@ function manifestText(environments: number, lifecycle: boolean, accounts: number
             `    targetTags: { Backup: env-${e} }`,
             `    scope: { tags: { Env: env-${e} } }`,
         );
+        // The lifecycle function (verify, alarms) is on by default, as a user's manifest has it; this adds its deleting and restoring parts.
         if (lifecycle) {
             lines.push("    retention: { days: 35 }", "    restoreDrill: { schedule: cron(0 6 ? * SUN *) }");
         }
