@@ -11,6 +11,7 @@ import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
 import { alertSubscriptions, existingAlertTopic, type Subscription } from "../../components/lifecycle/subscriptions";
 import { childName, lifecycleFunctionPrefix, lifecycleRuleName } from "../../components/naming";
 import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
+import { lifecycleAlarmPrefix } from "../../core/lifecycle/functionConfig";
 import { deployIamStatements } from "./deployIam";
 
 /**
@@ -350,7 +351,7 @@ function lifecycleReachStatements(scope: ArnScope, env: string, subscriptions: r
             Sid: "LifecycleAlarmsWithoutForeignActions",
             Effect: "Allow",
             Action: "cloudwatch:PutMetricAlarm",
-            Resource: arn(scope, "cloudwatch", `alarm:${env}-lifecycle-alarm-*`),
+            Resource: arn(scope, "cloudwatch", `alarm:${lifecycleAlarmPrefix(env)}*`),
             Condition: { "ForAllValues:ArnLike": { "cloudwatch:AlarmActions": [ownTopics] } },
         },
         {

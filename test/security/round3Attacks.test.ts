@@ -10,6 +10,7 @@ import * as assert from "assert";
 import { bootstrap } from "../../automation/driver/bootstrap";
 import type { PolicyDocument } from "../../components/iam";
 import { DEFAULT_FLEET } from "../../core/environment";
+import { lifecycleAlarmPrefix } from "../../core/lifecycle/functionConfig";
 import type { Decision } from "../iamSimulation";
 import {
     ACCOUNT,
@@ -300,6 +301,18 @@ describe("round-3 attacks (IAM simulation over the resolved plan of test/securit
             const { boundary } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
             boundaries.set(boundary.arn, boundary.policy);
         }
+    });
+
+    it("names every planned alarm with the prefix the relay and the deploy role trust (lifecycleAlarmPrefix)", () => {
+        for (const env of fleet.values()) {
+            const alarms = env.plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.name);
+            assert.ok(alarms.length >= 4, `${env.spec.name} plans its alarms`);
+            assert.deepStrictEqual(
+                alarms.filter((name) => !name.startsWith(lifecycleAlarmPrefix(env.spec.name))),
+                [],
+            );
+        }
+        assert.strictEqual(lifecycleAlarmPrefix("prod"), "prod-lifecycle-alarm-");
     });
 
     for (const [group, cases] of [
