@@ -225,6 +225,16 @@ export function copiedSets(copies: readonly CopiedSnapshot[]): Map<string, Snaps
     return byInstance;
 }
 
+/**
+ * What the function writes as a copy's description in its CopySnapshot call. EC2 never lets anyone
+ * change a snapshot's description afterwards, so unlike the tags (which anyone with ec2:CreateTags in
+ * the destination account can write) it proves the copy came from that call: the function plans and
+ * deletes at a destination only snapshots that carry it (round-3 attack review, docs/copies.md).
+ */
+export function copyDescription(sourceSnapshotId: string, setKey: string): string {
+    return `vss-fleet copy of ${sourceSnapshotId} (set ${setKey})`;
+}
+
 /** Reads a copy from its tags; undefined when a tag is missing or malformed (not one of ours: never touched). */
 export function toCopiedSnapshot(snapshot: {
     readonly snapshotId: string;

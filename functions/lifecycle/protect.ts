@@ -26,6 +26,7 @@ import {
     destinationLabel,
     planCopies,
     toCopiedSnapshot,
+    copyDescription,
     type CopiedSnapshot,
     type CopyDestination,
 } from "../../core/lifecycle/copies";
@@ -224,7 +225,8 @@ async function destinationCopies(client: EC2Client, environment: string): Promis
         for (const s of page.Snapshots ?? []) {
             const tags = Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
             const copy = s.SnapshotId ? toCopiedSnapshot({ snapshotId: s.SnapshotId, state: s.State ?? "unknown", tags }) : undefined;
-            if (copy) {
+            // Tags can be forged by anyone with ec2:CreateTags there; the description only by our CopySnapshot.
+            if (copy && s.Description === copyDescription(copy.sourceSnapshotId, copy.setKey)) {
                 copies.push(copy);
             }
         }
@@ -287,7 +289,7 @@ async function copyToDestination(
                 new CopySnapshotCommand({
                     SourceRegion: context.sourceRegion,
                     SourceSnapshotId: request.sourceSnapshotId,
-                    Description: `vss-fleet copy of ${request.sourceSnapshotId} (set ${request.setKey})`,
+                    Description: copyDescription(request.sourceSnapshotId, request.setKey),
                     ...(destination.kmsKeyId ? { Encrypted: true, KmsKeyId: destination.kmsKeyId } : {}),
                     TagSpecifications: [{ ResourceType: "snapshot", Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
                 }),
