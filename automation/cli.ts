@@ -19,6 +19,8 @@ function addCommand(program: Command, definition: CommandDefinition, io: Io, set
     const command = program.command(definition.name).description(definition.description);
     if (definition.takesManifest) {
         command.argument("<manifest>", "the fleet manifest (YAML)");
+    } else if (definition.operand) {
+        command.argument(`[${definition.operand.name}]`, definition.operand.description);
     }
     for (const def of definition.options) {
         const option = def.build();
@@ -30,9 +32,11 @@ function addCommand(program: Command, definition: CommandDefinition, io: Io, set
     command.addHelpText("after", ["", "Examples:", ...definition.examples.map((e) => `  $ ${e}`)].join("\n"));
     command.action(async (...args: unknown[]) => {
         // commander passes the argument (when there is one), then the options, then the command.
+        const hasArgument = definition.takesManifest || definition.operand !== undefined;
         const manifest = definition.takesManifest ? (args[0] as string) : "";
-        const options = (definition.takesManifest ? args[1] : args[0]) as never;
-        setExit(await definition.run({ manifest, options, io }));
+        const operand = definition.operand ? (args[0] as string | undefined) : undefined;
+        const options = (hasArgument ? args[1] : args[0]) as never;
+        setExit(await definition.run({ manifest, operand, options, io }));
     });
 }
 

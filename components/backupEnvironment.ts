@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_FLEET, deadManHours, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../core/environment";
-import { BackupWindow } from "./backupWindow";
+import { BackupWindow, FALLBACK_RATE_CONTROL } from "./backupWindow";
 import { MaintenanceWindowTaskRole } from "./maintenanceWindowTaskRole";
-import { childName, resourceTags } from "./naming";
+import { attachToExistingRoles } from "./existingInstanceRoles";
+import { childName, existingRolesPolicyArn, resourceTags } from "./naming";
 import { recycleBinRule } from "./recycleBin";
 import { SnapshotInstanceRole } from "./snapshotInstanceRole";
 import { lifecycleSettingsOf } from "../core/lifecycle/lifecycleSettings";
@@ -68,6 +69,10 @@ export class BackupEnvironment extends pulumi.ComponentResource {
             },
             child,
         );
+        if (spec.existingInstanceRoleNames) {
+            const policyArn = existingRolesPolicyArn(scope.partition, spec.accountId, spec.name);
+            attachToExistingRoles(childName(name, "instance"), spec.existingInstanceRoleNames, policyArn, child);
+        }
         this.taskRole = new MaintenanceWindowTaskRole(
             childName(name, "task"),
             {
@@ -95,8 +100,9 @@ export class BackupEnvironment extends pulumi.ComponentResource {
                 documentVersion: this.document.latestVersion,
                 documentParameters: this.document.taskParameters,
                 taskRoleArn: this.taskRole.role.arn,
-                maxConcurrency: spec.maxConcurrency,
-                maxErrors: spec.maxErrors,
+                // Unset: the plan or the driver derived none either (see FALLBACK_RATE_CONTROL).
+                maxConcurrency: spec.maxConcurrency ?? FALLBACK_RATE_CONTROL.maxConcurrency,
+                maxErrors: spec.maxErrors ?? FALLBACK_RATE_CONTROL.maxErrors,
                 logging: spec.logging,
                 logRetentionDays: spec.logRetentionDays,
                 notifications:

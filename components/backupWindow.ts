@@ -2,6 +2,22 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childName, tagTargets } from "./naming";
 
+/**
+ * The rate control of a stack whose config sets none and that no plan or driver sized from its
+ * enrolled instances (a hand-written stack file, `pulumi up` before any inventory). Two ways to
+ * fail safe, weighed:
+ * - a percentage (SSM's "10%") scales with the fleet and finishes a big fleet in time, but at 2,000
+ *   targets it starts 200 runs at once, past EC2's CreateSnapshots burst of 100 per account and
+ *   region, and throttled runs fail their snapshots;
+ * - a small count cannot burst however big the fleet, but a big fleet needs many waves and may run
+ *   past the cutoff; the instances it misses are left unsnapshotted, which the lifecycle's RPO check
+ *   reports, and `vss-fleet plan` warns about beforehand.
+ * A failed snapshot is worse than a late one, so maxConcurrency is a count (10, as for a fleet the
+ * plan has not seen yet). maxErrors is a percentage: "stop when a tenth fails" means the same at any
+ * size, and a count would either stop a big fleet for a few offline agents or let a small one fail whole.
+ */
+export const FALLBACK_RATE_CONTROL = { maxConcurrency: "10", maxErrors: "10%" } as const;
+
 /** What SSM needs to send Run Command status to SNS. */
 export interface WindowNotifications {
     readonly snsTopicArn: pulumi.Input<string>;

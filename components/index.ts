@@ -9,3 +9,6 @@ export * from "./snapshotInstanceRole";
 export * from "./vssSnapshotDocument";
 export * from "./snapshotLifecycle";
 export * from "./copyTarget";
+// A program of one's own builds the spec a component takes with these: the published package's main
+// entry is this file (`import { BackupEnvironment, parseEnvironment } from "vss-fleet"`).
+export { parseEnvironment, type EnvironmentSpec } from "../core/environment";

@@ -60,6 +60,26 @@ export function boundaryPolicyArn(partition: string, accountId: string, environm
     return iamArn(partition, accountId, "policy", BOUNDARY_PATH, boundaryPolicyName(environment));
 }
 
+/**
+ * The snapshot policy for roles the environment did not create (existingInstanceRoleNames). Those
+ * roles carry no boundary, so the policy sits in the administrator's path beside the boundaries,
+ * where the deploy role can attach it but never write it: a deploy role that could rewrite it could
+ * grant the servers' roles anything.
+ */
+export function existingRolesPolicyName(environment: string): string {
+    return `vss-fleet-${environment}-instance-snapshot`;
+}
+
+export function existingRolesPolicyArn(partition: string, accountId: string, environment: string): string {
+    return iamArn(partition, accountId, "policy", BOUNDARY_PATH, existingRolesPolicyName(environment));
+}
+
+/** "/app/WebServers" is the role WebServers in the path /app/; a bare name is in the path "/". */
+export function splitRolePath(entry: string): { path: string; name: string } {
+    const cut = entry.lastIndexOf("/") + 1;
+    return { path: entry.slice(0, cut) || "/", name: entry.slice(cut) };
+}
+
 /** What every role an environment creates carries: its path and its permissions boundary. */
 export function rolePlacement(partition: string, accountId: string, environment: string): { path: string; permissionsBoundary: string } {
     return { path: iamPath(environment), permissionsBoundary: boundaryPolicyArn(partition, accountId, environment) };

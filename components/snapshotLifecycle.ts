@@ -50,8 +50,10 @@ export interface SnapshotLifecycleArgs {
 
 /**
  * After every backup run: verify it, publish metrics, apply retention and alert on failures; on its
- * own schedule: restore drills. Plus EventBridge rules for the failures AWS reports by itself. All
- * alerts go to one SNS topic per environment (subscribe to `alertTopicArn`).
+ * own schedule: restore drills. Plus EventBridge rules for the failures AWS reports by itself, and
+ * CloudWatch alarms for what the function cannot report (a run that never happened, its own errors).
+ * All alerts go to one SNS topic per environment (`alertTopicArn`: created, or the existing topic the
+ * subscriptions name), which the subscriptions' endpoints hear.
  */
 export class SnapshotLifecycle extends pulumi.ComponentResource {
     /** The topic the stack created; undefined when the subscriptions name an existing topic. */
@@ -70,19 +72,16 @@ export class SnapshotLifecycle extends pulumi.ComponentResource {
         const tags = args.tags;
 
         const existingTopicArn = existingAlertTopic(args.subscriptions ?? []);
-        this.alertTopic =
-            existingTopicArn === undefined
-                ? new aws.sns.Topic(
-                      childName(name, "alerts"),
-                      {
-                          displayName: `vss-fleet ${args.settings.environment}`,
-                          kmsMasterKeyId: alertTopicKey(args.alertTopicKmsKeyArn),
-                          tags,
-                      },
-                      child,
-                  )
-                : undefined;
-        this.alertTopicArn = this.alertTopic?.arn ?? pulumi.output(existingTopicArn as string);
+        if (existingTopicArn === undefined) {
+            this.alertTopic = new aws.sns.Topic(
+                childName(name, "alerts"),
+                { displayName: `vss-fleet ${args.settings.environment}`, kmsMasterKeyId: alertTopicKey(args.alertTopicKmsKeyArn), tags },
+                child,
+            );
+            this.alertTopicArn = this.alertTopic.arn;
+        } else {
+            this.alertTopicArn = pulumi.output(existingTopicArn);
+        }
         for (const subscription of alertSubscriptions(args.subscriptions ?? [])) {
             new aws.sns.TopicSubscription(
                 childName(name, `subscription-${subscription.key}`),

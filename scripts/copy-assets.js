@@ -10,8 +10,9 @@ const root = path.join(__dirname, "..");
 const ASSETS = [
     // The diskshadow engine's script, embedded into its SSM document when the stack is built.
     "components/document/diskshadow/VssFleetSnapshot.ps1",
-    // The policy pack's version, which the offline engine prints as the server would.
-    "policies/package.json",
+    // With the pack's package.json below, dist/policies/ is a complete JavaScript policy pack: what an
+    // installed vss-fleet attaches to runs, and what `pulumi policy publish` uploads (docs/adopting.md).
+    "policies/PulumiPolicy.yaml",
 ];
 
 for (const asset of ASSETS) {
@@ -19,3 +20,8 @@ for (const asset of ASSETS) {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(path.join(root, asset), target);
 }
+
+// The pack's package.json (its name and version, which the offline engine prints as the server would),
+// pointing at the compiled entry instead of index.ts: no TypeScript is needed to run or publish it.
+const pack = JSON.parse(fs.readFileSync(path.join(root, "policies", "package.json"), "utf8"));
+fs.writeFileSync(path.join(root, "dist", "policies", "package.json"), JSON.stringify({ ...pack, main: "index.js" }, null, 2) + "\n");

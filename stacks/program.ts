@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupEnvironment, copyTargetsInStack, copyTargetsOf, EnrolledInstances, resourceTags } from "../components";
 import { partitionOf, type EnvironmentSpec } from "../core/environment";
-import { CONFIG_NAMESPACE, loadStackEnvironment, loadStackInstances, STACK_CONFIG_DIR } from "./stackConfig";
+import { CONFIG_NAMESPACE, loadStackEnvironment, loadStackInstances, loadStackRateControl, STACK_CONFIG_DIR } from "./stackConfig";
 
 export interface StackOutputs {
     readonly environment: string;
@@ -60,5 +60,9 @@ export function defineEnvironment(spec: EnvironmentSpec, fleet: string, instance
 /** The whole program of a stack: its config read and validated, then its environment built. */
 export function defineStackFromConfig(stack: string = pulumi.getStack(), dir: string = STACK_CONFIG_DIR): StackOutputs {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
-    return defineEnvironment(loadStackEnvironment(stack, config, dir), pulumi.getProject(), loadStackInstances(config));
+    const spec = loadStackEnvironment(stack, config, dir);
+    // The manifest's own values win; unset ones take what the driver sized, else the component's fallback.
+    const sized = loadStackRateControl(config);
+    const rated = { ...spec, maxConcurrency: spec.maxConcurrency ?? sized.maxConcurrency, maxErrors: spec.maxErrors ?? sized.maxErrors };
+    return defineEnvironment(rated, pulumi.getProject(), loadStackInstances(config));
 }

@@ -6,14 +6,27 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { formatPath, INSTANCE_ID, parseEnvironment, YamlSource, type EnvironmentSpec, type SpecIssue } from "../core/environment";
+import {
+    formatPath,
+    INSTANCE_ID,
+    MAX_CONCURRENCY,
+    MAX_ERRORS,
+    parseEnvironment,
+    YamlSource,
+    type EnvironmentSpec,
+    type SpecIssue,
+} from "../core/environment";
 
 export const CONFIG_NAMESPACE = "vss-fleet";
 export const CONFIG_KEY = "environment";
 const FULL_KEY = `${CONFIG_NAMESPACE}:${CONFIG_KEY}`;
 
-/** Where the stack files live (Pulumi.yaml's stackConfigDir). */
-export const STACK_CONFIG_DIR = __dirname;
+/**
+ * Where the stack files live (Pulumi.yaml's stackConfigDir: stacks/), from the working directory: the
+ * Pulumi engine runs the program in the project's folder, and the CLI runs in the fleet repository.
+ * Not from this file's folder, which is node_modules/vss-fleet/dist/stacks once the package is installed.
+ */
+export const STACK_CONFIG_DIR = path.resolve("stacks");
 
 /** The stack file of `stack`, if it is there to point errors at. */
 function stackFile(stack: string, dir: string): YamlSource | undefined {
@@ -89,4 +102,40 @@ export function loadStackInstances(config: pulumi.Config = new pulumi.Config(CON
         );
     }
     return raw as string[];
+}
+
+/** The config key the GitOps driver writes the rate control it derived from its live inventory to. */
+export const RATE_CONTROL_KEY = "rateControl";
+
+export interface StackRateControl {
+    readonly maxConcurrency?: string;
+    readonly maxErrors?: string;
+}
+
+/**
+ * The rate control the driver sized from its live inventory (`vss-fleet:rateControl`), used for
+ * whichever of the environment's maxConcurrency and maxErrors the manifest leaves unset. It is not a
+ * key `vss-fleet render` owns: it records the last driver run, so a hand `pulumi up` afterwards
+ * deploys the same values, and `render --check` does not call it drift.
+ */
+export function loadStackRateControl(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): StackRateControl {
+    const what = `${CONFIG_NAMESPACE}:${RATE_CONTROL_KEY}`;
+    let raw: unknown;
+    try {
+        raw = config.getObject<unknown>(RATE_CONTROL_KEY);
+    } catch {
+        throw new pulumi.RunError(`${what} must be { maxConcurrency, maxErrors }.`);
+    }
+    if (raw === undefined) {
+        return {};
+    }
+    const value = (raw ?? {}) as Record<string, unknown>;
+    const ok = (v: unknown, pattern: RegExp) => v === undefined || (typeof v === "string" && pattern.test(v));
+    if (typeof raw !== "object" || !ok(value.maxConcurrency, MAX_CONCURRENCY) || !ok(value.maxErrors, MAX_ERRORS)) {
+        throw new pulumi.RunError(
+            `${what} must be { maxConcurrency, maxErrors } as SSM writes them, such as { maxConcurrency: "40", maxErrors: "10%" }; ` +
+                `not ${JSON.stringify(raw)}. Delete the key to let the driver write it again.`,
+        );
+    }
+    return { maxConcurrency: value.maxConcurrency as string | undefined, maxErrors: value.maxErrors as string | undefined };
 }

@@ -32,6 +32,8 @@ export type OptionValues<D extends readonly AnyOptionDef[]> = {
 export interface RunContext<D extends readonly AnyOptionDef[]> {
     /** The manifest argument ("" for a command that takes none). */
     readonly manifest: string;
+    /** The optional argument of a command that declares `operand` (undefined when not given). */
+    readonly operand?: string;
     readonly options: OptionValues<D>;
     readonly io: Io;
 }
@@ -43,6 +45,8 @@ export interface CommandDefinition<D extends readonly AnyOptionDef[] = readonly 
     readonly examples: readonly string[];
     /** True when the command takes the fleet manifest as its one argument. */
     readonly takesManifest: boolean;
+    /** An optional argument instead of the manifest, e.g. `init [dir]`: its name and help line. */
+    readonly operand?: { readonly name: string; readonly description: string };
     readonly options: D;
     /** Does the work and returns the exit code (see EXIT_CODES); user mistakes throw UserInputError. */
     readonly run: (context: RunContext<D>) => Promise<number>;

@@ -6,6 +6,7 @@ import destroy from "./destroy";
 import discover from "./discover";
 import drift from "./drift";
 import guardrails from "./guardrails";
+import init from "./init";
 import plan from "./plan";
 import preview from "./preview";
 import previewStacks from "./previewStacks";
@@ -16,6 +17,7 @@ import validate from "./validate";
 import verify from "./verify";
 
 export const COMMANDS: readonly CommandDefinition[] = [
+    init,
     validate,
     plan,
     schema,

@@ -2,11 +2,10 @@
  * The options the commands share, defined once: each is an OptionDef whose key and value type the
  * command's `run()` sees (see ./command). Builders first, then the definitions commands use.
  */
-import * as path from "path";
 import { Option } from "commander";
 import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { OptionDef } from "./command";
-import { collect, positive, PROJECT_ROOT } from "./shared";
+import { collect, positive } from "./shared";
 
 const def = <K extends string, T>(key: K, build: () => Option): OptionDef<K, T> => ({ key, build });
 
@@ -54,11 +53,8 @@ export const format = (description: string) => choice("format", "--format <forma
 export const INSTANCES_JSON = "'aws ec2 describe-instances --output json'";
 
 export const parallel = wholeNumber("parallel", "--parallel <n>", "environments at once", 4);
-export const projectDir = text(
-    "projectDir",
-    "--project-dir <dir>",
-    "the vss-fleet project (Pulumi.yaml, stacks/, policies/)",
-    PROJECT_ROOT,
-);
-export const stacksDir = text("stacksDir", "--stacks-dir <dir>", "where the stack files live", path.join(PROJECT_ROOT, "stacks"));
+// Both default to the current directory (the fleet repository a person or CI runs in), never to the
+// installed package's folder: an installed vss-fleet lives in node_modules/, far from the fleet's files.
+export const projectDir = text("projectDir", "--project-dir <dir>", "the fleet's Pulumi project (Pulumi.yaml, stacks/)", ".");
+export const stacksDir = text("stacksDir", "--stacks-dir <dir>", "where the stack files live", "stacks");
 export const fleetTag = text("fleet", "--fleet <name>", "the fleet tag on the snapshots: the Pulumi project's name", DEFAULT_FLEET);

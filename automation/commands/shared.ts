@@ -1,6 +1,4 @@
 /** What every command module shares: the streams, the exit code, and the common flag helpers. */
-import * as fs from "fs";
-import * as path from "path";
 import { UserInputError } from "../errors";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 
@@ -24,13 +22,6 @@ export function progressOf(
 ): ((name: string, done: number, total: number) => void) | undefined {
     const progress = io.progress;
     return progress && !json ? (name, done, total) => progress(`${verb} ${name} (${done}/${total})`) : undefined;
-}
-
-/** The project folder: the one holding Pulumi.yaml, stacks/ and policies/ (above dist/ when compiled). */
-export const PROJECT_ROOT = projectRoot(path.join(__dirname, "..", ".."));
-
-function projectRoot(up: string): string {
-    return path.basename(up) === "dist" && !fs.existsSync(path.join(up, "Pulumi.yaml")) ? path.dirname(up) : up;
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];

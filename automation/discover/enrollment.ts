@@ -2,7 +2,8 @@
  * `discover --write-enrollment`: what would enroll the unenrolled instances, printed for a person to
  * review and apply. Never applied here. Three shapes:
  * - `instances`: manifest YAML listing them under each environment's `instances` (the stack then
- *   writes the target tags on them, through the GitOps path);
+ *   writes the target tags on them, through the GitOps path), and the roles found without the
+ *   snapshot permission under `existingInstanceRoleNames` (the stack then attaches the policy);
  * - `exemptions`: manifest YAML exemption stubs whose reason and expiry must be filled in (the
  *   placeholders fail validation on purpose until they are);
  * - `create-tags`: `aws ec2 create-tags` lines per account and region, for tagging outside the stack.
@@ -19,10 +20,26 @@ export const CREATE_TAGS_BATCH = 50;
 const q = (text: string) => JSON.stringify(text);
 const comment = (f: Unenrolled) => `  # ${[f.instance.name, f.group].filter(Boolean).join(": ").replace(/\n/g, " ")}`;
 
+/** The roles of the environment's servers (enrolled or not) that lack the snapshot permission. */
+function rolesLacking(env: EnvironmentDiscovery): string[] {
+    const found = [...env.enrolled, ...env.unenrolled].filter((f) => f.gaps.some((g) => g.code === "role-cannot-snapshot"));
+    return [...new Set(found.flatMap((f) => (f.instance.role ? [f.instance.role.name] : [])))].sort();
+}
+
 function manifestYaml(envs: readonly EnvironmentDiscovery[], manifest: string, key: "instances" | "exemptions"): string {
     const lines = [`# vss-fleet discover: merge into ${manifest} under each environment (nothing was applied)`, "environments:"];
-    for (const env of envs.filter((e) => e.unenrolled.length > 0)) {
-        lines.push(`  ${q(env.name)}:`, `    ${key}:`);
+    const roles = (env: EnvironmentDiscovery) => (key === "instances" ? rolesLacking(env) : []);
+    for (const env of envs.filter((e) => e.unenrolled.length > 0 || roles(e).length > 0)) {
+        lines.push(`  ${q(env.name)}:`);
+        if (roles(env).length > 0) {
+            lines.push(
+                `    existingInstanceRoleNames: [${roles(env).map(q).join(", ")}]  # lack the snapshot permission; write /path/name for a role with a path`,
+            );
+        }
+        if (env.unenrolled.length === 0) {
+            continue;
+        }
+        lines.push(`    ${key}:`);
         for (const f of env.unenrolled) {
             lines.push(
                 key === "instances"
@@ -62,7 +79,7 @@ function createTags(envs: readonly EnvironmentDiscovery[]): string {
 }
 
 export function writeEnrollment(envs: readonly EnvironmentDiscovery[], manifest: string, format: EnrollmentFormat): string {
-    if (envs.every((e) => e.unenrolled.length === 0)) {
+    if (envs.every((e) => e.unenrolled.length === 0 && (format !== "instances" || rolesLacking(e).length === 0))) {
         return "# vss-fleet discover: every Windows instance in scope is enrolled or exempt; nothing to write";
     }
     return format === "create-tags" ? createTags(envs) : manifestYaml(envs, manifest, format);

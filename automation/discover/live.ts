@@ -3,6 +3,7 @@
  * account and region (its deployRoleArn assumed when set). Two read-only calls, paginated:
  * EC2 DescribeInstances (Windows, not terminated) and SSM DescribeInstanceInformation (Windows).
  * IAM is not read live (no IAM client in this project): role facts stay unknown, use --iam files.
+ * The GitOps driver reads its inventory here too (liveInventory), so its preflight sees the same facts.
  */
 import { paginateDescribeInstances, type EC2Client } from "@aws-sdk/client-ec2";
 import { paginateDescribeInstanceInformation, type SSMClient } from "@aws-sdk/client-ssm";
@@ -10,7 +11,7 @@ import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
 import { describeInstancesSchema } from "../inventory/describeInstances";
 import { describeFilters } from "../inventory/live";
-import { ssmSchema, toInstances, type SsmRecord } from "./awsFacts";
+import { ssmSchema, toInstances, withFacts, type SsmRecord } from "./awsFacts";
 
 export interface AccountRegion {
     /** Who asked, for error messages: the environment's name. */
@@ -24,9 +25,15 @@ export interface LiveFacts {
     readonly ssm: SsmRecord[];
 }
 
-export async function liveFacts(where: AccountRegion, ec2: EC2Client, ssm: SSMClient): Promise<LiveFacts> {
+/** @param scopeTags filter on the server (the driver's environment scope); discover reads every Windows instance. */
+export async function liveFacts(
+    where: AccountRegion,
+    ec2: EC2Client,
+    ssm: SSMClient,
+    scopeTags: Readonly<Record<string, string>> = {},
+): Promise<LiveFacts> {
     const instances: InventoryInstance[] = [];
-    const filters = describeFilters({ ...where, scopeTags: {} });
+    const filters = describeFilters({ ...where, scopeTags });
     for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: filters })) {
         for (const instance of toInstances(describeInstancesSchema.parse({ Reservations: page.Reservations ?? [] }))) {
             if (instance.accountId !== where.accountId) {
@@ -44,4 +51,19 @@ export async function liveFacts(where: AccountRegion, ec2: EC2Client, ssm: SSMCl
         records.push(...ssmSchema.parse({ InstanceInformationList: page.InstanceInformationList ?? [] }).InstanceInformationList);
     }
     return { instances, ssm: records };
+}
+
+/**
+ * One environment's inventory with its preflight facts (instance profile, SSM registration), as the
+ * driver hands it to the policy pack. SSM was asked about this account and region for certain, so an
+ * instance it does not list is "not registered", never "not known".
+ */
+export async function liveInventory(
+    where: AccountRegion,
+    ec2: EC2Client,
+    ssm: SSMClient,
+    scopeTags: Readonly<Record<string, string>>,
+): Promise<InventoryInstance[]> {
+    const facts = await liveFacts(where, ec2, ssm, scopeTags);
+    return withFacts(facts.instances, facts.ssm, undefined, new Set([`${where.accountId}/${where.region}`]));
 }

@@ -3,17 +3,42 @@
  * boundary every role of the environment carries. The deploy role can neither create nor change it
  * (that is the point), so vss-fleet prints it beside the deploy policy instead of deploying it.
  */
-import { permissionsBoundaryPolicy, type PolicyDocument } from "../../components/iam";
-import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName } from "../../components/naming";
+import { instanceSnapshotPolicy, permissionsBoundaryPolicy, type PolicyDocument } from "../../components/iam";
+import {
+    BOUNDARY_PATH,
+    boundaryPolicyArn,
+    boundaryPolicyName,
+    existingRolesPolicyArn,
+    existingRolesPolicyName,
+} from "../../components/naming";
 import { partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBootstrap";
 import { deployPolicy } from "./deployRolePolicy";
 import { deployPolicyParts, type DeployPolicyPart } from "./policyParts";
 
+interface AdministratorPolicy {
+    readonly path: string;
+    readonly name: string;
+    readonly arn: string;
+    readonly policy: PolicyDocument;
+}
+
+interface ExistingRolesPolicy extends AdministratorPolicy {
+    /** The AWS CLI call that creates it (also the last line of `apply`). */
+    readonly create: string;
+    /** The call that updates it after a vss-fleet upgrade changes the instance policy. */
+    readonly update: string;
+}
+
 export interface Bootstrap {
     readonly environment: string;
-    readonly boundary: { readonly path: string; readonly name: string; readonly arn: string; readonly policy: PolicyDocument };
+    readonly boundary: AdministratorPolicy;
+    /**
+     * With existingInstanceRoleNames: the snapshot policy the stack attaches to those roles. They carry
+     * no boundary, so the administrator, not the deploy role, owns what the policy grants.
+     */
+    readonly existingRolesPolicy?: ExistingRolesPolicy;
     readonly deployPolicy: PolicyDocument;
     /**
      * The deploy policy as managed policies that each fit IAM's 6,144 characters, under the boundary's
@@ -34,7 +59,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
     const partition = partitionOf(spec.region);
     const name = boundaryPolicyName(spec.name);
     const arn = boundaryPolicyArn(partition, spec.accountId, spec.name);
-    const file = `${name}.json`;
+    const existing = spec.existingInstanceRoleNames ? existingRolesPolicy(spec) : undefined;
     const copyTargets = copyTargetBootstraps(spec, fleet);
     const document = deployPolicy(spec, instances);
     const parts = deployPolicyParts(spec.name, document, instances.length);
@@ -56,16 +81,50 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
                 protection: protectionConfig(spec),
             }),
         },
+        ...(existing ? { existingRolesPolicy: existing } : {}),
         deployPolicy: document,
         deployPolicies: parts,
         apply: [
-            `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${file}`,
-            `aws iam create-policy-version --policy-arn ${arn} --policy-document file://${file} --set-as-default`,
+            ...createOrUpdate(name, arn),
             ...parts.flatMap((part) => [
                 `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${part.name} --policy-document file://${part.name}.json`,
                 `aws iam attach-role-policy --role-name ${roleName} --policy-arn ${partArn(part.name)}`,
             ]),
+            // Last, so apply[2:] still creates everything a first deploy needs; its update is existingRolesPolicy.update.
+            ...(existing ? [existing.create] : []),
         ],
         ...(copyTargets.length > 0 ? { copyTargets } : {}),
+    };
+}
+
+/** The AWS CLI calls that create a policy in the administrator's path, then (after an upgrade) update it. */
+function createOrUpdate(name: string, arn: string): string[] {
+    const file = `${name}.json`;
+    return [
+        `aws iam create-policy --path ${BOUNDARY_PATH} --policy-name ${name} --policy-document file://${file}`,
+        `aws iam create-policy-version --policy-arn ${arn} --policy-document file://${file} --set-as-default`,
+    ];
+}
+
+/** The same document as the stack's own instance policy (SnapshotInstanceRole), in the administrator's path. */
+function existingRolesPolicy(spec: EnvironmentSpec): ExistingRolesPolicy {
+    const partition = partitionOf(spec.region);
+    const name = existingRolesPolicyName(spec.name);
+    const arn = existingRolesPolicyArn(partition, spec.accountId, spec.name);
+    const [create, update] = createOrUpdate(name, arn);
+    return {
+        path: BOUNDARY_PATH,
+        name,
+        arn,
+        create,
+        update,
+        policy: instanceSnapshotPolicy({
+            partition,
+            region: spec.region,
+            accountId: spec.accountId,
+            environment: spec.name,
+            engine: spec.engine,
+            logging: spec.logging,
+        }),
     };
 }

@@ -6,7 +6,7 @@
  * neither change nor remove: whatever it writes into a role, the boundary caps.
  */
 import { managedPolicyArn, type ArnScope, type Statement } from "../../components/iam/policyDocument";
-import { BOUNDARY_PATH, boundaryPolicyArn, iamPath } from "../../components/naming";
+import { BOUNDARY_PATH, boundaryPolicyArn, existingRolesPolicyArn, iamPath, splitRolePath } from "../../components/naming";
 
 /** IAM actions that take iam:PermissionsBoundary: allowed only on roles that carry the boundary. */
 const BOUNDED_ROLE_ACTIONS = [
@@ -30,7 +30,11 @@ const POLICY_WRITES = [
     "iam:SetDefaultPolicyVersion",
 ];
 
-export function deployIamStatements(scope: ArnScope, env: string, lifecycle: boolean): Statement[] {
+/**
+ * @param existingRoles the environment's existingInstanceRoleNames: roles outside the fleet's path,
+ * without its boundary, to which the role may attach one policy only.
+ */
+export function deployIamStatements(scope: ArnScope, env: string, lifecycle: boolean, existingRoles: readonly string[] = []): Statement[] {
     const iam = (kind: string, rest: string) => `arn:${scope.partition}:iam::${scope.accountId}:${kind}${rest}`;
     const path = iamPath(env);
     const roles = iam("role", `${path}*`);
@@ -133,6 +137,9 @@ export function deployIamStatements(scope: ArnScope, env: string, lifecycle: boo
             Resource: iam("policy", `${BOUNDARY_PATH}*`),
         },
     ];
+    if (existingRoles.length > 0) {
+        statements.push(...existingRoleStatements(scope, env, existingRoles));
+    }
     if (lifecycle) {
         statements.push({
             Sid: "PassOnlyTheLifecycleRoleToLambda",
@@ -143,4 +150,32 @@ export function deployIamStatements(scope: ArnScope, env: string, lifecycle: boo
         });
     }
     return statements;
+}
+
+/**
+ * Attach and detach exactly the administrator's snapshot policy, on exactly the listed roles. The
+ * policy lives where the deploy role cannot write (NeverTouchTheBoundaries), and ArnEquals names it
+ * whole: a policy the deploy role made in its own path, or AdministratorAccess, does not match.
+ */
+function existingRoleStatements(scope: ArnScope, env: string, existingRoles: readonly string[]): Statement[] {
+    const roles = existingRoles.map((entry) => {
+        const { path, name } = splitRolePath(entry);
+        return `arn:${scope.partition}:iam::${scope.accountId}:role${path}${name}`;
+    });
+    return [
+        {
+            Sid: "AttachOnlyTheSnapshotPolicyToTheListedRoles",
+            Effect: "Allow",
+            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            Resource: roles,
+            Condition: { ArnEquals: { "iam:PolicyARN": existingRolesPolicyArn(scope.partition, scope.accountId, env) } },
+        },
+        {
+            // The provider reads the attachment back through the role's attached policies.
+            Sid: "ReadTheListedRolesAttachments",
+            Effect: "Allow",
+            Action: "iam:ListAttachedRolePolicies",
+            Resource: roles,
+        },
+    ];
 }

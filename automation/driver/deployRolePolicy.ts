@@ -24,13 +24,15 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
     const env = spec.name;
     const lifecycle = lifecycleEnabled(spec);
     const statements: Statement[] = [
-        ...deployIamStatements(scope, env, lifecycle),
+        ...deployIamStatements(scope, env, lifecycle, spec.existingInstanceRoleNames),
         ...documentStatements(scope, env),
         ...windowStatements(scope, env),
         ...(instances.length > 0 ? enrollmentStatements(scope, spec.targetTags, instances) : []),
         {
             // Reads that take no resource-level permissions: the provider's refresh, the inventory,
-            // the policy pack's AMI lookup and the driver's account guard.
+            // the policy pack's AMI lookup, the driver's account guard, and the agents SSM knows
+            // (discover --live and the driver's preflight; DescribeInstanceInformation is
+            // wildcard-only in the service authorization reference).
             Sid: "ReadOnly",
             Effect: "Allow",
             Action: [
@@ -38,6 +40,7 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
                 "ec2:DescribeImages",
                 "ec2:DescribeTags",
                 "ssm:DescribeMaintenanceWindows",
+                "ssm:DescribeInstanceInformation",
                 "sts:GetCallerIdentity",
                 ...(lifecycle ? ["logs:DescribeLogGroups"] : []),
             ],

@@ -7,16 +7,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import pLimit from "p-limit";
 import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
 import { accountFor } from "../manifest/accounting";
 import { loadInventoryFiles } from "../inventory/describeInstances";
-import { describeWindowsInstances } from "../inventory/live";
+import { liveInventory } from "../discover/live";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 import { generatedPolicyConfig } from "../manifest/packConfig";
 import { accountProblem, credentialsFor, defaultSts, type StsFactory } from "./identity";
+import { policyPackDir } from "./policyPack";
+import { sizeRateControls } from "./rateControl";
 import { renderStacks } from "./stackFiles";
 import { runEnvironment, type EnvironmentRun, type Operation } from "./run";
 
@@ -45,6 +48,8 @@ export interface DriverOptions {
     readonly timeoutGraceMs?: number;
     readonly sts?: StsFactory;
     readonly ec2?: (env: FleetEnvironment) => EC2Client;
+    /** SSM for the inventory's agent facts (DescribeInstanceInformation); default one per environment's region and role. */
+    readonly ssm?: (env: FleetEnvironment) => SSMClient;
     /** Called as each environment finishes, in the order they finish (the CLI's progress on a terminal). */
     readonly onEnvironment?: (run: EnvironmentRun, done: number, total: number) => void;
     /** apply: asked per environment after its preview passed the policies (see RunContext.confirm). */
@@ -88,23 +93,32 @@ async function inventoryFor(env: FleetEnvironment, files: readonly InventoryInst
     if (files) {
         return files;
     }
-    const client = options.ec2?.(env) ?? new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) });
-    return describeWindowsInstances(
-        { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: env.scopeTags },
-        client,
-    );
+    const credentials = credentialsFor(env.spec);
+    const ec2 = options.ec2?.(env) ?? new EC2Client({ region: env.spec.region, credentials });
+    const ssm = options.ssm?.(env) ?? new SSMClient({ region: env.spec.region, credentials });
+    // discover's readers: the instances with their instance profiles and SSM registration, so the
+    // preflight policy judges the live path as it judges discover's files.
+    return liveInventory({ environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region }, ec2, ssm, env.scopeTags);
 }
 
 export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[], options: DriverOptions): Promise<FleetRun> {
     const pulumiCommand = options.pulumiCommand ?? (await findPulumi());
-    renderStacks(
-        chosen,
-        path.join(options.workDir, "stacks"),
-        path.relative(options.workDir, options.manifestPath) || options.manifestPath,
-    );
+    const stacksDir = path.join(options.workDir, "stacks");
+    renderStacks(chosen, stacksDir, path.relative(options.workDir, options.manifestPath) || options.manifestPath);
     const fromFiles = options.inventoryFiles.length > 0 ? loadInventoryFiles(options.inventoryFiles) : undefined;
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vss-fleet-"));
     const limit = pLimit(Math.max(1, options.parallel));
+    // Each environment's inventory is read once: first to size every default rate control (which
+    // needs the environments that share a burst together), then for its own policy config.
+    const inventories = new Map<string, Promise<readonly InventoryInstance[]>>();
+    const inventoryOf = (env: FleetEnvironment) => {
+        const known = inventories.get(env.spec.name) ?? limit(() => inventoryFor(env, fromFiles, options));
+        inventories.set(env.spec.name, known);
+        return known;
+    };
+    if (options.operation !== "destroy") {
+        await sizeRateControls(chosen, inventoryOf, stacksDir, options.log);
+    }
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vss-fleet-"));
     const stop = new AbortController();
     const confirm = options.confirm;
     options.signal.addEventListener("abort", () => stop.abort(), { once: true });
@@ -145,7 +159,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
             if (options.operation !== "destroy") {
                 policyConfigFile = path.join(tmp, `policy-config.${name}.json`);
                 // Live runs resolve AMIs through DescribeImages.
-                const config = generatedPolicyConfig(fleet, env, await inventoryFor(env, fromFiles, options), { resolveAmis: true });
+                const config = generatedPolicyConfig(fleet, env, await inventoryOf(env), { resolveAmis: true });
                 fs.writeFileSync(policyConfigFile, JSON.stringify(config, null, 2));
             }
             const stackName = options.organization ? `${options.organization}/${name}` : name;
@@ -154,7 +168,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
                     pulumiCommand,
                     workDir: options.workDir,
                     stackName,
-                    policyPackDir: policyConfigFile ? path.join(options.workDir, "policies") : undefined,
+                    policyPackDir: policyConfigFile ? policyPackDir(options.workDir) : undefined,
                     policyConfigFile,
                     onOutput: prefixed(name, options.log),
                     signal,

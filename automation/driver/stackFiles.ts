@@ -11,6 +11,7 @@ import { isMap, parseDocument } from "yaml";
 import { formatPath, YamlSource } from "../../core/environment";
 import { UserInputError } from "../errors";
 import type { FleetEnvironment } from "../manifest/load";
+import type { ChosenRateControl } from "../offline/rateControl";
 
 /** Config keys vss-fleet writes; a render removes the ones an environment no longer needs. */
 export const OWNED_KEYS = ["aws:region", "aws:assumeRoles", "vss-fleet:environment", "vss-fleet:instances"] as const;
@@ -80,6 +81,21 @@ export function renderStacks(environments: readonly FleetEnvironment[], stacksDi
         fs.writeFileSync(file, renderStackFile(read(file), env, manifest));
         return file;
     });
+}
+
+/** Where the driver records the rate control it sized (not an OWNED_KEY: a render keeps it, --check ignores it). */
+const RATE_CONTROL_KEY = "vss-fleet:rateControl";
+
+/** The sized values of the fields the manifest leaves unset; none left unset removes the key. */
+export function writeRateControl(stacksDir: string, env: string, chosen: ChosenRateControl): void {
+    const file = stackFileOf(stacksDir, env);
+    const doc = parseDocument(read(file) ?? "config: {}\n");
+    if (chosen.defaulted.length === 0) {
+        doc.deleteIn(["config", RATE_CONTROL_KEY]);
+    } else {
+        doc.setIn(["config", RATE_CONTROL_KEY], doc.createNode(Object.fromEntries(chosen.defaulted.map((key) => [key, chosen[key]]))));
+    }
+    fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
 }
 
 const show = (value: unknown) => (value === undefined ? "(not set)" : JSON.stringify(value));

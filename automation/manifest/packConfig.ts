@@ -4,6 +4,7 @@
  * inventory). The GitOps driver writes it to the file `pulumi preview --policy-pack-config` reads; the
  * offline engine hands it to the in-process runner, so both judge with the same config.
  */
+import { splitRolePath } from "../../components/naming";
 import type { InventoryInstance } from "../../policies/policyConfig";
 import { inventoryAt } from "../../policies/lib/fleetClassification";
 import type { PackConfig } from "../offline/policyRuntime";
@@ -29,7 +30,7 @@ export function generatedPolicyConfig(
         },
         // An environment's inventory is its account and region's instances; the policy applies the scope tags.
         // The same array for the same inventory and place (indexed once), so the plan's counts reuse the policy's classification.
-        inventory: inventoryAt(inventory, env.spec.accountId, env.spec.region),
+        inventory: withAttachedRoles(inventoryAt(inventory, env.spec.accountId, env.spec.region), env.spec.existingInstanceRoleNames),
         exemptions,
     };
     return {
@@ -40,4 +41,17 @@ export function generatedPolicyConfig(
         // The same inventory; its preflight facts (profiles, roles, SSM) are judged only where present.
         "fleet-enrolled-instances-snapshot-ready": { ...fleetScope, enforcementLevel: env.spec.preflight },
     };
+}
+
+/**
+ * The roles the stack attaches the snapshot policy to (existingInstanceRoleNames) can snapshot once
+ * it runs, whatever an inventory taken before says: the preflight must not ask for the fix the plan
+ * itself applies. Without the field, the same array (the plan's counts reuse its classification).
+ */
+function withAttachedRoles(inventory: readonly InventoryInstance[], roles: readonly string[] | undefined): readonly InventoryInstance[] {
+    if (!roles) {
+        return inventory;
+    }
+    const attached = new Set(roles.map((entry) => splitRolePath(entry).name));
+    return inventory.map((i) => (i.role && attached.has(i.role.name) ? { ...i, role: { ...i.role, canSnapshot: true } } : i));
 }

@@ -21,7 +21,18 @@ export function concurrencyOf(maxConcurrency: string, targets: number): number {
     return Number(maxConcurrency);
 }
 
-export function windowWarnings(spec: EnvironmentSpec, enrolled: number): string[] {
+/** A spec whose maxConcurrency is known: the manifest's, or the default the plan chose (rateControl.ts). */
+export type RatedSpec = EnvironmentSpec & { readonly maxConcurrency: string };
+
+/**
+ * Environments whose windows open at the same moment in one account and region: they draw on one
+ * CreateSnapshots bucket.
+ */
+export function burstGroupKey(spec: EnvironmentSpec): string {
+    return [spec.accountId, spec.region, spec.schedule, spec.scheduleTimezone, spec.scheduleOffset ?? 0].join("|");
+}
+
+export function windowWarnings(spec: RatedSpec, enrolled: number): string[] {
     if (enrolled === 0) {
         return [];
     }
@@ -43,10 +54,10 @@ export function windowWarnings(spec: EnvironmentSpec, enrolled: number): string[
  * Environments in one account and region whose windows open together share EC2's CreateSnapshots
  * bucket: each instance makes one call, so more than 100 at once are throttled.
  */
-export function burstWarnings(environments: readonly { spec: EnvironmentSpec; enrolled: number }[]): Map<string, string[]> {
+export function burstWarnings(environments: readonly { spec: RatedSpec; enrolled: number }[]): Map<string, string[]> {
     const groups = new Map<string, { names: string[]; concurrent: number }>();
     for (const { spec, enrolled } of environments) {
-        const key = [spec.accountId, spec.region, spec.schedule, spec.scheduleTimezone, spec.scheduleOffset ?? 0].join("|");
+        const key = burstGroupKey(spec);
         const group = groups.get(key) ?? { names: [], concurrent: 0 };
         group.names.push(spec.name);
         group.concurrent += Math.min(enrolled, concurrencyOf(spec.maxConcurrency, enrolled));

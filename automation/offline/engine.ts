@@ -11,14 +11,16 @@ import { evaluatePolicies, type AnalyzedResource, type Violation } from "./polic
 import { runUnderMocks } from "./mockRuntime";
 import { burstWarnings, windowWarnings } from "./capacity";
 import { pastScheduleWarnings } from "./pastSchedule";
+import { census, type Census } from "./census";
+import { chooseRateControls, type ChosenRateControl } from "./rateControl";
 import type { InventoryInstance } from "../../policies/policyConfig";
-import { classifyFleet, inScope, inventoryAt } from "../../policies/lib/fleetClassification";
 import { POLICY_PACK_NAME, vssFleetPolicies } from "../../policies/policies";
 import { defineEnvironment } from "../../stacks/program";
 import { accountFor } from "../manifest/accounting";
 import type { Fleet, FleetEnvironment } from "../manifest/load";
 import { generatedPolicyConfig } from "../manifest/packConfig";
-import { alertWarnings, DEFAULT_FLEET, lifecycleSummary } from "../../core/environment";
+import { alertWarnings, DEFAULT_FLEET, lifecycleSummary, partitionOf } from "../../core/environment";
+import { existingRolesPolicyArn } from "../../components/naming";
 
 export interface PlannedResource {
     /** Pulumi type token, e.g. aws:ssm/maintenanceWindow:MaintenanceWindow. */
@@ -34,18 +36,14 @@ export interface EnvironmentPlan {
     readonly accountId: string;
     readonly resources: PlannedResource[];
     readonly violations: Violation[];
-    readonly windows: {
-        /** Windows instances of the inventory in the environment's account and region. */
-        readonly inAccountRegion: number;
-        /** Of those, the ones the scope tags select (all of them when there is no scope). */
-        readonly inScope: number;
-        readonly enrolled: number;
-        readonly exempt: number;
-        readonly unenrolled: number;
-    };
+    readonly windows: Census["windows"];
+    /** The window's maxConcurrency and maxErrors as deployed, and where each came from. */
+    readonly rateControl: ChosenRateControl;
     /** What the plan could not check here, in words: never a silent OK. */
     readonly notChecked: string[];
     readonly warnings: string[];
+    /** The existing roles the stack attaches the administrator's snapshot policy to (text output only; the JSON has the resources). */
+    readonly existingRoles?: { readonly policyArn: string; readonly roles: readonly string[] };
     /** What the snapshot lifecycle does here, in words (text output only; not in the JSON contract). */
     readonly lifecycle: string;
 }
@@ -68,8 +66,11 @@ async function planEnvironment(
     env: FleetEnvironment,
     inventory: readonly InventoryInstance[],
     today: Date,
+    counted: Census,
+    rateControl: ChosenRateControl,
 ): Promise<EnvironmentPlan> {
-    const { spec } = env;
+    // The program deploys the chosen rate control, exactly as the driver's stack config would carry it.
+    const spec = { ...env.spec, maxConcurrency: rateControl.maxConcurrency, maxErrors: rateControl.maxErrors };
     const { resources } = await runUnderMocks(() => defineEnvironment(spec, PROJECT, env.instances), {
         project: PROJECT,
         stack: spec.name,
@@ -87,50 +88,26 @@ async function planEnvironment(
         // The offline engine never calls AWS, so AMIs are judged by config only.
         config: generatedPolicyConfig(fleet, env, inventory, { resolveAmis: false }),
     });
-    const written = new Map(env.instances.map((id) => [id, spec.targetTags]));
-    // The same account-and-region slice the policy classified, so this is the policy's classification, not a second pass.
-    const local = inventoryAt(inventory, spec.accountId, spec.region);
-    const classes = classifyFleet(local, { ...spec, scopeTags: env.scopeTags }, written, env.exemptions, today);
-    // Listed instances the inventory does not show are enrolled all the same.
-    const enrolledIds = new Set(classes.enrolled.map((i) => i.instanceId));
-    const listedElsewhere = env.instances.filter((id) => !enrolledIds.has(id)).length;
-    const inAccountRegion = local.filter((i) => inScope(i, { ...spec, scopeTags: {} })).length;
-    const selected = classes.enrolled.length + classes.exempt.length + classes.unenrolled.length;
     return {
         name: spec.name,
         region: spec.region,
         accountId: spec.accountId,
         resources: custom.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
         violations: evaluation.violations,
-        windows: {
-            inAccountRegion,
-            inScope: selected,
-            enrolled: classes.enrolled.length + listedElsewhere,
-            exempt: classes.exempt.length,
-            unenrolled: classes.unenrolled.length,
-        },
+        windows: counted.windows,
+        rateControl,
         warnings: [],
-        notChecked: notChecked(env, inventory.length, inAccountRegion, selected),
+        notChecked: counted.notChecked,
         lifecycle: lifecycleSummary(spec),
+        ...(spec.existingInstanceRoleNames
+            ? {
+                  existingRoles: {
+                      policyArn: existingRolesPolicyArn(partitionOf(spec.region), spec.accountId, spec.name),
+                      roles: spec.existingInstanceRoleNames,
+                  },
+              }
+            : {}),
     };
-}
-
-/** Why fleet enrollment was not checked for an environment, if it was not. */
-function notChecked(env: FleetEnvironment, inventorySize: number, inAccountRegion: number, selected: number): string[] {
-    const where = `${env.spec.accountId}/${env.spec.region}`;
-    if (inventorySize === 0) {
-        return ["fleet enrollment not checked: no inventory (--inventory FILE)"];
-    }
-    if (inAccountRegion === 0) {
-        return [`fleet enrollment not checked: the inventory has no Windows instances in ${where}`];
-    }
-    if (selected === 0) {
-        const tags = Object.entries(env.scopeTags)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(", ");
-        return [`scope selects 0 of ${inAccountRegion} Windows instances in ${where} (scope tags ${tags}); fleet enrollment not checked`];
-    }
-    return [];
 }
 
 export interface PlanOptions {
@@ -150,20 +127,26 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
     // The SDK records a stack trace per output; at fleet scale that dominates time and memory.
     const traceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
+    // Counted first: each environment's default rate control depends on its own enrolled count and
+    // on the others that open their windows at the same moment.
+    const counts = chosen.map((env) => census(env, inventory, today));
+    const rates = chooseRateControls(chosen.map((env, i) => ({ spec: env.spec, enrolled: counts[i].windows.enrolled })));
     try {
-        for (const env of chosen) {
-            const plan = await planEnvironment(fleet, env, inventory, today);
+        for (const [i, env] of chosen.entries()) {
+            const plan = await planEnvironment(fleet, env, inventory, today, counts[i], rates[i]);
             plans.push(plan);
             options.onEnvironment?.(plan, plans.length, chosen.length);
         }
     } finally {
         Error.stackTraceLimit = traceLimit;
     }
-    const bursts = burstWarnings(plans.map((p, i) => ({ spec: chosen[i].spec, enrolled: p.windows.enrolled })));
+    // The capacity checks judge the rate control that is deployed: the manifest's or the chosen default.
+    const rated = chosen.map((env, i) => ({ ...env.spec, maxConcurrency: rates[i].maxConcurrency }));
+    const bursts = burstWarnings(plans.map((p, i) => ({ spec: rated[i], enrolled: p.windows.enrolled })));
     for (const [i, plan] of plans.entries()) {
         plan.warnings.push(
             ...pastScheduleWarnings(chosen[i].spec, today),
-            ...windowWarnings(chosen[i].spec, plan.windows.enrolled),
+            ...windowWarnings(rated[i], plan.windows.enrolled),
             ...alertWarnings(chosen[i].spec),
             ...(bursts.get(plan.name) ?? []),
         );

@@ -28,6 +28,7 @@ export function toJson(plan: FleetPlan): string {
                 urn: v.urn ?? null,
             })),
             windows: env.windows,
+            rateControl: env.rateControl,
             notChecked: env.notChecked,
         })),
     });
@@ -57,6 +58,13 @@ export function toText(plan: FleetPlan, manifest: string): string {
             `  Windows instances: ${env.windows.enrolled} enrolled, ${env.windows.exempt} exempt, ${env.windows.unenrolled} unenrolled`,
         );
         lines.push(...env.notChecked.map((n) => `  ${n}`));
+        lines.push(`  Rate control: ${env.rateControl.why}`);
+        if (env.existingRoles) {
+            lines.push(
+                `  Existing roles: ${env.existingRoles.roles.join(", ")} get the snapshot policy ${env.existingRoles.policyArn} ` +
+                    "(an administrator creates it once: vss-fleet deploy-policy --bootstrap)",
+            );
+        }
         lines.push(`  Lifecycle: ${env.lifecycle}`);
         lines.push(...env.warnings.map((w) => `  warning: ${w}`));
         for (const v of env.violations) {

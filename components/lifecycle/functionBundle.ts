@@ -33,11 +33,19 @@ function sourceOf(file: string): string {
     return fs.existsSync(file) || dist < 0 ? file : file.slice(0, dist) + file.slice(dist + `${path.sep}dist`.length);
 }
 
+/**
+ * The TypeScript settings the bundle is compiled with, named explicitly: esbuild ignores tsconfig.json
+ * files under node_modules/, so an installed vss-fleet would otherwise bundle different bytes (no
+ * "use strict") and every deployed function would show a change. The package ships this file.
+ */
+const TSCONFIG = path.join(path.dirname(HANDLER_SOURCE), "..", "..", "tsconfig.json");
+
 let cached: string | undefined;
 
 export function lifecycleFunctionBundle(): string {
     cached ??= buildSync({
         entryPoints: [HANDLER_SOURCE],
+        tsconfig: TSCONFIG,
         bundle: true,
         write: false,
         platform: "node",

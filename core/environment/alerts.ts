@@ -4,24 +4,7 @@
  * components/lifecycle/alarms.ts from these numbers.
  */
 import { lifecycleEnabled, type EnvironmentSpec } from "./environment";
-import { longestGapHours } from "./scheduleGap";
-
-/**
- * The furthest back a CloudWatch alarm looks: Period × EvaluationPeriods may not exceed 7 days
- * (604,800 s) for periods of an hour or more, and 1 day below that (PutMetricAlarm, Period).
- */
-export const ALARM_LOOKBACK_MAX_HOURS = 7 * 24;
-
-/**
- * Hours without a verified run before the dead-man's switch alarms: the schedule's longest gap, plus
- * the window's duration (the verify task runs after the snapshot task, up to the window's end), plus
- * one hour for the function and the alarm's hourly periods, plus one for a daylight-saving shift.
- * Undefined when that is longer than an alarm can look back (a weekly or rarer schedule, or at(...)).
- */
-export function deadManHours(spec: Pick<EnvironmentSpec, "schedule" | "durationHours">): number | undefined {
-    const hours = Math.ceil(longestGapHours(spec.schedule) + spec.durationHours + 2);
-    return hours <= ALARM_LOOKBACK_MAX_HOURS ? hours : undefined;
-}
+import { ALARM_LOOKBACK_MAX_HOURS, deadManHours, longestGapHours } from "./scheduleGap";
 
 /** Whether the alerts have anyone to go to: an endpoint subscribed, or an existing topic used. */
 export function hasSubscribers(spec: Pick<EnvironmentSpec, "notifications">): boolean {

@@ -8,6 +8,7 @@ import * as aws from "./aws";
 import { archiveSchema, copyDestinationSchema, copyProblems, lockSchema, protectionSummary } from "./protection";
 import { regionSchema } from "./regions";
 import { scheduleKind, scheduleProblem } from "./schedule";
+import { deadManHours } from "./scheduleGap";
 import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
 
 export const DEFAULT_SCHEDULE = "cron(0 4 ? * * *)";
@@ -103,6 +104,10 @@ const logging = z
         }
     });
 
+/** An existing role: its name, or its path and name ("/app/WebServers"), as IAM spells them. */
+const EXISTING_ROLE = /^(\/([\w+=,.@-]+\/)+)?[\w+=,.@-]{1,64}$/;
+const roleNameOf = (entry: string) => entry.slice(entry.lastIndexOf("/") + 1);
+
 /** The fields of an environment, before checks that relate one field to another. */
 const environmentFields = z.strictObject({
     region: regionSchema(),
@@ -123,8 +128,14 @@ const environmentFields = z.strictObject({
     scheduleOffset: z.int().min(1).max(6).optional().describe("Days to wait after the cron date (cron only)."),
     durationHours: z.int().min(1).max(24).default(1),
     cutoffHours: z.int().min(0).max(23).default(0).describe("No new invocation starts this close to the end."),
-    maxConcurrency: countOrPercent(aws.MAX_CONCURRENCY, "maxConcurrency").default("100%"),
-    maxErrors: countOrPercent(aws.MAX_ERRORS, "maxErrors").default("10"),
+    // No default here: unset, the plan and the driver derive one from the enrolled count (see
+    // automation/offline/rateControl.ts), and a stack without that falls back to a small count.
+    maxConcurrency: countOrPercent(aws.MAX_CONCURRENCY, "maxConcurrency")
+        .optional()
+        .describe("Instances snapshotted at once; default derived from the enrolled count and EC2's CreateSnapshots throttle."),
+    maxErrors: countOrPercent(aws.MAX_ERRORS, "maxErrors")
+        .optional()
+        .describe("Failed runs after which the window starts no more; default a tenth of the enrolled count."),
     targetTags: z
         .record(tagKey, tagValue)
         .refine((tags) => Object.keys(tags).length >= 1 && Object.keys(tags).length <= 5, {
@@ -219,6 +230,17 @@ const environmentFields = z.strictObject({
         .regex(aws.ROLE_ARN, "must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
         .optional()
         .describe("Role assumed to deploy this environment (by the stack's AWS provider and the driver's own calls)."),
+    existingInstanceRoleNames: z
+        .array(z.string().regex(EXISTING_ROLE, "must be an IAM role name, or its path and name such as /app/WebServers"))
+        .min(1)
+        // Each role is one more ARN in the deploy role's policy, which IAM caps in size (about 110
+        // characters a role); a longer list is an estate to relaunch onto the environment's profile.
+        .max(20)
+        .refine((roles) => new Set(roles.map(roleNameOf)).size === roles.length, { message: "a role is listed twice" })
+        .optional()
+        .describe(
+            "Roles your servers already run with (name, or /path/name): the stack attaches the environment's snapshot policy to them, so running servers enroll without relaunching.",
+        ),
     preflight: z
         .enum(["advisory", "mandatory"])
         .default("advisory")
@@ -377,14 +399,16 @@ export function lifecycleEnabled(env: Pick<Fields, "lifecycle">): boolean {
 
 /** One line for people: what the lifecycle will do for an environment. */
 export function lifecycleSummary(
-    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId"> &
+    env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId" | "schedule" | "durationHours"> &
         Partial<Pick<Fields, "copies" | "lock" | "archive" | "volumeKmsKeyId">> & { readonly name?: string },
 ): string {
     if (!lifecycleEnabled(env)) {
         return "off (no verification after runs, no alarms, no retention: snapshots are kept forever, no drills)";
     }
+    const deadMan = deadManHours(env);
     return [
         `verifies each run (RPO ${env.rpoHours} h)`,
+        deadMan === undefined ? "no dead-man's switch (runs too rare for an alarm)" : `alarms after ${deadMan} h without a verified run`,
         env.retention
             ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets`
             : "no retention: snapshots are kept forever",

@@ -34,11 +34,14 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     cutoffHours: {
         rules: "0-23 and less than `durationHours`",
     },
+    // Derived per environment when unset (automation/offline/rateControl.ts), so the schema has no default.
     maxConcurrency: {
-        rules: "SSM's pattern: a count >= 1 or 1%-100%",
+        rules: "SSM's pattern: a count >= 1 or 1%-100%. Unset: a count from the enrolled instances, spread over half the window, within EC2's CreateSnapshots burst (100, shared per account and region); `plan` prints it",
+        default: "derived (`10` if unsized)",
     },
     maxErrors: {
-        rules: "SSM's pattern: a count >= 0 or 0%-100%",
+        rules: "SSM's pattern: a count >= 0 or 0%-100%. Unset: a tenth of the enrolled instances",
+        default: "derived (`10%` if unsized)",
     },
     // Resolved from the environment's name after parsing, so the schema cannot show it.
     targetTags: {
@@ -103,6 +106,9 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
     },
     deployRoleArn: {
         rules: "an IAM role ARN in the environment's account, assumed by the stack's provider and the driver",
+    },
+    existingInstanceRoleNames: {
+        rules: "1-20 IAM role names, each a name or `/path/name`; they get the snapshot policy an administrator creates once (`deploy-policy --bootstrap`), and the deploy role may attach only that policy, only to these roles",
     },
     preflight: {
         rules: "`advisory` or `mandatory`: the level of `fleet-enrolled-instances-snapshot-ready`, which reports enrolled servers the inventory shows cannot be snapshotted (see docs/onboarding.md)",

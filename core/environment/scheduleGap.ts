@@ -75,6 +75,23 @@ function cronGapHours(body: string): number {
     return runDays.length <= 1 ? Infinity : longest / 60;
 }
 
+/**
+ * The furthest back a CloudWatch alarm looks: Period × EvaluationPeriods may not exceed 7 days
+ * (604,800 s) for periods of an hour or more, and 1 day below that (PutMetricAlarm, Period).
+ */
+export const ALARM_LOOKBACK_MAX_HOURS = 7 * 24;
+
+/**
+ * Hours without a verified run before the dead-man's switch alarms: the schedule's longest gap, plus
+ * the window's duration (the verify task runs after the snapshot task, up to the window's end), plus
+ * one hour for the function and the alarm's hourly periods, plus one for a daylight-saving shift.
+ * Undefined when that is longer than an alarm can look back (a weekly or rarer schedule, or at(...)).
+ */
+export function deadManHours(window: { readonly schedule: string; readonly durationHours: number }): number | undefined {
+    const hours = Math.ceil(longestGapHours(window.schedule) + window.durationHours + 2);
+    return hours <= ALARM_LOOKBACK_MAX_HOURS ? hours : undefined;
+}
+
 /** Replaces JAN-DEC or SUN-SAT with their numbers, so expandField can read the field. */
 function named(field: string, names: readonly string[], first: number): string {
     return field.replace(/[A-Za-z]{3}/g, (name) => String(names.indexOf(name.toUpperCase()) + first));

@@ -5,10 +5,11 @@ import { EXIT_CODES } from "../../automation/exitCodes";
 import { runCli } from "../helpers";
 
 describe("the command modules", () => {
-    it("are the fourteen commands, each with a description, examples that use it, and options keyed as commander parses them", () => {
+    it("are the fifteen commands, each with a description, examples that use it, and options keyed as commander parses them", () => {
         assert.deepStrictEqual(
             COMMANDS.map((c) => c.name),
             [
+                "init",
                 "validate",
                 "plan",
                 "schema",

@@ -176,9 +176,44 @@ describe("discover: a 400-server estate in 3 accounts, offline from AWS CLI JSON
     it("--write-enrollment instances: manifest YAML per environment, one id per line with its finding", () => {
         const yaml = writeEnrollment(found.environments, "fleet.yaml", "instances").split("\n");
         assert.strictEqual(yaml[0], "# vss-fleet discover: merge into fleet.yaml under each environment (nothing was applied)");
-        assert.deepStrictEqual(yaml.slice(1, 4), ["environments:", '  "prod":', "    instances:"]);
+        assert.deepStrictEqual(yaml.slice(1, 5), [
+            "environments:",
+            '  "prod":',
+            '    existingInstanceRoleNames: ["legacy-role"]  # lack the snapshot permission; write /path/name for a role with a path',
+            "    instances:",
+        ]);
+        assert.strictEqual(yaml.filter((l) => l.includes("existingInstanceRoleNames")).length, 1, "only prod's servers have such a role");
         assert.strictEqual(yaml.filter((l) => l.startsWith("      - i-")).length, 195);
         assert.ok(yaml.some((l) => / {6}- i-[0-9a-f]+ {2}# prod-case-001: carry Backup=Prod \(expected Backup=prod\)$/.test(l)));
+    });
+
+    it("--write-enrollment instances: an environment with every server enrolled still gets the roles to attach; exemptions never do", () => {
+        const gap = { code: "role-cannot-snapshot" as const, problem: "", summary: "", fix: "" };
+        const server = (id: string, role: string) => ({
+            instance: {
+                instanceId: id,
+                accountId: "111111111111",
+                region: "us-east-1",
+                tags: {},
+                role: { name: role, canSnapshot: false },
+            },
+            gaps: [gap],
+        });
+        const env = {
+            name: "web",
+            accountId: "111111111111",
+            region: "us-east-1",
+            targetTags: { Backup: "web" },
+            enrolled: [server("i-0000000000000001a", "WebB"), server("i-0000000000000002b", "WebA"), server("i-0000000000000003c", "WebA")],
+            exempt: [],
+            unenrolled: [],
+        };
+        assert.deepStrictEqual(writeEnrollment([env], "fleet.yaml", "instances").split("\n").slice(1), [
+            "environments:",
+            '  "web":',
+            '    existingInstanceRoleNames: ["WebA", "WebB"]  # lack the snapshot permission; write /path/name for a role with a path',
+        ]);
+        assert.match(writeEnrollment([env], "fleet.yaml", "exemptions"), /nothing to write$/);
     });
 
     it("--write-enrollment exemptions: stubs that fail validation until a reason and a date are filled in", () => {

@@ -132,4 +132,48 @@ describe("onboarding: discover, enroll, plan (CLI, offline)", function () {
         );
         assert.deepStrictEqual(gaps(withoutFacts.out), [], "without --ssm/--iam the inventory carries no preflight facts");
     });
+
+    it("merging the suggested existingInstanceRoleNames as well: the preflight drops the legacy role, and each window is sized for its fleet", async () => {
+        const enrollment = await runCli("discover", files.manifest, ...facts(files), "--write-enrollment", "instances");
+        const additions = parseDocument(enrollment.out).toJS() as {
+            environments: Record<string, { instances?: string[]; existingInstanceRoleNames?: string[] }>;
+        };
+        assert.deepStrictEqual(additions.environments.prod.existingInstanceRoleNames, ["legacy-role"]);
+        const manifest = parseDocument(fs.readFileSync(files.manifest, "utf8"));
+        for (const [name, found] of Object.entries(additions.environments)) {
+            for (const [key, value] of Object.entries(found)) {
+                manifest.setIn(["environments", name, key], value);
+            }
+        }
+        const merged = `${files.dir}/fleet-roles.yaml`;
+        fs.writeFileSync(merged, manifest.toString());
+
+        const { code, out } = await runCli("plan", merged, "--offline", ...facts(files));
+        assert.strictEqual(code, 0);
+        assert.doesNotMatch(out, /legacy-role lacks the snapshot permission/);
+        // What is left for a person: 8 servers without a profile, 4 unknown to SSM, 2 agents offline.
+        assert.strictEqual(
+            out.split("\n").filter((l) => l.startsWith("  advise fleet-enrolled-instances-snapshot-ready:")).length,
+            8 + 4 + 2,
+        );
+        assert.ok(
+            out.includes(
+                "  Existing roles: legacy-role get the snapshot policy arn:aws:iam::111111111111:policy/vss-fleet-boundary/vss-fleet-prod-instance-snapshot",
+            ),
+        );
+        // A 4 h window with a 1 h cutoff has 12 waves of 15 min; the defaults spread each fleet over 6.
+        assert.deepStrictEqual(
+            out
+                .split("\n")
+                .filter((l) => l.startsWith("  Rate control:"))
+                .map((l) =>
+                    /^ {2}Rate control: default maxConcurrency (\d+) for (\d+) enrolled: .*; default maxErrors (\d+),/.exec(l)?.slice(1),
+                ),
+            [
+                ["33", "195", "20"],
+                ["20", "120", "12"],
+                ["14", "80", "8"],
+            ],
+        );
+    });
 });

@@ -19,7 +19,7 @@ describe("the EnvironmentSpec field table in docs/manifest.md", function () {
 
     it("rows in the schema's order, defaults read from the schema", () => {
         const rows = fieldTable().split("\n").slice(2);
-        assert.strictEqual(rows.length, 29);
+        assert.strictEqual(rows.length, 30);
         assert.deepStrictEqual(
             rows.slice(0, 3).map((r) => r.split(" | ").slice(0, 2)),
             [
@@ -29,9 +29,10 @@ describe("the EnvironmentSpec field table in docs/manifest.md", function () {
             ],
         );
         assert.match(rows[5], /^\| `durationHours` \| `1` \| 1-24 \|$/);
-        assert.match(rows[7], /^\| `maxConcurrency` \| `100%` \|/);
+        assert.match(rows[7], /^\| `maxConcurrency` \| derived \(`10` if unsized\) \|/);
         assert.match(rows[11], /^\| `vss` \| all `false` \|/);
         assert.match(rows[27], /^\| `deployRoleArn` \| \(none\) \|/);
-        assert.match(rows[28], /^\| `preflight` \| `advisory` \| `advisory` or `mandatory`/);
+        assert.match(rows[28], /^\| `existingInstanceRoleNames` \| \(none\) \| 1-20 IAM role names/);
+        assert.match(rows[29], /^\| `preflight` \| `advisory` \| `advisory` or `mandatory`/);
     });
 });

@@ -36,6 +36,15 @@ describe("deploy role policy (IAM simulation)", () => {
         );
     });
 
+    it("CAN list the agents SSM knows (discover --live, the driver's preflight), and nothing more of SSM's instances", async () => {
+        // DescribeInstanceInformation takes no resource type: "*" is the only resource IAM evaluates.
+        assert.strictEqual(await decide("ssm:DescribeInstanceInformation", "*"), "Allowed");
+        const instance = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${ENROLLED}`;
+        assert.strictEqual(await decide("ssm:SendCommand", instance), "ImplicitlyDenied");
+        assert.strictEqual(await decide("ssm:StartSession", instance), "ImplicitlyDenied");
+        assert.strictEqual(await decide("ssm:UpdateInstanceInformation", instance), "ImplicitlyDenied");
+    });
+
     it("CANNOT rewrite a trust policy, drop a boundary or change the boundary policy", async () => {
         assert.strictEqual(await decide("iam:UpdateAssumeRolePolicy", role("prod-instance-role-1a2b3c4"), bounded), "ExplicitlyDenied");
         assert.strictEqual(

@@ -16,6 +16,7 @@ import * as path from "path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { mockClient } from "aws-sdk-client-mock";
+import { SHIPPED_POLICY_PACK } from "../../../automation/driver/policyPack";
 import { exitCodeOf, runFleet, type DriverOptions } from "../../../automation/driver/runFleet";
 import type { Operation } from "../../../automation/driver/run";
 import { parseManifest, type Fleet } from "../../../automation/manifest/load";
@@ -55,7 +56,9 @@ function normalised(fake: FakePulumi, workDir: string, stack?: string): string[]
                 .join(" ")
                 .replace(/tcp:\/\/127\.0\.0\.1:\d+/, "tcp://EVENTS")
                 .replace(/\S*\/vss-fleet-[^/\s]+\/(policy-config\.[\w-]+\.json)/, "TMP/$1")
-                .replace(workDir, "PROJECT"),
+                .replace(workDir, "PROJECT")
+                // The scratch project has no policies/ of its own, as a repository made by `init`: the shipped pack.
+                .replace(SHIPPED_POLICY_PACK, "SHIPPED_PACK"),
         );
 }
 
@@ -112,12 +115,12 @@ describe("contract: the GitOps driver against a scripted pulumi", function () {
         });
         assert.deepStrictEqual(normalised(fake, workDir, "a"), [
             "stack select --stack a --non-interactive",
-            "preview --policy-pack PROJECT/policies --policy-pack-config TMP/policy-config.a.json --exec-kind auto.local --event-log tcp://EVENTS --stack a --non-interactive",
+            "preview --policy-pack SHIPPED_PACK --policy-pack-config TMP/policy-config.a.json --exec-kind auto.local --event-log tcp://EVENTS --stack a --non-interactive",
         ]);
         assert.deepStrictEqual(normalised(fake, workDir, "b"), [
             "stack select --stack b --non-interactive",
             "stack init b --non-interactive",
-            "preview --policy-pack PROJECT/policies --policy-pack-config TMP/policy-config.b.json --exec-kind auto.local --event-log tcp://EVENTS --stack b --non-interactive",
+            "preview --policy-pack SHIPPED_PACK --policy-pack-config TMP/policy-config.b.json --exec-kind auto.local --event-log tcp://EVENTS --stack b --non-interactive",
         ]);
         assert.ok(
             fake.invocations().every((i) => i.argv[0] === "version" || i.cwd === workDir),
@@ -219,8 +222,8 @@ describe("contract: the GitOps driver against a scripted pulumi", function () {
         const { fake } = await drive("apply", { existingStacks: ["a", "b", "c"], stacks: {} });
         assert.deepStrictEqual(normalised(fake, workDir, "c"), [
             "stack select --stack c --non-interactive",
-            "preview --policy-pack PROJECT/policies --policy-pack-config TMP/policy-config.c.json --exec-kind auto.local --event-log tcp://EVENTS --stack c --non-interactive",
-            "up --yes --skip-preview --policy-pack PROJECT/policies --policy-pack-config TMP/policy-config.c.json --exec-kind auto.local --event-log tcp://EVENTS --stack c --non-interactive",
+            "preview --policy-pack SHIPPED_PACK --policy-pack-config TMP/policy-config.c.json --exec-kind auto.local --event-log tcp://EVENTS --stack c --non-interactive",
+            "up --yes --skip-preview --policy-pack SHIPPED_PACK --policy-pack-config TMP/policy-config.c.json --exec-kind auto.local --event-log tcp://EVENTS --stack c --non-interactive",
             "stack output --json --stack c --non-interactive",
             "stack output --json --show-secrets --stack c --non-interactive",
             "stack history --json --show-secrets --page-size 1 --page 1 --stack c --non-interactive",
@@ -243,7 +246,7 @@ describe("contract: the GitOps driver against a scripted pulumi", function () {
         assert.deepStrictEqual(normalised(fake, workDir, "a").slice(1), [
             "refresh --skip-preview --yes --event-log tcp://EVENTS --exec-kind auto.local --stack a --non-interactive",
             "stack history --json --show-secrets --page-size 1 --page 1 --stack a --non-interactive",
-            "preview --expect-no-changes --policy-pack PROJECT/policies --policy-pack-config TMP/policy-config.a.json --exec-kind auto.local --event-log tcp://EVENTS --stack a --non-interactive",
+            "preview --expect-no-changes --policy-pack SHIPPED_PACK --policy-pack-config TMP/policy-config.a.json --exec-kind auto.local --event-log tcp://EVENTS --stack a --non-interactive",
         ]);
         assert.deepStrictEqual(
             run.environments.map((e) => e.status),

@@ -81,6 +81,7 @@ describe("offline plan of the example fleet", () => {
             "resources",
             "violations",
             "windows",
+            "rateControl",
             "notChecked",
         ]);
         assert.deepStrictEqual(json.environments[0].windows, { inAccountRegion: 5, inScope: 5, enrolled: 3, exempt: 1, unenrolled: 1 });
@@ -108,19 +109,54 @@ describe("offline plan of the example fleet", () => {
         assert.match(markdown, /\nBLOCKED: 1 mandatory policy violation\(s\) in prod\.$/);
     });
 
+    it("keeps the manifest's rate control and derives the one dev leaves unset from its 2 enrolled instances", () => {
+        assert.deepStrictEqual(
+            plan.environments.map((e) => e.rateControl),
+            [
+                {
+                    maxConcurrency: "25%",
+                    maxErrors: "2",
+                    defaulted: [],
+                    why: "maxConcurrency 25% from the manifest; maxErrors 2 from the manifest",
+                },
+                {
+                    maxConcurrency: "1",
+                    maxErrors: "1",
+                    defaulted: ["maxConcurrency", "maxErrors"],
+                    why:
+                        "default maxConcurrency 1 for 2 enrolled: runs of up to 15 min spread over 2 of the window's 4 waves; " +
+                        "EC2 CreateSnapshots allows 100 at once per account and region, refilling 5/s; default maxErrors 1, a tenth of the enrolled",
+                },
+            ],
+        );
+        const tasks = plan.environments.map(
+            (e) => e.resources.find((r) => r.name === `${e.name}-backup-task`)?.inputs as Record<string, unknown>,
+        );
+        assert.deepStrictEqual(
+            tasks.map((t) => [t.maxConcurrency, t.maxErrors]),
+            [
+                ["25%", "2"],
+                ["1", "1"],
+            ],
+            "the program deploys what the plan line says",
+        );
+    });
+
     it("renders text for people", () => {
         const text = toText(plan, "examples/fleet.yaml");
         assert.match(text, /\nprod {2}us-east-1 \/ 111111111111\n {2}46 resources to create:\n/);
         assert.match(text, /\n {2}Windows instances: 3 enrolled, 1 exempt, 0 unenrolled\n/);
         assert.match(
             text,
-            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
+            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); alarms after 28 h without a verified run; retention 35 days, at least 7 good sets; restore drill cron\(0 6 \? \* SUN \*\), 2 instance\(s\)\n/,
         );
         assert.match(
             text,
-            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); no retention: snapshots are kept forever; no drills\n/,
+            /\n {2}Lifecycle: verifies each run \(RPO 26 h\); alarms after 76 h without a verified run; no retention: snapshots are kept forever; no drills\n/,
             "dev verifies only, and says what no retention means",
         );
+        assert.match(text, /\n {2}Rate control: maxConcurrency 25% from the manifest; maxErrors 2 from the manifest\n/);
+        assert.match(text, /\n {2}Rate control: default maxConcurrency 1 for 2 enrolled: runs of up to 15 min spread over 2 of/);
         assert.match(text, /\nOK: 2 of 2 environment\(s\) planned, no mandatory policy violations\.$/);
     });
 });
@@ -133,16 +169,17 @@ describe("capacity check", () => {
     });
 
     it("warns when the window cannot reach every instance before the cutoff", () => {
-        const spec = specOf({ durationHours: 2, cutoffHours: 1, maxConcurrency: "5" });
+        const spec = { ...specOf({ durationHours: 2, cutoffHours: 1 }), maxConcurrency: "5" };
         assert.deepStrictEqual(windowWarnings(spec, 20), []);
         const [warning] = windowWarnings(spec, 21);
         assert.match(warning, /^21 instances at a concurrency of 5 need 5 waves of up to 15 min \(75 min\), but the window leaves 60 min/);
     });
 
     it("warns when windows that open together would burst EC2's CreateSnapshots bucket", () => {
-        const a = specOf({ targetTags: { B: "a" } }, "a");
-        const b = specOf({ targetTags: { B: "b" } }, "b");
-        const elsewhere = specOf({ targetTags: { B: "c" }, schedule: "cron(0 5 ? * * *)" }, "c");
+        const all = { maxConcurrency: "100%" };
+        const a = { ...specOf({ targetTags: { B: "a" } }, "a"), ...all };
+        const b = { ...specOf({ targetTags: { B: "b" } }, "b"), ...all };
+        const elsewhere = { ...specOf({ targetTags: { B: "c" }, schedule: "cron(0 5 ? * * *)" }, "c"), ...all };
         assert.strictEqual(burstWarnings([{ spec: a, enrolled: 100 }]).size, 0);
         const warnings = burstWarnings([
             { spec: a, enrolled: 60 },
@@ -170,5 +207,39 @@ describe("capacity check", () => {
         }));
         const plan = await planFleet(fleet, inventory, { today: TODAY });
         assert.match(plan.environments[0].warnings[0], /^6 instances at a concurrency of 1 need 6 waves/);
+    });
+
+    it("judges the default it chose: two 400-instance environments opening together get 50 each, no burst, but too few waves", async () => {
+        const env = (name: string) => `  ${name}:\n    region: us-east-1\n    accountId: "111111111111"\n    targetTags: { B: ${name} }\n`;
+        const fleet = parseManifest("f.yaml", `version: 1\nenvironments:\n${env("a")}${env("b")}`);
+        const inventory = ["a", "b"].flatMap((name) =>
+            Array.from({ length: 400 }, (_, i) => ({
+                instanceId: `i-${name}${String(i).padStart(16, "0")}`,
+                accountId: "111111111111",
+                region: "us-east-1",
+                platform: "windows",
+                tags: { B: name },
+            })),
+        );
+        const plan = await planFleet(fleet, inventory, { today: TODAY });
+        assert.deepStrictEqual(
+            plan.environments.map((e) => [e.rateControl.maxConcurrency, e.rateControl.maxErrors]),
+            [
+                ["50", "40"],
+                ["50", "40"],
+            ],
+        );
+        assert.match(
+            plan.environments[1].rateControl.why,
+            /capped at the throttle: .*\(50 taken by environments starting together, 50 left\)/,
+        );
+        // 400 at 50 need 8 waves of 15 min; a 1 h window has 4. Never a burst warning: 50 + 50 = 100.
+        assert.deepStrictEqual(
+            plan.environments.map((e) => e.warnings.filter((w) => /waves|at once/.test(w)).map((w) => w.slice(0, 65))),
+            [
+                ["400 instances at a concurrency of 50 need 8 waves of up to 15 min"],
+                ["400 instances at a concurrency of 50 need 8 waves of up to 15 min"],
+            ],
+        );
     });
 });

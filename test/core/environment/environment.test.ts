@@ -23,11 +23,18 @@ describe("EnvironmentSpec", () => {
         );
         assert.strictEqual(
             lifecycleSummary(specOf({ rpoHours: 30 })),
-            "verifies each run (RPO 30 h); no retention: snapshots are kept forever; no drills",
+            "verifies each run (RPO 30 h); alarms after 27 h without a verified run; no retention: snapshots are kept forever; no drills",
         );
         assert.strictEqual(
             lifecycleSummary(specOf({ retention: { days: 35 } })),
-            "verifies each run (RPO 26 h); retention 35 days, at least 7 good sets; no drills",
+            "verifies each run (RPO 26 h); alarms after 27 h without a verified run; retention 35 days, at least 7 good sets; no drills",
+        );
+    });
+
+    it("says when the schedule is too sparse for a dead-man's switch", () => {
+        assert.strictEqual(
+            lifecycleSummary(specOf({ schedule: "cron(0 6 ? * SUN *)" })),
+            "verifies each run (RPO 26 h); no dead-man's switch (runs too rare for an alarm); no retention: snapshots are kept forever; no drills",
         );
     });
 
@@ -55,8 +62,6 @@ describe("EnvironmentSpec", () => {
             scheduleTimezone: "UTC",
             durationHours: 1,
             cutoffHours: 0,
-            maxConcurrency: "100%",
-            maxErrors: "10",
             targetTags: { "VSS-Snapshot": "prod" },
             engine: "aws-vss",
             vss: { excludeBootVolume: false, noWriters: false, copyOnly: false, saveVssMetadata: false },
@@ -253,7 +258,7 @@ describe("EnvironmentSpec", () => {
             rejects(
                 { colour: "blue" },
                 "colour",
-                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, preflight$/,
+                /^unknown key 'colour'; allowed: region, accountId, schedule, .*, logging, .*deployRoleArn, existingInstanceRoleNames, preflight$/,
             ));
         it("an unknown nested key, suggesting from that object's keys", () =>
             rejects({ vss: { copyonly: true } }, "vss.copyonly", /^unknown key 'copyonly'; did you mean 'copyOnly'\?$/));

@@ -117,7 +117,7 @@ describe("copies, lock and archive in the EnvironmentSpec", () => {
         );
         assert.strictEqual(
             summary,
-            "verifies each run (RPO 26 h); no retention: snapshots are kept forever; no drills; " +
+            "verifies each run (RPO 26 h); alarms after 27 h without a verified run; no retention: snapshots are kept forever; no drills; " +
                 `copies good sets to 333333333333/eu-west-1 (encrypted with ${DEST_CMK}), kept 90 days, at least 3 sets; ` +
                 "in 333333333333: role vss-fleet/prod/prod-copy-target created by that account's administrator, its boundary applied by that account's administrator, " +
                 `and the key policy of ${CMK} must allow 333333333333 (vss-fleet deploy-policy --bootstrap prints each); ` +

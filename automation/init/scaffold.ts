@@ -1,0 +1,152 @@
+/**
+ * What `vss-fleet init` writes: a fleet repository made from the package's templates/fleet/, the
+ * package's own GitHub workflow (one file for this repository and every scaffold, so they never drift
+ * apart), a package.json that depends on this version of vss-fleet, and the stack files rendered from
+ * the template manifest, so that `render --check`, `validate` and `plan --offline` pass out of the box.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { renderStackFile, stackFileOf } from "../driver/stackFiles";
+import { UserInputError } from "../errors";
+import { parseManifest } from "../manifest/load";
+
+/**
+ * The package's own folder (templates/, .github/): two levels above this file in the sources, three
+ * when it runs compiled from dist/. Only the package's assets are read from here, never a user's files.
+ */
+export const PACKAGE_ROOT = packageRoot(path.join(__dirname, "..", ".."));
+
+function packageRoot(up: string): string {
+    return path.basename(up) === "dist" ? path.dirname(up) : up;
+}
+
+export interface ScaffoldFile {
+    /** Relative to the new repository, with forward slashes. */
+    readonly path: string;
+    readonly content: string;
+}
+
+/** What package.json needs from vss-fleet's own: its version and the versions it is built with. */
+export interface PackageInfo {
+    readonly version: string;
+    readonly dependencies: Readonly<Record<string, string>>;
+    readonly devDependencies: Readonly<Record<string, string>>;
+}
+
+/** The manifest the scaffold starts with, whose stack files init renders. */
+export const MANIFEST = "fleet.yaml";
+
+/**
+ * Template names that npm or this repository's own tools would treat as real files: npm never packs a
+ * file named .gitignore, and a .ts file under templates/ would be linted and type-checked here.
+ */
+function targetName(template: string): string {
+    return template === "gitignore" ? ".gitignore" : template.replace(/\.template$/, "");
+}
+
+function templateFiles(dir: string, prefix = ""): string[] {
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap((entry) =>
+            entry.isDirectory() ? templateFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
+        );
+}
+
+/** An npm package name from the folder's name: lower case, letters, digits and `-._`; "fleet" if nothing is left. */
+export function packageNameOf(dir: string): string {
+    const name = path
+        .basename(path.resolve(dir))
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, "-")
+        .replace(/^[._-]+|[-]+$/g, "");
+    return name || "fleet";
+}
+
+function packageJson(name: string, pkg: PackageInfo): string {
+    const manifest = {
+        name,
+        private: true,
+        description: "Our Windows fleet's VSS-consistent EBS snapshots, deployed with vss-fleet.",
+        scripts: {
+            validate: `vss-fleet validate ${MANIFEST}`,
+            render: `vss-fleet render ${MANIFEST}`,
+            plan: `vss-fleet plan ${MANIFEST} --offline`,
+        },
+        engines: { node: ">=22.12.0" },
+        // The Pulumi SDK the program runs on must be the one vss-fleet is built with: one copy.
+        dependencies: { "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"], "vss-fleet": `^${pkg.version}` },
+        // Pulumi type-checks the TypeScript program with the project's own TypeScript and ts-node.
+        devDependencies: {
+            "@types/node": pkg.devDependencies["@types/node"],
+            "ts-node": pkg.devDependencies["ts-node"],
+            typescript: pkg.devDependencies["typescript"],
+        },
+        // npm runs no install script unless allowed: esbuild's checks its binary, protobufjs's its build.
+        allowScripts: { esbuild: true, protobufjs: true },
+    };
+    return JSON.stringify(manifest, null, 2) + "\n";
+}
+
+/** Every file of the new repository, in the order they are listed (nothing is written here). */
+export function scaffoldFiles(dir: string, pkg: PackageInfo, root: string = PACKAGE_ROOT): ScaffoldFile[] {
+    const name = packageNameOf(dir);
+    const fill = (text: string) => text.replaceAll("{{name}}", name).replaceAll("{{version}}", pkg.version);
+    const templates = path.join(root, "templates", "fleet");
+    const files: ScaffoldFile[] = templateFiles(templates).map((t) => ({
+        path: targetName(t),
+        content: fill(fs.readFileSync(path.join(templates, t), "utf8")),
+    }));
+    files.push({
+        path: ".github/workflows/vss-fleet.yml",
+        content: fs.readFileSync(path.join(root, ".github", "workflows", "vss-fleet.yml"), "utf8"),
+    });
+    files.push({ path: "package.json", content: packageJson(name, pkg) });
+    const manifest = files.find((f) => f.path === MANIFEST);
+    if (!manifest) {
+        throw new Error(`templates/fleet/ has no ${MANIFEST}`);
+    }
+    for (const env of parseManifest(MANIFEST, manifest.content).environments) {
+        files.push({
+            path: stackFileOf("stacks", env.spec.name).split(path.sep).join("/"),
+            content: renderStackFile(undefined, env, MANIFEST),
+        });
+    }
+    return files;
+}
+
+/**
+ * Writes the files into `dir` (created if missing), or nothing at all: every path is checked before
+ * the first write, and each file is created exclusively, so an existing file is never overwritten.
+ */
+export function writeScaffold(dir: string, files: readonly ScaffoldFile[]): string[] {
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+        throw new UserInputError([`${dir}: exists and is not a folder; vss-fleet init needs a new or existing folder`]);
+    }
+    const targets = files.map((f) => path.join(dir, ...f.path.split("/")));
+    // A folder the scaffold needs (stacks/, .github/) that is a file would stop the writes half way.
+    const folders = [
+        ...new Set(
+            files.flatMap((f) =>
+                f.path
+                    .split("/")
+                    .slice(0, -1)
+                    .map((_, i, parts) => path.join(dir, ...parts.slice(0, i + 1))),
+            ),
+        ),
+    ];
+    const blocked = folders.filter((f) => fs.existsSync(f) && !fs.statSync(f).isDirectory());
+    const taken = targets.filter((t) => fs.existsSync(t));
+    if (taken.length + blocked.length > 0) {
+        throw new UserInputError([
+            ...blocked.map((f) => `${f}: is a file where vss-fleet init needs a folder`),
+            ...taken.map((t) => `${t}: already exists`),
+            `vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move ${taken.length + blocked.length === 1 ? "that file" : "those files"} away`,
+        ]);
+    }
+    files.forEach((file, i) => {
+        fs.mkdirSync(path.dirname(targets[i]), { recursive: true });
+        fs.writeFileSync(targets[i], file.content, { flag: "wx" });
+    });
+    return targets;
+}
