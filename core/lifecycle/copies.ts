@@ -235,10 +235,14 @@ export function copyDescription(sourceSnapshotId: string, setKey: string): strin
     return `vss-fleet copy of ${sourceSnapshotId} (set ${setKey})`;
 }
 
-/** Reads a copy from its tags; undefined when a tag is missing or malformed (not one of ours: never touched). */
+/**
+ * Reads a copy from its tags; undefined when a tag is missing or malformed, or when the description
+ * is not the one our CopySnapshot wrote (not one of ours, whatever its tags say: never touched).
+ */
 export function toCopiedSnapshot(snapshot: {
     readonly snapshotId: string;
     readonly state: string;
+    readonly description?: string;
     readonly tags: Readonly<Record<string, string>>;
 }): CopiedSnapshot | undefined {
     const t = snapshot.tags;
@@ -248,6 +252,9 @@ export function toCopiedSnapshot(snapshot: {
     const setKey = t[COPY_SET_KEY_TAG_KEY];
     const instanceId = t[COPY_INSTANCE_TAG_KEY];
     if (!source || !setKey || !instanceId || !Number.isInteger(size) || size < 1 || Number.isNaN(start.getTime())) {
+        return undefined;
+    }
+    if (snapshot.description !== copyDescription(source, setKey)) {
         return undefined;
     }
     return {

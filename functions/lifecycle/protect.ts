@@ -224,9 +224,11 @@ async function destinationCopies(client: EC2Client, environment: string): Promis
     )) {
         for (const s of page.Snapshots ?? []) {
             const tags = Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
-            const copy = s.SnapshotId ? toCopiedSnapshot({ snapshotId: s.SnapshotId, state: s.State ?? "unknown", tags }) : undefined;
             // Tags can be forged by anyone with ec2:CreateTags there; the description only by our CopySnapshot.
-            if (copy && s.Description === copyDescription(copy.sourceSnapshotId, copy.setKey)) {
+            const copy = s.SnapshotId
+                ? toCopiedSnapshot({ snapshotId: s.SnapshotId, state: s.State ?? "unknown", description: s.Description, tags })
+                : undefined;
+            if (copy) {
                 copies.push(copy);
             }
         }
