@@ -8,7 +8,7 @@
  */
 import * as assert from "assert";
 import { bootstrap } from "../../automation/driver/bootstrap";
-import type { PolicyDocument } from "../../components/iam";
+import { guardrailPolicy, type PolicyDocument } from "../../components/iam";
 import { DEFAULT_FLEET } from "../../core/environment";
 import { lifecycleAlarmPrefix } from "../../core/lifecycle/functionConfig";
 import type { Decision } from "../iamSimulation";
@@ -244,6 +244,72 @@ const RUNTIME_ROLES: readonly Case[] = [
     ],
 ];
 
+/** A server running the CloudWatch agent (CloudWatchAgentServerPolicy: cloudwatch:PutMetricData on "*"). */
+const AGENT = `arn:aws:iam::${ACCOUNT}:role/web-servers`;
+const heartbeat = (principal: string, policies: Request["identityPolicies"], scps?: PolicyDocument[]): Request => ({
+    principal,
+    identityPolicies: policies,
+    action: "cloudwatch:PutMetricData",
+    resource: "*",
+    context: { "cloudwatch:namespace": "VssFleet", "aws:PrincipalArn": principal },
+    ...(scps ? { scps } : {}),
+});
+const agentPolicy: Request["identityPolicies"] = [
+    {
+        name: "CloudWatchAgentServerPolicy",
+        policy: {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "Agent", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" }],
+        },
+    },
+];
+
+/** Anyone in the account: the dead-man alarm takes any sample of FailedInstances as a verified run. */
+const ANYONE: readonly Case[] = [
+    [
+        "a server running the CloudWatch agent publishes prod's heartbeat, keeping its dead-man alarm quiet, without the guardrail SCP",
+        "Allowed",
+        () => heartbeat(AGENT, agentPolicy),
+    ],
+    [
+        "the same, under the guardrail SCP (OnlyTheFleetsRolesPublishItsMetrics) (fixed)",
+        "ExplicitlyDenied",
+        () => heartbeat(AGENT, agentPolicy, [guardrailPolicy("aws")]),
+    ],
+    [
+        "the prod lifecycle role still publishes its metrics under the guardrail SCP",
+        "Allowed",
+        (f, b) => {
+            const role = lifecycleRole(get(f, "prod"));
+            return {
+                ...heartbeat(role.arn, [], [guardrailPolicy("aws")]),
+                ...session(role, "fn", b),
+                context: { "cloudwatch:namespace": "VssFleet", "aws:PrincipalArn": role.arn },
+            };
+        },
+    ],
+    [
+        "a prod instance publishes prod's heartbeat (its role grants no metrics)",
+        "ImplicitlyDenied",
+        (f, b) => ({
+            ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": "VssFleet" },
+        }),
+    ],
+    [
+        "the prod task role publishes prod's heartbeat",
+        "ImplicitlyDenied",
+        (f, b) => ({
+            ...session(taskRole(get(f, "prod")), "window", b),
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": "VssFleet" },
+        }),
+    ],
+];
+
 const VAULT = "333333333333";
 const TARGET = `arn:aws:iam::${VAULT}:role/vss-fleet/prod/prod-copy-target`;
 const VAULT_BOUNDARY = `arn:aws:iam::${VAULT}:policy/vss-fleet-boundary/vss-fleet-prod-boundary`;
@@ -319,6 +385,7 @@ describe("round-3 attacks (IAM simulation over the resolved plan of test/securit
         ["the deploy role", DEPLOY_ROLE],
         ["the roles the stacks create", RUNTIME_ROLES],
         ["the vault's deploy role", THE_VAULTS_DEPLOY_ROLE],
+        ["anyone in the account", ANYONE],
     ] as const) {
         describe(group, () => {
             for (const [name, expected, request] of cases) {
