@@ -8,7 +8,8 @@ import { EXIT } from "../exitCodes";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
 import { envFilter, flag, format, INSTANCES_JSON, jsonNotFormat, optionalText, repeatable } from "./options";
-import { chooseEnvironments } from "./shared";
+import { chooseEnvironments, type Io } from "./shared";
+import type { InventoryRole } from "../../policies/policyConfig";
 
 const SHAPES = ["instances", "exemptions", "create-tags"];
 
@@ -34,7 +35,7 @@ export default defineCommand({
         flag(
             "live",
             "--live",
-            "read instances and SSM agents with the SDK in each environment's account and region (deployRoleArn assumed)",
+            "read instances, SSM agents and IAM roles with the SDK in each environment's account and region (deployRoleArn assumed)",
         ),
         envFilter,
         flag("all", "--all", "list every instance of each group (default: the first 10)"),
@@ -72,9 +73,12 @@ export default defineCommand({
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { SSMClient } = await import("@aws-sdk/client-ssm");
             const { credentialsFor } = await import("../driver/identity");
-            const { liveFacts } = await import("../discover/live");
+            const { IAMClient } = await import("@aws-sdk/client-iam");
+            const { liveFacts, liveRoles } = await import("../discover/live");
             const instances = [];
             const ssm = [];
+            const liveRoleMap = new Map<string, InventoryRole>();
+            const accountsRead = new Set<string>(); // IAM is global: one read per account
             const asked = new Set<string>();
             // One read per account and region, with the credentials of the first environment there.
             for (const env of environments) {
@@ -91,8 +95,12 @@ export default defineCommand({
                 );
                 instances.push(...found.instances);
                 ssm.push(...found.ssm);
+                if (!roles && !accountsRead.has(env.spec.accountId)) {
+                    accountsRead.add(env.spec.accountId);
+                    await readRolesLive(() => liveRoles(new IAMClient(client)), env.spec.name, liveRoleMap, io);
+                }
             }
-            inventory = facts.withFacts(instances, ssm, roles, asked);
+            inventory = facts.withFacts(instances, ssm, roles ?? liveRoleMap, asked);
         } else {
             const ssm = options.ssm.length > 0 ? facts.loadSsmFiles(options.ssm) : undefined;
             inventory = facts.withFacts(facts.loadInstanceFiles(options.inventory), ssm, roles);
@@ -114,3 +122,31 @@ export default defineCommand({
         return EXIT.ok;
     },
 });
+
+/**
+ * IAM is read once per account with the environment's credentials. A refusal (the deploy role of an
+ * older bootstrap lacks iam:GetAccountAuthorizationDetails) leaves that account's roles unknown, which
+ * discover reports as unknown, never as lacking: one line on stderr says why and what to pass instead.
+ */
+async function readRolesLive(
+    read: () => Promise<Map<string, InventoryRole>>,
+    environment: string,
+    into: Map<string, InventoryRole>,
+    io: Io,
+) {
+    try {
+        for (const [profile, role] of await read()) {
+            into.set(profile, role);
+        }
+    } catch (error) {
+        const name = (error as { name?: string }).name ?? "";
+        if (!/AccessDenied|UnauthorizedOperation/.test(name)) {
+            throw error;
+        }
+        io.err(
+            `note: environment ${environment}: IAM refused GetAccountAuthorizationDetails (${name}), so its roles' snapshot permission ` +
+                "is not judged; re-run the bootstrap (the deploy policy allows it) or pass --iam with the file of " +
+                "'aws iam get-account-authorization-details --filter Role LocalManagedPolicy --output json'",
+        );
+    }
+}

@@ -81,6 +81,11 @@ export function loadSsmFiles(files: readonly string[]): SsmRecord[] {
     return loadAwsJsonFiles(files, ssmSchema, (o) => o.InstanceInformationList, DESCRIBE_SSM, "the SSM instance information");
 }
 
+/** One page of GetAccountAuthorizationDetails as the SDK returns it (documents URL-encoded), through the same schema as the files. */
+export function iamDetailsOf(page: { readonly RoleDetailList?: unknown; readonly Policies?: unknown }): IamDetails {
+    return iamSchema.parse({ RoleDetailList: page.RoleDetailList ?? [], Policies: page.Policies ?? [] });
+}
+
 export function loadIamFiles(files: readonly string[]): IamDetails[] {
     return loadAwsJsonFiles(files, iamSchema, (o) => [o], IAM_DETAILS, "the IAM authorization details");
 }

@@ -2,16 +2,19 @@
  * Live discovery: the same facts as the exported files, read with the SDK in each environment's
  * account and region (its deployRoleArn assumed when set). Two read-only calls, paginated:
  * EC2 DescribeInstances (Windows, not terminated) and SSM DescribeInstanceInformation (Windows).
- * IAM is not read live (no IAM client in this project): role facts stay unknown, use --iam files.
+ * `discover --live` also reads IAM (liveRoles: GetAccountAuthorizationDetails, roles and customer managed
+ * policies), so it can tell a role without the snapshot permission; where that is refused, role facts
+ * stay unknown and the command says so. The driver does not read IAM: its preflight judges profiles and SSM.
  * The GitOps driver reads its inventory here too (liveInventory), so its preflight sees the same facts.
  */
 import { paginateDescribeInstances, type EC2Client } from "@aws-sdk/client-ec2";
+import { paginateGetAccountAuthorizationDetails, type IAMClient } from "@aws-sdk/client-iam";
 import { paginateDescribeInstanceInformation, type SSMClient } from "@aws-sdk/client-ssm";
-import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
 import { describeInstancesSchema } from "../inventory/describeInstances";
 import { describeFilters } from "../inventory/live";
-import { ssmSchema, toInstances, withFacts, type SsmRecord } from "./awsFacts";
+import type { InventoryInstance, InventoryRole } from "../../policies/policyConfig";
+import { iamDetailsOf, rolesByProfile, ssmSchema, toInstances, withFacts, type SsmRecord } from "./awsFacts";
 
 export interface AccountRegion {
     /** Who asked, for error messages: the environment's name. */
@@ -66,4 +69,16 @@ export async function liveInventory(
 ): Promise<InventoryInstance[]> {
     const facts = await liveFacts(where, ec2, ssm, scopeTags);
     return withFacts(facts.instances, facts.ssm, undefined, new Set([`${where.accountId}/${where.region}`]));
+}
+
+/**
+ * Each instance profile's role in the account, judged as from the exported file: roles and customer
+ * managed policies (AWS managed policies other than SSM core leave a role unknown, never "lacks").
+ */
+export async function liveRoles(iam: IAMClient): Promise<Map<string, InventoryRole>> {
+    const details = [];
+    for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: ["Role", "LocalManagedPolicy"] })) {
+        details.push(iamDetailsOf(page));
+    }
+    return rolesByProfile(details);
 }

@@ -32,7 +32,9 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
             // Reads that take no resource-level permissions: the provider's refresh, the inventory,
             // the policy pack's AMI lookup, the driver's account guard, and the agents SSM knows
             // (discover --live and the driver's preflight; DescribeInstanceInformation is
-            // wildcard-only in the service authorization reference).
+            // wildcard-only in the service authorization reference), and the account's roles and
+            // customer managed policies, from which discover --live judges each server's role
+            // (GetAccountAuthorizationDetails: read-only, wildcard-only; it shows policies, no secrets).
             Sid: "ReadOnly",
             Effect: "Allow",
             Action: [
@@ -41,6 +43,7 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
                 "ec2:DescribeTags",
                 "ssm:DescribeMaintenanceWindows",
                 "ssm:DescribeInstanceInformation",
+                "iam:GetAccountAuthorizationDetails",
                 "sts:GetCallerIdentity",
                 ...(lifecycle ? ["logs:DescribeLogGroups"] : []),
             ],

@@ -39,6 +39,9 @@ describe("deploy role policy (IAM simulation)", () => {
     it("CAN list the agents SSM knows (discover --live, the driver's preflight), and nothing more of SSM's instances", async () => {
         // DescribeInstanceInformation takes no resource type: "*" is the only resource IAM evaluates.
         assert.strictEqual(await decide("ssm:DescribeInstanceInformation", "*"), "Allowed");
+        // discover --live judges each server's role from the account's IAM details: read, never write.
+        assert.strictEqual(await decide("iam:GetAccountAuthorizationDetails", "*"), "Allowed");
+        assert.strictEqual(await decide("iam:GetRolePolicy", `arn:aws:iam::${ACCOUNT}:role/prod-database-admin`), "ImplicitlyDenied");
         const instance = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${ENROLLED}`;
         assert.strictEqual(await decide("ssm:SendCommand", instance), "ImplicitlyDenied");
         assert.strictEqual(await decide("ssm:StartSession", instance), "ImplicitlyDenied");
