@@ -8,9 +8,10 @@
 import { policyDocument, type ArnScope, type PolicyDocument, type Statement } from "../../components/iam";
 import { arn } from "../../components/iam/policyDocument";
 import { lifecycleLogGroupName } from "../../components/iam/lifecyclePolicy";
-import { existingAlertTopic } from "../../components/lifecycle/subscriptions";
+import { alertSubscriptions, existingAlertTopic, type Subscription } from "../../components/lifecycle/subscriptions";
 import { childName, lifecycleFunctionPrefix, lifecycleRuleName } from "../../components/naming";
 import { ENVIRONMENT_TAG_KEY, lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
+import { lifecycleAlarmPrefix } from "../../core/lifecycle/functionConfig";
 import { deployIamStatements } from "./deployIam";
 
 /**
@@ -53,6 +54,7 @@ export function deployPolicy(spec: EnvironmentSpec, instances: readonly string[]
             : []),
         ...recycleBinStatements(scope, env),
         ...(lifecycle ? lifecycleStatements(scope, env, existingAlertTopic(spec.notifications?.subscriptions ?? [])) : []),
+        ...(lifecycle ? lifecycleReachStatements(scope, env, spec.notifications?.subscriptions ?? []) : []),
     ];
     return policyDocument(statements);
 }
@@ -210,7 +212,6 @@ function lifecycleStatements(scope: ArnScope, env: string, existingTopicArn: str
                 "lambda:ListVersionsByFunction",
                 "lambda:UpdateFunctionCode",
                 "lambda:UpdateFunctionConfiguration",
-                "lambda:AddPermission",
                 "lambda:RemovePermission",
                 "lambda:GetPolicy",
                 "lambda:TagResource",
@@ -233,7 +234,6 @@ function lifecycleStatements(scope: ArnScope, env: string, existingTopicArn: str
                 "events:PutRule",
                 "events:DeleteRule",
                 "events:DescribeRule",
-                "events:PutTargets",
                 "events:RemoveTargets",
                 "events:ListTargetsByRule",
                 "events:TagResource",
@@ -261,13 +261,7 @@ function lifecycleStatements(scope: ArnScope, env: string, existingTopicArn: str
             // the existing topic it names (which the role may subscribe to, never change or delete).
             Sid: "ManageTheAlertSubscriptions",
             Effect: "Allow",
-            Action: [
-                "sns:Subscribe",
-                "sns:Unsubscribe",
-                "sns:GetSubscriptionAttributes",
-                "sns:SetSubscriptionAttributes",
-                "sns:ListSubscriptionsByTopic",
-            ],
+            Action: ["sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"],
             Resource: existingTopicArn ? [ownTopics, existingTopicArn] : ownTopics,
         },
         {
@@ -275,7 +269,6 @@ function lifecycleStatements(scope: ArnScope, env: string, existingTopicArn: str
             Sid: "ManageTheLifecycleAlarms",
             Effect: "Allow",
             Action: [
-                "cloudwatch:PutMetricAlarm",
                 "cloudwatch:DeleteAlarms",
                 "cloudwatch:DescribeAlarms",
                 "cloudwatch:TagResource",
@@ -338,5 +331,64 @@ export function recycleBinStatements(scope: ArnScope, env: string): Statement[] 
             Resource: "*",
             Condition: { StringEquals: { "rbin:Request/ResourceType": "EBS_SNAPSHOT" } },
         },
+    ];
+}
+
+/**
+ * The lifecycle's grants that decide where something is SENT (round-3 attack review,
+ * test/security/round3Attacks.test.ts): each of these, unconditioned, let the deploy role reach past
+ * its environment. An alarm action can stop or terminate any instance, run an Auto Scaling policy or
+ * notify another account; a rule's target can be another account's event bus, which then receives
+ * every event the rule matches (CloudTrail API calls included); a function permission for `*` or
+ * another account lets anyone invoke the function; a subscription to an existing, shared topic
+ * reads other teams' alerts. So: alarms without actions (ours have none: the rule relays them),
+ * targets only the environment's function, invoke permissions only for EventBridge, and
+ * subscriptions only for the endpoints the manifest lists (a change to them changes this policy).
+ */
+function lifecycleReachStatements(scope: ArnScope, env: string, subscriptions: readonly Subscription[]): Statement[] {
+    const ownTopics = arn(scope, "sns", `${env}-lifecycle-alerts-*`);
+    const existingTopicArn = existingAlertTopic(subscriptions);
+    const endpoints = alertSubscriptions(subscriptions);
+    const fn = arn(scope, "lambda", `function:${lifecycleFunctionPrefix(env)}*`);
+    return [
+        {
+            // ForAllValues holds for an alarm with no action at all (what LifecycleAlarms creates); at
+            // most an alarm may notify the environment's own topic.
+            Sid: "LifecycleAlarmsWithoutForeignActions",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricAlarm",
+            Resource: arn(scope, "cloudwatch", `alarm:${lifecycleAlarmPrefix(env)}*`),
+            Condition: { "ForAllValues:ArnLike": { "cloudwatch:AlarmActions": [ownTopics] } },
+        },
+        {
+            Sid: "RuleTargetsOnlyTheLifecycleFunction",
+            Effect: "Allow",
+            Action: "events:PutTargets",
+            Resource: arn(scope, "events", `rule/${lifecycleRuleName(env, "*")}`),
+            Condition: { "ForAllValues:ArnLike": { "events:TargetArn": [fn] }, Null: { "events:TargetArn": "false" } },
+        },
+        {
+            Sid: "FunctionInvokedOnlyByEventBridge",
+            Effect: "Allow",
+            Action: "lambda:AddPermission",
+            Resource: fn,
+            Condition: { StringEquals: { "lambda:Principal": "events.amazonaws.com" } },
+        },
+        ...(endpoints.length > 0
+            ? [
+                  {
+                      Sid: "SubscribeOnlyTheManifestsEndpoints",
+                      Effect: "Allow" as const,
+                      Action: "sns:Subscribe",
+                      Resource: existingTopicArn ? [ownTopics, existingTopicArn] : ownTopics,
+                      Condition: {
+                          StringEquals: {
+                              "sns:Protocol": [...new Set(endpoints.map((e) => e.protocol))].sort(),
+                              "sns:Endpoint": endpoints.map((e) => e.endpoint).sort(),
+                          },
+                      },
+                  },
+              ]
+            : []),
     ];
 }

@@ -6,6 +6,7 @@
  * roles are recognised by their IAM path (`/vss-fleet/<env>/`), which only administrators and the
  * deploy roles can create roles in, and the deploy roles only with the environment's boundary.
  */
+import { METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
 import { BOUNDARY_PATH } from "../naming";
 import { policyDocument, type PolicyDocument } from "./policyDocument";
 
@@ -58,5 +59,15 @@ export function guardrailPolicy(partition: string): PolicyDocument {
             Condition: { ArnNotLike: { "iam:PermissionsBoundary": `arn:${partition}:iam::*:policy${BOUNDARY_PATH}*` } },
         },
         { Sid: "FleetRolesKeepTheirBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: fleetRoles },
+        {
+            // The dead-man alarm trusts any sample of FailedInstances as a verified run, and
+            // cloudwatch:PutMetricData on "*" is common (CloudWatchAgentServerPolicy gives it to every
+            // instance that runs the agent): without this, any such principal could keep it quiet.
+            Sid: "OnlyTheFleetsRolesPublishItsMetrics",
+            Effect: "Deny",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE }, ArnNotLike: { "aws:PrincipalArn": fleetRoles } },
+        },
     ]);
 }

@@ -4,15 +4,14 @@
  * calls the function, and if the function itself fails, its on-failure destination alerts instead.
  */
 
+import { FAILED_INVOCATION_STATUSES } from "../../core/lifecycle/functionConfig";
+
 export type EventPattern = Record<string, unknown>;
 
 export interface FailureEventInput {
     readonly windowId: string;
     readonly documentName: string;
 }
-
-/** Run Command invocation statuses that mean the snapshot did not happen on that instance. */
-export const FAILED_INVOCATION_STATUSES = ["Failed", "TimedOut", "Cancelled"] as const;
 
 /** One rule each: failed snapshot completion, failed or timed-out window runs, failed invocations of our document. */
 export const FAILURE_KINDS = ["snapshots", "window", "command"] as const;

@@ -225,10 +225,24 @@ export function copiedSets(copies: readonly CopiedSnapshot[]): Map<string, Snaps
     return byInstance;
 }
 
-/** Reads a copy from its tags; undefined when a tag is missing or malformed (not one of ours: never touched). */
+/**
+ * What the function writes as a copy's description in its CopySnapshot call. EC2 never lets anyone
+ * change a snapshot's description afterwards, so unlike the tags (which anyone with ec2:CreateTags in
+ * the destination account can write) it proves the copy came from that call: the function plans and
+ * deletes at a destination only snapshots that carry it (round-3 attack review, docs/copies.md).
+ */
+export function copyDescription(sourceSnapshotId: string, setKey: string): string {
+    return `vss-fleet copy of ${sourceSnapshotId} (set ${setKey})`;
+}
+
+/**
+ * Reads a copy from its tags; undefined when a tag is missing or malformed, or when the description
+ * is not the one our CopySnapshot wrote (not one of ours, whatever its tags say: never touched).
+ */
 export function toCopiedSnapshot(snapshot: {
     readonly snapshotId: string;
     readonly state: string;
+    readonly description?: string;
     readonly tags: Readonly<Record<string, string>>;
 }): CopiedSnapshot | undefined {
     const t = snapshot.tags;
@@ -238,6 +252,9 @@ export function toCopiedSnapshot(snapshot: {
     const setKey = t[COPY_SET_KEY_TAG_KEY];
     const instanceId = t[COPY_INSTANCE_TAG_KEY];
     if (!source || !setKey || !instanceId || !Number.isInteger(size) || size < 1 || Number.isNaN(start.getTime())) {
+        return undefined;
+    }
+    if (snapshot.description !== copyDescription(source, setKey)) {
         return undefined;
     }
     return {

@@ -20,6 +20,18 @@ export const DRILL_VOLUME_TAG_KEY = "vss-fleet:drill-volume";
 export const DRILLED_AT_TAG_KEY = "vss-fleet:drilled-at";
 export const DRILL_RESULT_TAG_KEY = "vss-fleet:drill-result";
 
+/** Run Command invocation statuses that mean the snapshot did not happen on that instance (rule and relay). */
+export const FAILED_INVOCATION_STATUSES = ["Failed", "TimedOut", "Cancelled"] as const;
+
+/**
+ * How every alarm of an environment's lifecycle is named (the LifecycleAlarms component under the
+ * "<env>-lifecycle" SnapshotLifecycle): the function relays only alarms so named, and the deploy
+ * role may write only those (test/security/round3Attacks.test.ts checks the plan against it).
+ */
+export function lifecycleAlarmPrefix(environment: string): string {
+    return `${environment}-lifecycle-alarm-`;
+}
+
 export interface LifecycleConfig {
     readonly environment: string;
     readonly fleet: string;

@@ -56,7 +56,11 @@ export async function handler(event: unknown, context?: LambdaContext) {
     }
     const parsed = lifecycleEventSchema.safeParse(event);
     if (!parsed.success) {
-        throw new Error(`vss-fleet lifecycle function: unexpected event ${JSON.stringify(event)}: ${parsed.error.issues[0]?.message}`);
+        // Logged, not thrown: a failed asynchronous invocation lands on the alert topic through the
+        // on-failure destination, payload and all, so a thrown forged event would reach every subscriber.
+        const ignored = { action: "ignored", reason: `unexpected event: ${parsed.error.issues[0]?.message ?? "unknown"}` } as const;
+        console.log(JSON.stringify({ ...ignored, event }));
+        return ignored;
     }
     const end = Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000);
     const summary =

@@ -26,6 +26,7 @@ import {
     destinationLabel,
     planCopies,
     toCopiedSnapshot,
+    copyDescription,
     type CopiedSnapshot,
     type CopyDestination,
 } from "../../core/lifecycle/copies";
@@ -223,7 +224,10 @@ async function destinationCopies(client: EC2Client, environment: string): Promis
     )) {
         for (const s of page.Snapshots ?? []) {
             const tags = Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
-            const copy = s.SnapshotId ? toCopiedSnapshot({ snapshotId: s.SnapshotId, state: s.State ?? "unknown", tags }) : undefined;
+            // Tags can be forged by anyone with ec2:CreateTags there; the description only by our CopySnapshot.
+            const copy = s.SnapshotId
+                ? toCopiedSnapshot({ snapshotId: s.SnapshotId, state: s.State ?? "unknown", description: s.Description, tags })
+                : undefined;
             if (copy) {
                 copies.push(copy);
             }
@@ -287,7 +291,7 @@ async function copyToDestination(
                 new CopySnapshotCommand({
                     SourceRegion: context.sourceRegion,
                     SourceSnapshotId: request.sourceSnapshotId,
-                    Description: `vss-fleet copy of ${request.sourceSnapshotId} (set ${request.setKey})`,
+                    Description: copyDescription(request.sourceSnapshotId, request.setKey),
                     ...(destination.kmsKeyId ? { Encrypted: true, KmsKeyId: destination.kmsKeyId } : {}),
                     TagSpecifications: [{ ResourceType: "snapshot", Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
                 }),

@@ -83,12 +83,24 @@ describe("the lifecycle function bundle", () => {
         assert.strictEqual(mocks.cloudWatch.commandCalls(PutMetricDataCommand).length, 1);
     });
 
-    it("refuses an event it does not know, before touching AWS", async () => {
+    it("ignores an event it does not know, before touching AWS, and without throwing (the on-failure destination would publish it)", async () => {
         Object.assign(process.env, functionEnvironment(config));
         const { handler } = loadBundle(bundle);
-        await assert.rejects(handler({ action: "delete-everything" }), /unexpected event/);
-        await assert.rejects(handler({ action: "verify-run", windowExecutionId: "{{WINDOW_EXECUTION_ID}}" }), /window execution id/);
-        assert.strictEqual(mocks.ec2.calls().length + mocks.ssm.calls().length, 0);
+        const log = console.log;
+        console.log = () => undefined;
+        try {
+            assert.deepStrictEqual(await handler({ action: "delete-everything" }), {
+                action: "ignored",
+                reason: "unexpected event: Invalid discriminator value. Expected 'verify-run' | 'drill'",
+            });
+            assert.deepStrictEqual(await handler({ action: "verify-run", windowExecutionId: "{{WINDOW_EXECUTION_ID}}" }), {
+                action: "ignored",
+                reason: "unexpected event: must be a window execution id",
+            });
+        } finally {
+            console.log = log;
+        }
+        assert.strictEqual(mocks.ec2.calls().length + mocks.ssm.calls().length + mocks.sns.calls().length, 0);
     });
 
     it("fails loudly when deployed with broken environment variables", async () => {

@@ -221,6 +221,7 @@ describe("the function's copies, locks and archive", () => {
         const copyOf = (id: string, key: string, start: string, state = "completed") => ({
             SnapshotId: `copy-${id}`,
             State: state as "completed",
+            Description: `vss-fleet copy of ${id} (set ${key})`,
             Tags: [
                 tag("vss-fleet:environment", "prod"),
                 tag("vss-fleet:fleet", "acme"),
@@ -241,6 +242,10 @@ describe("the function's copies, locks and archive", () => {
                 copyOf("o1", "o", "2026-09-01T08:00:00Z"),
                 // Unknown to the fleet: no set tags. Never touched.
                 { SnapshotId: "snap-someone-elses", State: "completed", Tags: [tag("vss-fleet:environment", "prod")] },
+                // Someone else's old snapshot with every copy tag forged (ec2:CreateTags in the
+                // destination), but not the description our CopySnapshot wrote: never touched.
+                { ...copyOf("f0", "f", "2026-08-01T08:00:00Z"), SnapshotId: "snap-database-team", Description: "nightly db dump" },
+                { ...copyOf("f1", "f", "2026-08-01T08:00:00Z"), SnapshotId: "snap-database-team-2", Description: undefined },
             ],
         });
         west.on(DeleteSnapshotCommand).resolves({});

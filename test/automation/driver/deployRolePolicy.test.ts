@@ -192,7 +192,10 @@ describe("deploy role policy (IAM simulation)", () => {
         it("CAN manage the environment's function, rules, alert topic and log group, and no one else's", async () => {
             const fn = regional("lambda", "function:prod-lifecycle-fn-1a2b3c4");
             assert.strictEqual(await decideLifecycle("lambda:CreateFunction", fn), "Allowed");
-            assert.strictEqual(await decideLifecycle("lambda:AddPermission", fn), "Allowed");
+            assert.strictEqual(
+                await decideLifecycle("lambda:AddPermission", fn, { "lambda:Principal": "events.amazonaws.com" }),
+                "Allowed",
+            );
             assert.strictEqual(
                 await decideLifecycle("lambda:UpdateFunctionCode", regional("lambda", "function:payments-api")),
                 "ImplicitlyDenied",
@@ -219,6 +222,7 @@ describe("deploy role policy (IAM simulation)", () => {
 
         it("CAN manage the environment's alarms and alert subscriptions, and no one else's", async () => {
             const alarm = regional("cloudwatch", "alarm:prod-lifecycle-alarm-no-verified-run-1a2b3c4");
+            // Without actions (round3Attacks.test.ts: an alarm action can terminate any instance).
             for (const action of ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"]) {
                 assert.strictEqual(await decideLifecycle(action, alarm), "Allowed", action);
             }
@@ -233,8 +237,9 @@ describe("deploy role policy (IAM simulation)", () => {
                 await decideLifecycle("cloudwatch:PutMetricAlarm", regional("cloudwatch", "alarm:billing")),
                 "ImplicitlyDenied",
             );
+            // No subscriptions in this manifest: nothing to subscribe (the next test subscribes the listed ones).
             const topic = regional("sns", "prod-lifecycle-alerts-1a2b3c4");
-            assert.strictEqual(await decideLifecycle("sns:Subscribe", topic), "Allowed");
+            assert.strictEqual(await decideLifecycle("sns:Subscribe", topic), "ImplicitlyDenied");
             assert.strictEqual(await decideLifecycle("sns:Subscribe", regional("sns", "security-alerts")), "ImplicitlyDenied");
         });
 
@@ -247,9 +252,15 @@ describe("deploy role policy (IAM simulation)", () => {
                 }),
                 [],
             );
-            const decideWith = (action: string, resource: string) =>
-                simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`, withTopic, action, resource);
-            assert.strictEqual(await decideWith("sns:Subscribe", team), "Allowed");
+            const decideWith = (action: string, resource: string, context: Record<string, string> = {}) =>
+                simulate(`arn:aws:sts::${ACCOUNT}:assumed-role/vss-deploy/ci`, withTopic, action, resource, context);
+            const listed = { "sns:Protocol": "email", "sns:Endpoint": "a@example.com" };
+            assert.strictEqual(await decideWith("sns:Subscribe", team, listed), "Allowed");
+            assert.strictEqual(
+                await decideWith("sns:Subscribe", team, { "sns:Protocol": "email", "sns:Endpoint": "attacker@example.net" }),
+                "ImplicitlyDenied",
+                "only the endpoints the manifest lists",
+            );
             assert.strictEqual(await decideWith("sns:DeleteTopic", team), "ImplicitlyDenied");
             assert.strictEqual(await decideWith("sns:SetTopicAttributes", team), "ImplicitlyDenied");
             assert.strictEqual(await decideLifecycle("sns:Subscribe", team), "ImplicitlyDenied", "only when the manifest names it");

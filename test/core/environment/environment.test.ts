@@ -212,6 +212,12 @@ describe("EnvironmentSpec", () => {
                 "notifications.subscriptions",
                 /account 111111111111 and region us-east-1/,
             ));
+        it("an existing alert topic in another account, whose owner would read every alert (round-3 review)", () =>
+            rejects(
+                { notifications: { subscriptions: [{ topicArn: "arn:aws:sns:us-east-1:999999999999:alerts" }] } },
+                "notifications.subscriptions",
+                /the alert topic arn:aws:sns:us-east-1:999999999999:alerts must be in the environment's account 111111111111 and region us-east-1/,
+            ));
         it("two existing alert topics", () =>
             rejects(
                 {

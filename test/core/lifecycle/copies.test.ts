@@ -110,13 +110,26 @@ describe("copies of whole good sets", () => {
 
     it("reads copies back from their tags, and ignores a snapshot whose tags are incomplete", () => {
         const tags = copyTags(planCopies(inputs(byInstance(set("a", 1)))).start[0], OWNER, "us-east-1", "111111111111/us-west-2");
-        assert.strictEqual(toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", tags })?.setSize, 2);
+        const description = "vss-fleet copy of snap-a-0 (set a)";
+        assert.strictEqual(toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", description, tags })?.setSize, 2);
         const { ["vss-fleet:set-size"]: _size, ...withoutSize } = tags;
-        assert.strictEqual(toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", tags: withoutSize }), undefined);
+        assert.strictEqual(toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", description, tags: withoutSize }), undefined);
         assert.strictEqual(
-            toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", tags: { ...tags, "vss-fleet:set-size": "0" } }),
+            toCopiedSnapshot({ snapshotId: "snap-c", state: "completed", description, tags: { ...tags, "vss-fleet:set-size": "0" } }),
             undefined,
         );
+    });
+
+    it("ignores a snapshot with every copy tag whose description our CopySnapshot did not write (forged tags)", () => {
+        const tags = copyTags(planCopies(inputs(byInstance(set("a", 1)))).start[0], OWNER, "us-east-1", "111111111111/us-west-2");
+        for (const description of [
+            undefined,
+            "nightly db dump",
+            "vss-fleet copy of snap-a-1 (set a)",
+            "vss-fleet copy of snap-a-0 (set b)",
+        ]) {
+            assert.strictEqual(toCopiedSnapshot({ snapshotId: "snap-db", state: "completed", description, tags }), undefined, description);
+        }
     });
 
     it("judges a copied set good only when complete: one of two copied is not a set", () => {
