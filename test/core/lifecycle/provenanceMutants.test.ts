@@ -6,6 +6,7 @@
  */
 import * as assert from "assert";
 import {
+    expectedDescription,
     judgeSet,
     judgeSets,
     snapshotVolumeIds,
@@ -52,11 +53,11 @@ function set(snapshots: SnapshotRecord[], extra: Partial<SnapshotSet> = {}): Sna
     };
 }
 
-/** Three daily runs of the window, oldest LAST, so the oldest start is not simply the first one read. */
+/** Three daily runs of the window, the oldest in the MIDDLE: it is neither the first nor the last one read. */
 const executions: WindowExecution[] = [
-    { id: "exec-27", start: at("27T07:00:00"), end: at("27T08:00:00") },
     { id: "exec-26", start: at("26T07:00:00"), end: at("26T08:00:00") },
     { id: "exec-25", start: at("25T07:00:00"), end: at("25T08:00:00") },
+    { id: "exec-27", start: at("27T07:00:00"), end: at("27T08:00:00") },
 ];
 
 const evidence: ProvenanceEvidence = {
@@ -80,7 +81,7 @@ describe("provenance: the window history with several executions", () => {
     });
 
     it("contradicts a snapshot between two executions, measured against the OLDEST one kept", () => {
-        // 25T12:00 is after exec-25 (the oldest, listed last) and before exec-26: SSM still holds that day.
+        // 25T12:00 is after exec-25 (the oldest, listed second) and before exec-26: SSM still holds that day.
         assert.deepStrictEqual(judgeSet(set([snap("vol-a", "25T12:00:00")]), evidence).reasons, [
             "snap-vol-a started at 2026-11-25T12:00:00.000Z, outside every run of the window",
         ]);
@@ -125,6 +126,16 @@ describe("provenance: the window history with several executions", () => {
         ]);
     });
 
+    it("proves a snapshot whose record names the execution it started in", () => {
+        const stamped = snap("vol-a", "26T07:30:00", { "vss-fleet:window-execution": "exec-26" });
+        assert.deepStrictEqual(judgeSet(set([stamped]), evidence), {
+            verdict: "proven",
+            reasons: [],
+            windowExecutionId: "exec-26",
+            deletable: true,
+        });
+    });
+
     it("proves a set at the very start of an execution that is not the oldest", () => {
         assert.strictEqual(judgeSet(set([snap("vol-a", "27T07:00:00")]), evidence).windowExecutionId, "exec-27");
         assert.strictEqual(judgeSet(set([snap("vol-a", "27T06:59:59")]), evidence).verdict, "contradicted");
@@ -132,6 +143,10 @@ describe("provenance: the window history with several executions", () => {
 });
 
 describe("provenance: tags and descriptions", () => {
+    it("expects no description from an engine it does not know", () => {
+        assert.strictEqual(expectedDescription("robocopy", { environment: "prod", fleet: "acme" }, "set-1"), undefined);
+    });
+
     it("names a snapshot without an engine tag '(none)'", () => {
         assert.deepStrictEqual(judgeSet(set([snap("vol-a", "26T07:30:00", { "vss-fleet:engine": undefined })]), evidence).reasons, [
             "snap-vol-a carries no known vss-fleet:engine ((none))",
@@ -188,6 +203,19 @@ describe("provenance: volumes and instances", () => {
             windowExecutionId: "exec-26",
             deletable: false,
         });
+    });
+
+    it("names every other instance a multi-attached volume is attached to", () => {
+        const multi = {
+            ...evidence,
+            attachments: [
+                { volumeId: "vol-a", instanceId: "i-db", device: "xvdg", attachTime: ATTACHED },
+                { volumeId: "vol-a", instanceId: "i-web", device: "xvdg", attachTime: ATTACHED },
+            ],
+        };
+        assert.deepStrictEqual(judgeSet(set([snap("vol-a", "26T07:30:00")]), multi).reasons, [
+            "snap-vol-a is of vol-a, attached to i-db, i-web, not to i-1",
+        ]);
     });
 
     it("leaves the sets of an instance the environment no longer targets unproven", () => {
