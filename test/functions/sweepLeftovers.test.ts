@@ -72,7 +72,7 @@ describe("sweepLeftovers: which drill volumes are deleted", () => {
         assert.deepStrictEqual(filters, [{ Name: "tag:vss-fleet:drill", Values: ["prod"] }]);
     });
 
-    it("leaves alone, and holds busy, every volume the record does not prove: other run, other volume, no run tag, no record", async () => {
+    it("leaves alone, and holds busy, every volume the record does not prove: other run, other volume, no run tag, no record, no tags", async () => {
         ec2.on(DescribeVolumesCommand).resolves({
             Volumes: [
                 drillVolume("vol-other-run", "snap-1", 7 * 24 * HOUR),
@@ -80,6 +80,9 @@ describe("sweepLeftovers: which drill volumes are deleted", () => {
                 drillVolume("vol-untagged", "snap-3", 7 * 24 * HOUR, null),
                 drillVolume("vol-unrecorded", "snap-4", 7 * 24 * HOUR),
                 drillVolume("vol-no-snapshot", undefined, 7 * 24 * HOUR),
+                // Neither the volume nor the snapshot names a run: two absences do not make a match.
+                drillVolume("vol-runless", "snap-5", 7 * 24 * HOUR, null),
+                { VolumeId: "vol-tagless", CreateTime: new Date(NOW.getTime() - 7 * 24 * HOUR), SnapshotId: "snap-6" },
             ],
         });
         ec2.on(DescribeSnapshotsCommand).resolves({
@@ -88,6 +91,10 @@ describe("sweepLeftovers: which drill volumes are deleted", () => {
                 recorded("snap-2", "vol-someone-else"),
                 recorded("snap-3", "vol-untagged"),
                 snapshot("vol-0a00000000000a001", "set-1", new Date("2026-11-20T07:30:00Z"), { SnapshotId: "snap-4" }),
+                snapshot("vol-0a00000000000a001", "set-1", new Date("2026-11-20T07:30:00Z"), {
+                    SnapshotId: "snap-5",
+                    tags: { "vss-fleet:drill-volume": "vol-runless" },
+                }),
             ],
         });
         const outcome = await sweepLeftovers(new EC2Client({}), "prod", NOW);
@@ -100,8 +107,16 @@ describe("sweepLeftovers: which drill volumes are deleted", () => {
             {
                 deleted: [],
                 stuck: [],
-                unproven: ["vol-other-run", "vol-renamed", "vol-untagged", "vol-unrecorded", "vol-no-snapshot"],
-                busySnapshots: ["snap-1", "snap-2", "snap-3", "snap-4"],
+                unproven: [
+                    "vol-other-run",
+                    "vol-renamed",
+                    "vol-untagged",
+                    "vol-unrecorded",
+                    "vol-no-snapshot",
+                    "vol-runless",
+                    "vol-tagless",
+                ],
+                busySnapshots: ["snap-1", "snap-2", "snap-3", "snap-4", "snap-5", "snap-6"],
             },
         );
     });

@@ -185,12 +185,13 @@ describe("provenance: tags and descriptions", () => {
 });
 
 describe("provenance: volumes and instances", () => {
-    it("finds the set's instance among several attachments of one volume, in any order", () => {
+    it("finds the set's instance among several attachments of one volume, neither the first nor the last", () => {
         const reattached = {
             ...evidence,
             attachments: [
                 { volumeId: "vol-a", instanceId: "i-db", device: "xvdg", attachTime: ATTACHED },
                 { volumeId: "vol-a", instanceId: "i-1", device: "/dev/sda1", attachTime: ATTACHED },
+                { volumeId: "vol-a", instanceId: "i-web", device: "xvdg", attachTime: ATTACHED },
             ],
         };
         assert.strictEqual(judgeSet(set([snap("vol-a", "26T07:30:00")]), reattached).verdict, "proven");
@@ -247,7 +248,8 @@ describe("provenance: judging every set", () => {
     });
     const halfForeign = set([snap("vol-a", "25T07:30:00"), snap("vol-b", "25T07:30:00", { "vss-fleet:fleet": "other" })]);
     const wholeForeign = set([snap("vol-a", "24T07:30:00", { "vss-fleet:fleet": "other" })]);
-    const untagged = set([snap("vol-a", "24T07:30:00", { "vss-fleet:fleet": undefined })]);
+    /** Another day than wholeForeign: the two must not be mistaken for each other. */
+    const untagged = set([snap("vol-a", "23T07:30:00", { "vss-fleet:fleet": undefined })]);
 
     it("leaves out only sets wholly of another fleet; a half-foreign or untagged set is judged", () => {
         const judged = judgeSets(new Map([["i-1", [gone, proven, halfForeign, wholeForeign, untagged]]]), evidence).get("i-1") ?? [];
@@ -257,7 +259,7 @@ describe("provenance: judging every set", () => {
                 ["2026-11-27T07:30:00.000Z", "unproven", false, false],
                 ["2026-11-26T07:30:00.000Z", "proven", true, false],
                 ["2026-11-25T07:30:00.000Z", "contradicted", false, false],
-                ["2026-11-24T07:30:00.000Z", "contradicted", false, false],
+                ["2026-11-23T07:30:00.000Z", "contradicted", false, false],
             ],
         );
         assert.deepStrictEqual(judged[0].problems, [
