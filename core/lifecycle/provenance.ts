@@ -97,7 +97,14 @@ function tagEvidence(set: SnapshotSet, evidence: ProvenanceEvidence, found: Find
     const idKey = engine === "aws-vss" ? AWS_VSS_SET_TAG_KEY : SHADOW_SET_TAG_KEY;
     for (const s of set.snapshots) {
         if (s.tags[ENVIRONMENT_TAG_KEY] !== evidence.environment || s.tags[FLEET_TAG_KEY] !== evidence.fleet) {
-            found.contradictions.push(`${s.snapshotId} is tagged for fleet '${s.tags[FLEET_TAG_KEY] ?? ""}', not '${evidence.fleet}'`);
+            // Name the tag that disagrees: "tagged for fleet 'acme', not 'acme'" sent readers after the wrong one.
+            const environment = s.tags[ENVIRONMENT_TAG_KEY] ?? "";
+            const fleet = s.tags[FLEET_TAG_KEY] ?? "";
+            found.contradictions.push(
+                fleet !== evidence.fleet
+                    ? `${s.snapshotId} is tagged for fleet '${fleet}', not '${evidence.fleet}'`
+                    : `${s.snapshotId} is tagged for environment '${environment}', not '${evidence.environment}'`,
+            );
         }
         if (s.tags[idKey] !== set.key) {
             found.contradictions.push(`${s.snapshotId} lacks the ${engine} set id ${idKey}`);

@@ -155,7 +155,7 @@ describe("provenance: tags and descriptions", () => {
 
     it("contradicts a snapshot of another environment even when the fleet matches, and one without a fleet tag", () => {
         assert.deepStrictEqual(judgeSet(set([snap("vol-a", "26T07:30:00", { "vss-fleet:environment": "dev" })]), evidence).reasons, [
-            "snap-vol-a is tagged for fleet 'acme', not 'acme'",
+            "snap-vol-a is tagged for environment 'dev', not 'prod'",
         ]);
         assert.deepStrictEqual(judgeSet(set([snap("vol-a", "26T07:30:00", { "vss-fleet:fleet": undefined })]), evidence).reasons, [
             "snap-vol-a is tagged for fleet '', not 'acme'",
