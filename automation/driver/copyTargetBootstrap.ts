@@ -26,6 +26,7 @@ import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName, iamPath } from ".
 import { ENVIRONMENT_TAG_KEY, partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { copyTargetRoleArn } from "../../core/lifecycle/copies";
 import { recycleBinStatements } from "./deployRolePolicy";
+import { ROLE_READS_AND_TAGS } from "./deployIam";
 
 export interface CopyTargetBootstrap {
     readonly accountId: string;
@@ -69,15 +70,7 @@ export function copyTargetDeployPolicy(target: CopyTargetInput): PolicyDocument 
         {
             Sid: "ReadAndTagTheCopyTargetRole",
             Effect: "Allow",
-            Action: [
-                "iam:GetRole",
-                "iam:GetRolePolicy",
-                "iam:ListRolePolicies",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListInstanceProfilesForRole",
-                "iam:TagRole",
-                "iam:UntagRole",
-            ],
+            Action: [...ROLE_READS_AND_TAGS],
             Resource: role,
         },
         // The same rule statements as the source account's deploy role, over the account's destination regions.

@@ -20,6 +20,17 @@ const BOUNDED_ROLE_ACTIONS = [
     "iam:PutRolePermissionsBoundary",
 ];
 
+/** What the provider reads of a role it manages, and its tags: no iam:PermissionsBoundary to condition on. */
+export const ROLE_READS_AND_TAGS = [
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListRolePolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:TagRole",
+    "iam:UntagRole",
+];
+
 /** Changes the deploy role must never make on the fleet's roles (a Deny wins over any other grant). */
 const NEVER_ON_ROLES = ["iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"];
 const POLICY_WRITES = [
@@ -65,15 +76,7 @@ export function deployIamStatements(scope: ArnScope, env: string, lifecycle: boo
             // Reads and tags take no iam:PermissionsBoundary; inside the path every role carries it anyway.
             Sid: "ReadAndTagRolesInThePath",
             Effect: "Allow",
-            Action: [
-                "iam:GetRole",
-                "iam:GetRolePolicy",
-                "iam:ListRolePolicies",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListInstanceProfilesForRole",
-                "iam:TagRole",
-                "iam:UntagRole",
-            ],
+            Action: [...ROLE_READS_AND_TAGS],
             Resource: roles,
         },
         {

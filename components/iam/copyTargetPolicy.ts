@@ -19,6 +19,7 @@
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import { copyTargetRoleArn } from "../../core/lifecycle/copies";
 import { childName, iamPath } from "../naming";
+import { copySnapshotStatements } from "./copyStatements";
 import { policyDocument, type ConditionBlock, type PolicyDocument, type Statement } from "./policyDocument";
 
 export interface CopyTargetInput {
@@ -78,37 +79,16 @@ export function copyTargetStatements(input: CopyTargetInput): Statement[] {
     const p = input.partition;
     const regions = [...new Set(input.destinations.map((d) => d.region))].sort();
     const destinations = regions.map((region) => snapshotsIn(p, region));
-    const own = { [`ec2:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: input.environment, [`ec2:ResourceTag/${FLEET_TAG_KEY}`]: input.fleet };
     const statements: Statement[] = [
         // DescribeSnapshots has no resource-level permissions; it is how retention finds the copies.
         { Sid: "ReadSnapshots", Effect: "Allow", Action: "ec2:DescribeSnapshots", Resource: "*" },
-        {
-            // CopySnapshot authorises the shared source and the new copy; the request tags apply to both.
-            Sid: "CopyOnlyIntoEnvironmentTaggedSnapshots",
-            Effect: "Allow",
-            Action: "ec2:CopySnapshot",
-            Resource: [snapshotsIn(p, input.sourceRegion), ...destinations.filter((d) => d !== snapshotsIn(p, input.sourceRegion))],
-            Condition: {
-                StringEquals: {
-                    [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: input.environment,
-                    [`aws:RequestTag/${FLEET_TAG_KEY}`]: input.fleet,
-                },
-            },
-        },
-        {
-            Sid: "TagCopiesOnlyWhileCreatingThem",
-            Effect: "Allow",
-            Action: "ec2:CreateTags",
-            Resource: destinations,
-            Condition: { StringEquals: { "ec2:CreateAction": "CopySnapshot" } },
-        },
-        {
-            Sid: "DeleteOnlyTheEnvironmentsCopies",
-            Effect: "Allow",
-            Action: "ec2:DeleteSnapshot",
-            Resource: destinations,
-            Condition: { StringEquals: own },
-        },
+        ...copySnapshotStatements({
+            environment: input.environment,
+            fleet: input.fleet,
+            source: snapshotsIn(p, input.sourceRegion),
+            destinations,
+            deleteSid: "DeleteOnlyTheEnvironmentsCopies",
+        }),
     ];
     const keys = [
         ...input.destinations.flatMap((d) => (d.kmsKeyId ? [keyResource(p, input.destinationAccountId, d.region, d.kmsKeyId)] : [])),

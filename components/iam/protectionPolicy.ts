@@ -13,6 +13,7 @@ import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags"
 import type { ProtectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetRoleArn } from "../../core/lifecycle/copies";
 import { isAwsManagedEbsKey } from "../../core/environment/protection";
+import { copySnapshotStatements } from "./copyStatements";
 import type { ArnScope, Statement } from "./policyDocument";
 
 export interface ProtectionPolicyInput extends ArnScope {
@@ -73,33 +74,13 @@ function copyStatements(
     if (local.length > 0) {
         const destinations = localRegions.map((region) => snapshotsIn(input, region));
         statements.push(
-            {
-                // CopySnapshot authorises the source and the new snapshot; the request tags apply to both.
-                Sid: "CopyOnlyIntoEnvironmentTaggedSnapshots",
-                Effect: "Allow",
-                Action: "ec2:CopySnapshot",
-                Resource: [snapshotsIn(input, input.region), ...destinations],
-                Condition: {
-                    StringEquals: {
-                        [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: input.environment,
-                        [`aws:RequestTag/${FLEET_TAG_KEY}`]: input.fleet,
-                    },
-                },
-            },
-            {
-                Sid: "TagCopiesOnlyWhileCreatingThem",
-                Effect: "Allow",
-                Action: "ec2:CreateTags",
-                Resource: destinations,
-                Condition: { StringEquals: { "ec2:CreateAction": "CopySnapshot" } },
-            },
-            {
-                Sid: "DeleteOnlyOwnCopiesAtTheDestinations",
-                Effect: "Allow",
-                Action: "ec2:DeleteSnapshot",
-                Resource: destinations,
-                Condition: { StringEquals: own },
-            },
+            ...copySnapshotStatements({
+                environment: input.environment,
+                fleet: input.fleet,
+                source: snapshotsIn(input, input.region),
+                destinations,
+                deleteSid: "DeleteOnlyOwnCopiesAtTheDestinations",
+            }),
         );
         const keys = [...new Set(local.map((c) => c.kmsKeyId).filter((k): k is string => k !== undefined))];
         if (input.protection.sourceKmsKeyId && !isAwsManagedEbsKey(input.protection.sourceKmsKeyId)) {
