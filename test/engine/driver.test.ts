@@ -20,7 +20,7 @@ describe("engine tier: the driver's runs against the real Pulumi CLI", function 
     let log: string[];
 
     before(async function () {
-        requireEngine(this);
+        requireEngine();
         sandbox = await Sandbox.create();
         log = [];
         base = {

@@ -23,7 +23,7 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
     let violating: string;
 
     before(async function () {
-        requireEngine(this);
+        requireEngine();
         sandbox = await Sandbox.create();
         stack = await stackOf(sandbox, "prod");
         pack = sandbox.policyPack();
