@@ -88,7 +88,8 @@ class Collector {
             this.violations.push({
                 policy: p.policyName,
                 enforcementLevel: level(p.enforcementLevel),
-                message: p.message,
+                // The engine ends the message with a newline: "<policy description>\n<violation>\n".
+                message: p.message.trimEnd(),
                 ...(p.resourceUrn ? { urn: p.resourceUrn } : {}),
             });
         }
