@@ -67,7 +67,7 @@ export function pulumiEntryPoint(projectDir: string, sdkDir: string): string {
     try {
         const preload = path.join(tmp, "preload.js");
         fs.writeFileSync(preload, PRELOAD);
-        const env = { ...process.env, VSS_FLEET_PULUMI_SDK: sdkDir };
+        const env: NodeJS.ProcessEnv = { ...process.env, VSS_FLEET_PULUMI_SDK: sdkDir };
         // Not a TypeScript run: ts-node would only change how the file loads, not which file it is.
         delete env.PULUMI_NODEJS_TYPESCRIPT;
         const out = execFileSync(
