@@ -6,9 +6,9 @@
 #   VSS_FLEET_CACHE=/some/dir scripts/pulumi-cli.sh
 #
 # The last line on stdout is the bin directory. Progress and warnings go to stderr.
-# Versions are pinned by tools/pulumi-cli/go.mod + go.sum (the CLI) and
-# test/engine/standin-aws-provider/go.mod + go.sum (the stand-in provider); docs/testing-engine.md
-# says what each piece is and what the tier proves with it.
+# Versions are pinned by tools/pulumi-cli/go.mod + go.sum (the CLI), tools/language-host/go.mod +
+# go.sum (the Node.js language host) and test/engine/standin-aws-provider/go.mod + go.sum (the
+# stand-in provider); docs/testing-engine.md says what each piece is and what the tier proves with it.
 set -euo pipefail
 
 PULUMI_VERSION=3.274.1
@@ -40,20 +40,25 @@ if [ "$("$BIN/pulumi" version 2>/dev/null || true)" != "v${PULUMI_VERSION}" ]; t
     say "built pulumi in $(($(date +%s) - started)) s"
 fi
 
-# 2. The Node.js language host. The module proxy answers 403 "This module version is not available"
-#    for github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 (every version, checked
-#    2026-11-29), so it cannot be built here. Try again each run (a cheap request) and leave a note
-#    the test tier reads, rather than failing the whole build.
-LANGHOST_MODULE=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
-if [ ! -x "$BIN/pulumi-language-nodejs" ]; then
-    tmp="$(mktemp -d)"
-    if (cd "$tmp" && go mod download -json "$LANGHOST_MODULE@v${PULUMI_VERSION}" >"$tmp/download.json" 2>&1); then
-        say "$LANGHOST_MODULE@v${PULUMI_VERSION} is now served: add it to tools/pulumi-cli and build it (docs/testing-engine.md)"
-    else
-        grep -o '"Error": *"[^"]*"' "$tmp/download.json" | head -1 | sed 's/"Error": *//' >"$CACHE/pulumi-language-nodejs.unavailable" || true
-        say "not built: $LANGHOST_MODULE@v${PULUMI_VERSION}: $(cat "$CACHE/pulumi-language-nodejs.unavailable")"
-    fi
-    rm -rf "$tmp"
+# 2. The Node.js language host (pulumi-language-nodejs), which runs a project's program for the CLI.
+#    Its own module (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) is not served
+#    by the module proxy; the last sdk/v3 release that still carries it inside, v3.68.0, is, and the
+#    wrapper module tools/language-host pins it. Rebuilt when that module's go.mod or go.sum changes.
+#    It runs programs but predates the CLI's RunPlugin, so a policy-pack folder is refused
+#    ("could not read plugin ...: not supported"): the launcher of step 3 serves --policy-pack.
+LANGHOST_VERSION=3.68.0
+langhost_src="$REPO/tools/language-host"
+langhost_stamp="v${LANGHOST_VERSION}-$(cat "$langhost_src/go.mod" "$langhost_src/go.sum" | sha256sum | cut -c1-16)"
+if [ "$(cat "$CACHE/pulumi-language-nodejs.stamp" 2>/dev/null || true)" != "$langhost_stamp" ] || [ ! -x "$BIN/pulumi-language-nodejs" ]; then
+    say "building pulumi-language-nodejs v${LANGHOST_VERSION} into $BIN"
+    started=$(date +%s)
+    (cd "$langhost_src" && nice go build -trimpath \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${LANGHOST_VERSION}" \
+        -o "$BIN/pulumi-language-nodejs.partial" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+    mv "$BIN/pulumi-language-nodejs.partial" "$BIN/pulumi-language-nodejs"
+    echo "$langhost_stamp" >"$CACHE/pulumi-language-nodejs.stamp"
+    rm -f "$CACHE/pulumi-language-nodejs.unavailable"
+    say "built pulumi-language-nodejs in $(($(date +%s) - started)) s"
 fi
 
 # 3. pulumi-analyzer-policy: like the launcher in the CLI distribution, it runs the policy-pack host

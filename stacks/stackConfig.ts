@@ -22,11 +22,28 @@ export const CONFIG_KEY = "environment";
 const FULL_KEY = `${CONFIG_NAMESPACE}:${CONFIG_KEY}`;
 
 /**
- * Where the stack files live (Pulumi.yaml's stackConfigDir: stacks/), from the working directory: the
- * Pulumi engine runs the program in the project's folder, and the CLI runs in the fleet repository.
- * Not from this file's folder, which is node_modules/vss-fleet/dist/stacks once the package is installed.
+ * The project's folder: the nearest one up from the working directory that holds Pulumi.yaml. The
+ * language host runs the program in the folder of Pulumi.yaml's `main` (stacks/), the vss-fleet CLI
+ * runs in the fleet repository; the working directory itself when no Pulumi.yaml is above it.
  */
-export const STACK_CONFIG_DIR = path.resolve("stacks");
+function projectRoot(from: string = process.cwd()): string {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return dir;
+        }
+        if (path.dirname(dir) === dir) {
+            return from;
+        }
+    }
+}
+
+const PROJECT_ROOT = projectRoot();
+
+/**
+ * Where the stack files live (Pulumi.yaml's stackConfigDir: stacks/), in the project's folder. Not
+ * from this file's folder, which is node_modules/vss-fleet/dist/stacks once the package is installed.
+ */
+export const STACK_CONFIG_DIR = path.join(PROJECT_ROOT, "stacks");
 
 /** The stack file of `stack`, if it is there to point errors at. */
 function stackFile(stack: string, dir: string): YamlSource | undefined {
@@ -34,7 +51,8 @@ function stackFile(stack: string, dir: string): YamlSource | undefined {
     if (!fs.existsSync(file)) {
         return undefined;
     }
-    return new YamlSource(path.relative(process.cwd(), file) || file, fs.readFileSync(file, "utf8"));
+    // Named from the project's folder (stacks/Pulumi.prod.yaml), wherever the program runs.
+    return new YamlSource(path.relative(PROJECT_ROOT, file) || file, fs.readFileSync(file, "utf8"));
 }
 
 /** One line per issue: `stacks/Pulumi.prod.yaml:4:5: vss-fleet:environment.schedule: ...`. */

@@ -10,7 +10,6 @@ import {
     type EngineEvent,
     type OpMap,
     type PulumiCommand,
-    type PulumiFn,
     type Stack,
 } from "@pulumi/pulumi/automation";
 import type { EnforcementLevel } from "@pulumi/policy";
@@ -61,12 +60,6 @@ export interface RunContext {
      * previewed changes; false leaves the stack untouched. Absent: apply without asking (--yes).
      */
     readonly confirm?: (changes: Readonly<OpMap>) => Promise<boolean>;
-    /**
-     * The program in this process (an inline program) instead of the project's through its language
-     * host; workDir still gives Pulumi.yaml and the stack files. The engine tier runs the real CLI
-     * this way because pulumi-language-nodejs cannot be built here (docs/testing-engine.md).
-     */
-    readonly program?: { readonly projectName: string; readonly run: PulumiFn };
 }
 
 /** Engine events name advisory violations "warning". */
@@ -88,7 +81,8 @@ class Collector {
             this.violations.push({
                 policy: p.policyName,
                 enforcementLevel: level(p.enforcementLevel),
-                message: p.message,
+                // The engine ends the message with a newline: "<policy description>\n<violation>\n".
+                message: p.message.trimEnd(),
                 ...(p.resourceUrn ? { urn: p.resourceUrn } : {}),
             });
         }
@@ -169,13 +163,10 @@ export async function runEnvironment(name: string, operation: Operation, ctx: Ru
             ...(error !== undefined ? { error } : {}),
         });
         try {
-            const options = { pulumiCommand: ctx.pulumiCommand, envVars: ctx.envVars };
-            const stack = ctx.program
-                ? await LocalWorkspace.createOrSelectStack(
-                      { stackName: ctx.stackName, projectName: ctx.program.projectName, program: ctx.program.run },
-                      { ...options, workDir: ctx.workDir },
-                  )
-                : await LocalWorkspace.createOrSelectStack({ stackName: ctx.stackName, workDir: ctx.workDir }, options);
+            const stack = await LocalWorkspace.createOrSelectStack(
+                { stackName: ctx.stackName, workDir: ctx.workDir },
+                { pulumiCommand: ctx.pulumiCommand, envVars: ctx.envVars },
+            );
             return result(await operate(stack, operation, ctx, collector));
         } catch (error) {
             if (error instanceof ConcurrentUpdateError && attempts < ctx.retry.attempts && !ctx.signal.aborted) {

@@ -37,7 +37,7 @@ interface MessagePrototype {
  * at exit; and each registration formats the monitor's whole protobuf response into a debug-log
  * string (jspb.Message#toString) before the logger decides to drop it. An offline plan reads none of
  * them, and on a 200-environment fleet they were a third of its CPU. All are restored when the last
- * concurrent run ends, so a real program in the same process (the engine tier's inline programs)
+ * concurrent run ends, so a real program in the same process (an Automation API inline program)
  * keeps them. Internals that are missing are left alone.
  */
 export async function withoutDebugBookkeeping<T>(run: () => Promise<T>): Promise<T> {

@@ -11,6 +11,15 @@ function changes(env: EnvironmentRun): string {
     return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
+/**
+ * What a violation says, as `plan` prints it: the engine's message is the policy's description, then
+ * the violation (the resource or instance, and the fix); the description alone when there is nothing else.
+ */
+function detailOf(message: string): string {
+    const [description, ...detail] = message.trimEnd().split("\n");
+    return detail.join(" ").trim() || description;
+}
+
 const mandatory = (env: EnvironmentRun) => env.violations.filter((v) => v.enforcementLevel === "mandatory").length;
 const seconds = (env: EnvironmentRun) => `${(env.durationMs / 1000).toFixed(1)} s`;
 
@@ -51,7 +60,7 @@ export function driverText(run: FleetRun): string {
             lines.push(`    ${env.error}`);
         }
         for (const v of env.violations) {
-            lines.push(`    ${v.enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${v.policy}: ${v.message.split("\n").pop()}`);
+            lines.push(`    ${v.enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${v.policy}: ${detailOf(v.message)}`);
         }
         lines.push(...stepTextLines(env.steps ?? [], "    "));
     }
@@ -82,7 +91,7 @@ export function driverMarkdown(run: FleetRun, limit = GITHUB_COMMENT_LIMIT): str
         }
         for (const v of env.violations) {
             lines.push(
-                `- ${v.enforcementLevel === "mandatory" ? ":no_entry:" : ":information_source:"} **${v.policy}**: ${v.message.split("\n").pop()}`,
+                `- ${v.enforcementLevel === "mandatory" ? ":no_entry:" : ":information_source:"} **${v.policy}**: ${detailOf(v.message).replace(/\|/g, "\\|")}`,
             );
         }
     }

@@ -1,105 +1,121 @@
 /**
- * The engine tier: the shipped prod stack through the real Pulumi CLI and engine (v3.274.1, built
- * by scripts/pulumi-cli.sh), the real policy analyzer running policies/, a local file backend and
- * passphrase secrets. Only the AWS provider is a stand-in (test/engine/standin-aws-provider), whose
- * recorded calls show what the engine asked for. Skipped with a notice when the CLI is not built.
+ * The engine tier: `pulumi` run literally, as a user runs it, on a copy of this repository and on a
+ * fresh `vss-fleet init` scaffold: the real CLI (v3.274.1) and Node.js language host (v3.68.0, both
+ * built by scripts/pulumi-cli.sh) load the TypeScript program named by Pulumi.yaml, the real policy
+ * analyzer runs policies/, on a local file backend with passphrase secrets. Only the AWS provider is a
+ * stand-in (test/engine/standin-aws-provider), whose recorded calls show what the engine asked for.
  */
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
-import { CommandError, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
-import { ENROLLED, prodPolicyConfig, stackOf, UNENROLLED } from "./program";
-import { languageHostMissing, REPO, requireEngine, Sandbox, urnsOf } from "./sandbox";
+import { ENROLLED, prodPolicyConfig, UNENROLLED } from "./fixtures";
+import { expectOk, REPO, requireEngine, Sandbox, urnsOf, type CliResult } from "./sandbox";
 
-function policyEvents(events: EngineEvent[]) {
-    return events.flatMap((e) => (e.policyEvent ? [e.policyEvent] : []));
+/** The stack outputs docs/deploying.md lists ("Stack outputs: `a`, `b` ... and `c`."), sorted. */
+function documentedOutputs(): string[] {
+    const doc = fs.readFileSync(path.join(REPO, "docs", "deploying.md"), "utf8");
+    const paragraph = /^Stack outputs: ([^.]*)\./m.exec(doc);
+    assert.ok(paragraph, "docs/deploying.md has no 'Stack outputs:' paragraph");
+    return [...paragraph[1].matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
 }
 
-describe("engine tier: the prod stack through the real Pulumi engine", function () {
-    this.timeout(240_000);
+/** The output names of `pulumi preview`'s text ("Outputs:" then one indented `name: value` per line). */
+function previewedOutputs(stdout: string): string[] {
+    const block = stdout.slice(stdout.indexOf("\nOutputs:\n"));
+    return [...block.slice(0, block.indexOf("\n\n")).matchAll(/^ {4}(\w+)\s*:/gm)].map((m) => m[1]).sort();
+}
+
+const ok = (result: CliResult) => (expectOk(result), result.stdout);
+const stateOf = async (sandbox: Sandbox, stack: string, cwd: string) =>
+    (JSON.parse(ok(await sandbox.cli(["stack", "export", "-s", stack], cwd))) as { deployment: { resources?: unknown[] } }).deployment
+        .resources ?? [];
+
+describe("engine tier: `pulumi` on a copy of this repository, through the real language host", function () {
+    this.timeout(600_000);
     let sandbox: Sandbox;
-    let stack: Stack;
-    let pack: string;
     let passing: string;
     let violating: string;
+    const documented = documentedOutputs();
 
     before(async function () {
         requireEngine();
         sandbox = await Sandbox.create();
-        stack = await stackOf(sandbox, "prod");
-        pack = sandbox.policyPack();
         passing = sandbox.policyConfig("passing", prodPolicyConfig([ENROLLED]));
         violating = sandbox.policyConfig("violating", prodPolicyConfig([ENROLLED, UNENROLLED]));
+        ok(await sandbox.cli(["stack", "init", "prod"]));
     });
 
     after(() => sandbox?.dispose());
 
-    it("previews the shipped stack with the policy pack: no violation, every resource to create", async () => {
-        const events: EngineEvent[] = [];
-        const result = await stack.preview({ policyPacks: [pack], policyPackConfigs: [passing], onEvent: (e) => events.push(e) });
-        assert.deepStrictEqual(
-            policyEvents(events).filter((p) => p.enforcementLevel === "mandatory"),
-            [],
-        );
-        // 45 AWS resources, their 9 components and the stack.
-        assert.deepStrictEqual(result.changeSummary, { create: 55 });
+    it("`pulumi preview -s prod` runs stacks/index.ts, type-checked: 55 to create, the documented outputs", async () => {
+        const result = await sandbox.cli(["preview", "-s", "prod"], sandbox.project, sandbox.typeChecked());
+        assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+        // 45 AWS resources, the environment's provider, 8 components and the stack.
+        assert.match(result.stdout, /^ {4}\+ 55 to create$/m);
+        assert.deepStrictEqual(previewedOutputs(result.stdout), documented);
+        assert.strictEqual(documented.length, 12);
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), [], "a preview created something");
     });
 
-    it("is blocked by the real analyzer when the inventory holds an unenrolled Windows instance", async () => {
-        const events: EngineEvent[] = [];
-        await assert.rejects(
-            stack.preview({ policyPacks: [pack], policyPackConfigs: [violating], onEvent: (e) => events.push(e) }),
-            (error: unknown) => error instanceof CommandError,
-        );
-        const mandatory = policyEvents(events).filter((p) => p.enforcementLevel === "mandatory");
-        assert.deepStrictEqual(
-            mandatory.map((p) => p.policyName),
-            ["fleet-windows-instances-enrolled"],
-        );
-        assert.match(mandatory[0].message, /i-0badc0ffee0000001 \(sql07\) in 111111111111\/us-east-1 is not backed up by environment prod/);
-    });
-
-    it("`pulumi preview -s prod --policy-pack ./policies` on the project itself, or without a language host a plain refusal", async function () {
-        const missing = languageHostMissing();
-        if (missing) {
-            // Here the proxy refuses the language host (docs/testing-engine.md): the real CLI must then
-            // refuse the project's own program plainly, naming the missing runtime, not run it some other way.
-            const refused = await sandbox.cli(["preview", "-s", "prod", "--policy-pack", path.join(REPO, "policies")]);
-            assert.strictEqual(refused.code, 1);
-            assert.match(refused.stdout + refused.stderr, /no language plugin 'pulumi-language-nodejs' found/);
-            return;
+    it("bad config stops `pulumi preview` with the stack file's line and column, though the program runs in stacks/", async () => {
+        const file = path.join(sandbox.project, "stacks", "Pulumi.prod.yaml");
+        const original = fs.readFileSync(file, "utf8");
+        const line = original.split("\n").indexOf("    cutoffHours: 1") + 1;
+        assert.ok(line > 0, "no cutoffHours in the stack file");
+        try {
+            fs.writeFileSync(file, original.replace("    cutoffHours: 1\n", "    cutoffHours: 2\n"));
+            const result = await sandbox.cli(["preview", "-s", "prod"]);
+            assert.notStrictEqual(result.code, 0, result.stdout + result.stderr);
+            assert.ok(
+                result.stdout.includes(
+                    `stacks/Pulumi.prod.yaml:${line}:5: vss-fleet:environment.cutoffHours: cutoffHours (2) must be less than durationHours (2)`,
+                ),
+                result.stdout,
+            );
+            assert.doesNotMatch(result.stdout, /^\s+at /m, "a stack trace");
+        } finally {
+            fs.writeFileSync(file, original);
         }
-        // In the sandbox's project (its Pulumi.yaml points main at the repository's stacks/), so the
-        // passphrase's salt is written to a copy of the stack file, never to the repository's.
-        const policies = path.join(REPO, "policies");
-        const result = await sandbox.cli(["preview", "-s", "prod", "--policy-pack", policies, "--policy-pack-config", passing]);
-        assert.strictEqual(result.code, 0, result.stdout + result.stderr);
-        const blocked = await sandbox.cli(
-            ["preview", "-s", "prod", "--policy-pack", "./policies", "--policy-pack-config", violating],
-            REPO,
-        );
-        assert.notStrictEqual(blocked.code, 0);
-        assert.match(blocked.stdout + blocked.stderr, /fleet-windows-instances-enrolled/);
     });
 
-    it("up creates each resource once, a second up changes nothing, a config change updates in place, destroy removes all", async () => {
+    it("`--policy-pack ./policies`: the host v3.68.0 refuses a pack folder; the launcher runs the same pack, which blocks an unenrolled instance", async () => {
+        const refused = await sandbox.cli(["preview", "-s", "prod", "--policy-pack", "./policies"]);
+        assert.strictEqual(refused.code, 1);
+        assert.match(refused.stdout + refused.stderr, /could not read plugin \[\.\/policies\]: not supported/);
+
+        ok(await sandbox.cli(["preview", "-s", "prod", "--policy-pack", sandbox.launcher, "--policy-pack-config", passing]));
+        const blocked = await sandbox.cli(["preview", "-s", "prod", "--policy-pack", sandbox.launcher, "--policy-pack-config", violating]);
+        assert.notStrictEqual(blocked.code, 0);
+        assert.match(
+            blocked.stdout,
+            /fleet-windows-instances-enrolled[\s\S]*Windows instance i-0badc0ffee0000001 \(sql07\) in 111111111111\/us-east-1 is not backed up by environment prod/,
+        );
+        assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), []);
+    });
+
+    it("`pulumi up` creates each resource once and exports the documented outputs; again changes nothing; a config change updates in place; `pulumi destroy` removes all", async () => {
+        const pack = ["--policy-pack", sandbox.launcher, "--policy-pack-config", passing];
         sandbox.clearCalls();
-        await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
+        ok(await sandbox.cli(["up", "-s", "prod", "--yes", ...pack]));
         const created = urnsOf(sandbox.calls(), "Create");
         assert.strictEqual(created.length, 45);
-        assert.deepStrictEqual([...new Set(created)].sort(), [...created].sort(), "a resource was created twice");
+        assert.strictEqual(new Set(created).size, created.length, "a resource was created twice");
+        assert.strictEqual((await stateOf(sandbox, "prod", sandbox.project)).length, 55);
+        const outputs = JSON.parse(ok(await sandbox.cli(["stack", "output", "-s", "prod", "--json"]))) as Record<string, unknown>;
+        assert.deepStrictEqual(Object.keys(outputs).sort(), documented);
+        assert.deepStrictEqual([outputs.environment, outputs.region, outputs.accountId], ["prod", "us-east-1", "111111111111"]);
+        assert.deepStrictEqual(outputs.enrolledInstances, ["i-0a1b2c3d4e5f60003"]);
 
         sandbox.clearCalls();
-        const again = await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
+        ok(await sandbox.cli(["up", "-s", "prod", "--yes", ...pack]));
         assert.deepStrictEqual(
             sandbox.calls().filter((c) => ["Create", "Update", "Delete"].includes(c.method)),
             [],
         );
-        assert.strictEqual(again.summary.resourceChanges?.create, undefined);
 
         sandbox.clearCalls();
-        await stack.setConfig("vss-fleet:environment.maxErrors", { value: "3" }, true);
-        const changed = await stack.up({ policyPacks: [pack], policyPackConfigs: [passing] });
+        ok(await sandbox.cli(["config", "set", "--path", "vss-fleet:environment.maxErrors", "3", "-s", "prod"]));
+        ok(await sandbox.cli(["up", "-s", "prod", "--yes", ...pack]));
         const updates = sandbox.calls().filter((c) => c.method === "Update" && !c.preview);
         assert.deepStrictEqual(
             updates.map((c) => [c.urn?.split("::").slice(2).join("::"), c.changes]),
@@ -112,31 +128,64 @@ describe("engine tier: the prod stack through the real Pulumi engine", function 
         );
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Create"), []);
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Delete"), []);
-        assert.strictEqual(changed.summary.resourceChanges?.update, updates.length);
 
         sandbox.clearCalls();
-        await stack.destroy();
+        ok(await sandbox.cli(["destroy", "-s", "prod", "--yes"]));
         assert.deepStrictEqual(urnsOf(sandbox.calls(), "Delete").sort(), [...created].sort());
-        const state = await stack.exportStack();
-        assert.deepStrictEqual(state.deployment.resources ?? [], []);
+        assert.deepStrictEqual(await stateOf(sandbox, "prod", sandbox.project), []);
     });
 
-    it("the Automation API's up (--skip-preview) judges a stack policy only after every resource was created", async () => {
-        // Why `vss-fleet apply` previews first (automation/driver/run.ts): this is what it used to run.
+    it("`pulumi up --skip-preview` (the Automation API's up) judges a stack policy only after every resource was created", async () => {
+        // Why `vss-fleet apply` previews first (automation/driver/run.ts).
         sandbox.clearCalls();
-        const events: EngineEvent[] = [];
-        await assert.rejects(
-            stack.up({ policyPacks: [pack], policyPackConfigs: [violating], onEvent: (e) => events.push(e) }),
-            (error: unknown) => error instanceof CommandError,
-        );
-        assert.deepStrictEqual(
-            policyEvents(events)
-                .filter((p) => p.enforcementLevel === "mandatory")
-                .map((p) => p.policyName),
-            ["fleet-windows-instances-enrolled"],
-        );
+        const result = await sandbox.cli([
+            "up",
+            "-s",
+            "prod",
+            "--yes",
+            "--skip-preview",
+            "--policy-pack",
+            sandbox.launcher,
+            "--policy-pack-config",
+            violating,
+        ]);
+        assert.notStrictEqual(result.code, 0);
+        assert.match(result.stdout, /fleet-windows-instances-enrolled/);
         assert.strictEqual(urnsOf(sandbox.calls(), "Create").length, 45, "the violation did not stop a single create");
-        assert.strictEqual((await stack.exportStack()).deployment.resources?.length, 55);
-        await stack.destroy();
+        assert.strictEqual((await stateOf(sandbox, "prod", sandbox.project)).length, 55);
+        ok(await sandbox.cli(["destroy", "-s", "prod", "--yes"]));
+    });
+
+    describe("a fresh `vss-fleet init` scaffold", () => {
+        let fleet: string;
+
+        before(async () => {
+            fleet = await sandbox.scaffold("fleet");
+            ok(await sandbox.cli(["stack", "init", "dev"], fleet));
+        });
+
+        it("`pulumi preview -s dev`, type-checked, then `pulumi up` and `pulumi destroy`: its stacks/index.ts, the documented outputs", async () => {
+            const preview = await sandbox.cli(["preview", "-s", "dev"], fleet, sandbox.typeChecked());
+            assert.strictEqual(preview.code, 0, preview.stdout + preview.stderr);
+            assert.match(preview.stdout, /^ {4}\+ 46 to create$/m);
+            // The template's dev environment enrolls no instance by id, and an empty list is not displayed.
+            assert.deepStrictEqual(
+                previewedOutputs(preview.stdout),
+                documented.filter((o) => o !== "enrolledInstances"),
+            );
+
+            sandbox.clearCalls();
+            ok(await sandbox.cli(["up", "-s", "dev", "--yes"], fleet));
+            const created = urnsOf(sandbox.calls(), "Create");
+            assert.strictEqual(new Set(created).size, created.length, "a resource was created twice");
+            assert.strictEqual((await stateOf(sandbox, "dev", fleet)).length, 46);
+            const outputs = JSON.parse(ok(await sandbox.cli(["stack", "output", "-s", "dev", "--json"], fleet))) as Record<string, unknown>;
+            assert.deepStrictEqual(Object.keys(outputs).sort(), documented);
+            assert.strictEqual(outputs.environment, "dev");
+            assert.deepStrictEqual(outputs.enrolledInstances, []);
+
+            ok(await sandbox.cli(["destroy", "-s", "dev", "--yes"], fleet));
+            assert.deepStrictEqual(await stateOf(sandbox, "dev", fleet), []);
+        });
     });
 });

@@ -69,7 +69,7 @@ describe("vss-fleet init", function () {
             name: "vss-fleet",
             description: "VSS-consistent EBS snapshots for the Windows instances of each environment in fleet.yaml.",
             runtime: { name: "nodejs", options: { typescript: true } },
-            main: "stacks/",
+            main: "stacks/index.ts",
             stackConfigDir: "stacks",
         });
         assert.match(

@@ -2,12 +2,10 @@
  * Contract tests of the GitOps driver against a scripted stand-in `pulumi` (test/driver/fakePulumi.ts):
  * the real Automation API, the real driver, a real executable; only the CLI's behaviour is scripted.
  *
- * Why scripted here: these tests run the whole fleet (runFleet) on the project's local program, which
- * the real CLI runs through the Node.js language host, and that host cannot be built on this machine
- * (docs/testing-engine.md). The per-environment behaviour is also proven with the real CLI in
- * test/engine (inline program): the policy gate before apply, the real lock and retry, drift, Ctrl-C.
- * What stays scripted-only is what a real CLI cannot be steered into: a lock held past the retry
- * bound, a remote backend's 409, fixed delays to measure --parallel, and scripted failures.
+ * Why scripted here: the commands as processes, the policy gate before apply, the real lock and
+ * retry, drift and Ctrl-C run with the real CLI and Node.js language host in test/engine. What stays
+ * scripted is what a real CLI cannot be steered into: a lock held past the retry bound, a remote
+ * backend's 409, fixed delays to measure --parallel, and scripted failures.
  */
 import * as assert from "assert";
 import * as fs from "fs";

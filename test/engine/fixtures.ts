@@ -1,30 +1,12 @@
 /**
- * The shipped stack program as an Automation API inline program, and the policy configs the engine
- * tier previews with. The program runs in this process and the real CLI drives it (--client), so
- * the engine, the stack files (Pulumi.yaml's stackConfigDir), the analyzer and the state are real;
- * only the language host is skipped, which cannot be built here (docs/testing-engine.md).
+ * The engine tier's inventories and the policy configs it previews with, generated as the driver
+ * generates them for examples/fleet.yaml.
  */
 import * as path from "path";
-import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { InventoryInstance } from "../../policies/policyConfig";
 import { loadManifest } from "../../automation/manifest/load";
 import { generatedPolicyConfig } from "../../automation/manifest/packConfig";
-import { REPO, type Sandbox } from "./sandbox";
-
-export const PROJECT = "vss-fleet";
-
-export const program: PulumiFn = async () => {
-    // Loaded here, not at the top: @pulumi/aws is heavy and only the engine tier needs it.
-    const { defineStackFromConfig } = await import("../../stacks/program");
-    return { ...defineStackFromConfig() };
-};
-
-export async function stackOf(sandbox: Sandbox, name: string, envVars: Record<string, string> = {}): Promise<Stack> {
-    return LocalWorkspace.createOrSelectStack(
-        { stackName: name, projectName: PROJECT, program },
-        { workDir: sandbox.project, pulumiCommand: await sandbox.pulumiCommand(), envVars: { ...sandbox.env, ...envVars } },
-    );
-}
+import { REPO } from "./sandbox";
 
 /** The instance the shipped prod stack enrolls by tagging it (examples/fleet.yaml). */
 export const ENROLLED: InventoryInstance = {
