@@ -9,6 +9,7 @@ import { COMMANDS } from "./commands";
 import { type Io } from "./commands/shared";
 import { UserInputError } from "./errors";
 import { EXIT, exitCodeHelp } from "./exitCodes";
+import { errnoText, isErrno } from "./io/errno";
 import { version } from "../package.json";
 
 export type { Io } from "./commands/shared";
@@ -71,6 +72,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             // checked or changed. One line, as for every user-facing error; exit 1, not "invalid input".
             io.err(`vss-fleet: an AWS call failed: ${error.name}: ${error.message}`);
             return EXIT.violations;
+        }
+        if (isErrno(error)) {
+            // A file or folder the run needed and could not use (read-only, missing, a file where a
+            // folder belongs): one line naming it, not a stack trace.
+            io.err(`vss-fleet: ${error.path ? `${error.path}: ` : ""}${errnoText(error)} (${error.syscall ?? "file system"})`);
+            return EXIT.invalidInput;
         }
         if (error instanceof CommanderError) {
             // Commander has printed its message; help and version are not errors.

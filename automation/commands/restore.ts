@@ -1,5 +1,6 @@
 /** `vss-fleet restore`: plan (and with --apply carry out) the restore of one whole good snapshot set. */
 import { UserInputError } from "../errors";
+import { parseInstant } from "../instant";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
 import { choice, envFilter, flag, json, optionalText, repeatable, requiredText } from "./options";
@@ -53,10 +54,7 @@ export default defineCommand({
             ]);
         }
         const env = chosen[0];
-        const at = options.at === undefined ? new Date() : new Date(options.at);
-        if (Number.isNaN(at.getTime())) {
-            throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
-        }
+        const at = options.at === undefined ? new Date() : parseInstant(options.at, "--at");
         if (options.offline && options.apply) {
             throw new UserInputError(["--apply calls EC2; it cannot be combined with --offline"]);
         }

@@ -8,8 +8,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { isMap, parseDocument } from "yaml";
-import { formatPath, YamlSource } from "../../core/environment";
+import { formatPath, MANIFEST_LIMITS, YamlSource } from "../../core/environment";
 import { UserInputError } from "../errors";
+import { WriteFailed, writeFileAtomic } from "../io/atomicWrite";
+import { withFolderLock } from "../io/folderLock";
+import { readLimitedText } from "../io/readText";
 import type { FleetEnvironment } from "../manifest/load";
 import type { ChosenRateControl } from "../offline/rateControl";
 
@@ -71,16 +74,64 @@ function ownedConfig(file: string, text: string | undefined): Record<string, unk
     return Object.fromEntries(OWNED_KEYS.filter((k) => Object.hasOwn(config, k)).map((k) => [k, config[k]]));
 }
 
+/** A stack file's text (undefined when there is none), read within the manifest's size limit. */
 function read(file: string): string | undefined {
-    return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    if (!fs.existsSync(file)) {
+        return undefined;
+    }
+    return readLimitedText(file, {
+        maxBytes: MANIFEST_LIMITS.maxBytes,
+        what: "the stack file",
+        tooLargeFix: "vss-fleet neither reads nor rewrites it; move it away, or shrink what else it holds",
+    });
+}
+
+/** An existing stack file, refused unless it parses cleanly: rewriting a broken one could drop its secrets. */
+function readForRewrite(file: string): string | undefined {
+    const text = read(file);
+    if (text !== undefined) {
+        const source = new YamlSource(file, text);
+        if (source.problems.length > 0) {
+            throw new UserInputError([...source.problems, `${file}: not rewritten; fix the problems above and render again`]);
+        }
+    }
+    return text;
+}
+
+/**
+ * Writes each stack file whole (one after another, every text made before the first write), holding
+ * the folder's lock so that a concurrent render or driver run cannot interleave its read and write.
+ */
+function writeStackFiles(stacksDir: string, command: string, texts: () => readonly { file: string; text: string }[]): string[] {
+    return withFolderLock(stacksDir, { command }, () => {
+        const planned = texts();
+        planned.forEach(({ file, text }, i) => {
+            try {
+                writeFileAtomic(file, text);
+            } catch (error) {
+                if (!(error instanceof WriteFailed) || planned.length === 1) {
+                    throw error;
+                }
+                const written = planned.slice(0, i).map((p) => p.file);
+                const left = planned.slice(i + 1).map((p) => p.file);
+                throw new WriteFailed([
+                    error.problems[0] +
+                        (written.length > 0 ? `; written before it: ${written.join(", ")}` : "") +
+                        (left.length > 0 ? `; not attempted: ${left.join(", ")}` : ""),
+                ]);
+            }
+        });
+        return planned.map((p) => p.file);
+    });
 }
 
 export function renderStacks(environments: readonly FleetEnvironment[], stacksDir: string, manifest: string): string[] {
-    return environments.map((env) => {
-        const file = stackFileOf(stacksDir, env.spec.name);
-        fs.writeFileSync(file, renderStackFile(read(file), env, manifest));
-        return file;
-    });
+    return writeStackFiles(stacksDir, "render", () =>
+        environments.map((env) => {
+            const file = stackFileOf(stacksDir, env.spec.name);
+            return { file, text: renderStackFile(readForRewrite(file), env, manifest) };
+        }),
+    );
 }
 
 /** Where the driver records the rate control it sized (not an OWNED_KEY: a render keeps it, --check ignores it). */
@@ -89,13 +140,15 @@ const RATE_CONTROL_KEY = "vss-fleet:rateControl";
 /** The sized values of the fields the manifest leaves unset; none left unset removes the key. */
 export function writeRateControl(stacksDir: string, env: string, chosen: ChosenRateControl): void {
     const file = stackFileOf(stacksDir, env);
-    const doc = parseDocument(read(file) ?? "config: {}\n");
-    if (chosen.defaulted.length === 0) {
-        doc.deleteIn(["config", RATE_CONTROL_KEY]);
-    } else {
-        doc.setIn(["config", RATE_CONTROL_KEY], doc.createNode(Object.fromEntries(chosen.defaulted.map((key) => [key, chosen[key]]))));
-    }
-    fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
+    writeStackFiles(stacksDir, "rate control", () => {
+        const doc = parseDocument(readForRewrite(file) ?? "config: {}\n");
+        if (chosen.defaulted.length === 0) {
+            doc.deleteIn(["config", RATE_CONTROL_KEY]);
+        } else {
+            doc.setIn(["config", RATE_CONTROL_KEY], doc.createNode(Object.fromEntries(chosen.defaulted.map((key) => [key, chosen[key]]))));
+        }
+        return [{ file, text: doc.toString({ lineWidth: 0 }) }];
+    });
 }
 
 const show = (value: unknown) => (value === undefined ? "(not set)" : JSON.stringify(value));
