@@ -5,7 +5,7 @@
  * a positioned parse costs tens of times the file's size in memory, which a 100,000-instance export
  * cannot afford.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { AWS_JSON_LIMITS, formatPath, toSpecIssues, YamlSource } from "../core/environment";
 import { UserInputError } from "./errors";
 import { readLimitedText } from "./io/readText";
@@ -134,6 +134,26 @@ export function loadAwsJsonFiles<S extends z.ZodType, T>(
         throw new UserInputError(problems);
     }
     return out;
+}
+
+/**
+ * A schema that checks a value against each of `schemas`, every problem with its path (each said
+ * once), and passes the value on as it was: for inputs that several readers take their fields from.
+ */
+export function conformsTo(...schemas: readonly z.ZodType[]): z.ZodType<unknown> {
+    return z.unknown().superRefine((value, ctx) => {
+        const seen = new Set<string>();
+        for (const schema of schemas) {
+            const result = schema.safeParse(value);
+            for (const issue of result.success ? [] : result.error.issues) {
+                const key = JSON.stringify([issue.path.map(String), issue.message]);
+                if (!seen.has(key)) {
+                    seen.add(key);
+                    ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+                }
+            }
+        }
+    });
 }
 
 /**
