@@ -9,6 +9,7 @@ import { COMMANDS } from "./commands";
 import { type Io } from "./commands/shared";
 import { UserInputError } from "./errors";
 import { EXIT, exitCodeHelp } from "./exitCodes";
+import { visible } from "./display";
 import { errnoText, isErrno } from "./io/errno";
 import { version } from "../package.json";
 
@@ -56,7 +57,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns its exit code; it never throws for a user's mistake. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], given: Io = processIo): Promise<number> {
+    const io = unambiguous(given, argv);
     let code: number = EXIT.ok;
     const program = buildProgram(io, (c) => (code = c));
     try {
@@ -87,6 +89,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         }
         throw error;
     }
+}
+
+/**
+ * What is printed shows hidden characters escaped (automation/display), so a name never looks like
+ * another. JSON keeps its value (`\u200b` in a JSON string is the same string); --write-enrollment's
+ * YAML and shell lines are data for other parsers and go out as they are.
+ */
+function unambiguous(io: Io, argv: readonly string[]): Io {
+    const raw = argv.some((a) => a === "--write-enrollment" || a.startsWith("--write-enrollment="));
+    return { ...io, out: raw ? io.out : (t) => io.out(visible(t)), err: (t) => io.err(visible(t)) };
 }
 
 /** Errors raised by the AWS SDK: service errors carry $metadata; credential errors are named for it. */
