@@ -5,11 +5,11 @@
  * a positioned parse costs tens of times the file's size in memory, which a 100,000-instance export
  * cannot afford.
  */
-import * as fs from "fs";
-import type { z } from "zod";
+import { z } from "zod";
 import { AWS_JSON_LIMITS, formatPath, toSpecIssues, YamlSource } from "../core/environment";
 import { UserInputError } from "./errors";
-import { jsonPathOffset, lineAndColumn } from "./jsonPosition";
+import { readLimitedText } from "./io/readText";
+import { duplicateKeys, jsonPathOffset, lineAndColumn } from "./jsonPosition";
 
 /**
  * The largest file read, in MiB. JSON.parse holds the text and the parsed objects at once, about four
@@ -29,11 +29,27 @@ export function parseAwsJson<S extends z.ZodType>(file: string, text: string, sc
 }
 
 function jsonOf(file: string, text: string): unknown {
+    let data: unknown;
     try {
-        return JSON.parse(text);
+        data = JSON.parse(text);
     } catch (error) {
         throw new UserInputError([syntaxProblem(file, text, (error as Error).message)]);
     }
+    const duplicates = duplicateKeys(text, MAX_PROBLEMS);
+    if (duplicates.length > 0) {
+        throw new UserInputError(
+            duplicates.map((d) => {
+                const { line, col } = lineAndColumn(text, d.offset);
+                const first = lineAndColumn(text, d.firstOffset);
+                const key = d.path[d.path.length - 1];
+                return (
+                    `${file}:${line}:${col}: ${formatPath(d.path)}: duplicate key '${String(key)}' (first at line ${first.line}, column ${first.col}); ` +
+                    "a JSON reader keeps only one of them, so the file is refused: remove the one that is wrong"
+                );
+            }),
+        );
+    }
+    return data;
 }
 
 /** The data through the schema; only when it fails is the text needed (`text()`), for the positions. */
@@ -66,21 +82,13 @@ function syntaxProblem(file: string, text: string, jsonMessage: string): string 
     return `${file}:${line}:${col}: not valid JSON: ${jsonMessage.replace(/ in JSON at position \d+.*$/, "")}`;
 }
 
-/** The file's text, unless it is over the limit; a problem line either way. */
+/** The file's text (decoded: UTF-8, UTF-16 with a BOM), read only up to the limit; a problem line otherwise. */
 function readLimited(file: string, what: string): string {
-    const fd = fs.openSync(file, "r");
-    try {
-        const mib = fs.fstatSync(fd).size / 1024 / 1024;
-        if (mib > AWS_JSON_MAX_MIB) {
-            throw new UserInputError([
-                `${file}: ${what} is ${mib.toFixed(0)} MiB, over the ${AWS_JSON_MAX_MIB} MiB a file may have; ` +
-                    "export it in parts (one file per region, or narrower --filters) and pass each part",
-            ]);
-        }
-        return fs.readFileSync(fd, "utf8");
-    } finally {
-        fs.closeSync(fd);
-    }
+    return readLimitedText(file, {
+        maxBytes: AWS_JSON_LIMITS.maxBytes,
+        what,
+        tooLargeFix: "export it in parts (one file per region, or narrower --filters) and pass each part",
+    });
 }
 
 /**
@@ -126,6 +134,26 @@ export function loadAwsJsonFiles<S extends z.ZodType, T>(
         throw new UserInputError(problems);
     }
     return out;
+}
+
+/**
+ * A schema that checks a value against each of `schemas`, every problem with its path (each said
+ * once), and passes the value on as it was: for inputs that several readers take their fields from.
+ */
+export function conformsTo(...schemas: readonly z.ZodType[]): z.ZodType<unknown> {
+    return z.unknown().superRefine((value, ctx) => {
+        const seen = new Set<string>();
+        for (const schema of schemas) {
+            const result = schema.safeParse(value);
+            for (const issue of result.success ? [] : result.error.issues) {
+                const key = JSON.stringify([issue.path.map(String), issue.message]);
+                if (!seen.has(key)) {
+                    seen.add(key);
+                    ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+                }
+            }
+        }
+    });
 }
 
 /**

@@ -9,6 +9,8 @@ import { COMMANDS } from "./commands";
 import { type Io } from "./commands/shared";
 import { UserInputError } from "./errors";
 import { EXIT, exitCodeHelp } from "./exitCodes";
+import { visible } from "./display";
+import { errnoText, isErrno } from "./io/errno";
 import { version } from "../package.json";
 
 export type { Io } from "./commands/shared";
@@ -55,7 +57,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns its exit code; it never throws for a user's mistake. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], given: Io = processIo): Promise<number> {
+    const io = unambiguous(given, argv);
     let code: number = EXIT.ok;
     const program = buildProgram(io, (c) => (code = c));
     try {
@@ -72,6 +75,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             io.err(`vss-fleet: an AWS call failed: ${error.name}: ${error.message}`);
             return EXIT.violations;
         }
+        if (isErrno(error)) {
+            // A file or folder the run needed and could not use (read-only, missing, a file where a
+            // folder belongs): one line naming it, not a stack trace.
+            io.err(`vss-fleet: ${error.path ? `${error.path}: ` : ""}${errnoText(error)} (${error.syscall ?? "file system"})`);
+            return EXIT.invalidInput;
+        }
         if (error instanceof CommanderError) {
             // Commander has printed its message; help and version are not errors.
             return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.help"
@@ -80,6 +89,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         }
         throw error;
     }
+}
+
+/**
+ * What is printed shows hidden characters escaped (automation/display), so a name never looks like
+ * another. JSON keeps its value (`\u200b` in a JSON string is the same string); --write-enrollment's
+ * YAML and shell lines are data for other parsers and go out as they are.
+ */
+function unambiguous(io: Io, argv: readonly string[]): Io {
+    const raw = argv.some((a) => a === "--write-enrollment" || a.startsWith("--write-enrollment="));
+    return { ...io, out: raw ? io.out : (t) => io.out(visible(t)), err: (t) => io.err(visible(t)) };
 }
 
 /** Errors raised by the AWS SDK: service errors carry $metadata; credential errors are named for it. */

@@ -121,3 +121,82 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
     }
     return { line, col: offset - start + 1 };
 }
+
+/** A key that an object of the text holds twice: JSON.parse would keep the last one silently. */
+export interface DuplicateKey {
+    readonly path: readonly (string | number)[];
+    readonly offset: number;
+    readonly firstOffset: number;
+}
+
+/** Past a string's closing quote; indexOf skips the plain characters in native code. */
+function pastString(text: string, i: number): number {
+    for (let j = i + 1; ;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) {
+            return text.length;
+        }
+        let slashes = 0;
+        for (let b = q - 1; text.charCodeAt(b) === 0x5c; b--) {
+            slashes++;
+        }
+        if (slashes % 2 === 0) {
+            return q + 1;
+        }
+        j = q + 1;
+    }
+}
+
+interface Frame {
+    /** The object's keys and where each first stands; undefined for an array. */
+    readonly keys: Map<string, number> | undefined;
+    /** The current key, or element index: this frame's part of a path. */
+    segment: string | number;
+    expectKey: boolean;
+}
+
+/** The first `max` duplicate keys of valid JSON `text`, in document order, scanned without building it. */
+export function duplicateKeys(text: string, max: number): DuplicateKey[] {
+    const found: DuplicateKey[] = [];
+    const stack: Frame[] = [];
+    for (let i = 0; i < text.length;) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) {
+            const end = pastString(text, i);
+            const top = stack[stack.length - 1];
+            if (top?.keys && top.expectKey) {
+                const raw = text.slice(i + 1, end - 1);
+                const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end)) as string) : raw;
+                const first = top.keys.get(key);
+                top.segment = key;
+                top.expectKey = false;
+                if (first === undefined) {
+                    top.keys.set(key, i);
+                } else {
+                    found.push({ path: stack.map((f) => f.segment), offset: i, firstOffset: first });
+                    if (found.length >= max) {
+                        return found;
+                    }
+                }
+            }
+            i = end;
+            continue;
+        }
+        if (c === 0x7b) {
+            stack.push({ keys: new Map(), segment: "", expectKey: true });
+        } else if (c === 0x5b) {
+            stack.push({ keys: undefined, segment: 0, expectKey: false });
+        } else if (c === 0x7d || c === 0x5d) {
+            stack.pop();
+        } else if (c === 0x2c) {
+            const top = stack[stack.length - 1];
+            if (top?.keys) {
+                top.expectKey = true;
+            } else if (top) {
+                top.segment = (top.segment as number) + 1;
+            }
+        }
+        i++;
+    }
+    return found;
+}

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { shellQuote } from "../display";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
 
@@ -21,7 +22,7 @@ export default defineCommand({
         const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as Parameters<typeof scaffoldFiles>[1];
         const written = writeScaffold(dir, scaffoldFiles(dir, pkg));
         io.out(written.map((f) => `created ${f}`).join("\n"));
-        const cd = path.resolve(dir) === process.cwd() ? "" : `cd ${dir} && `;
+        const cd = path.resolve(dir) === process.cwd() ? "" : `cd ${shellQuote(dir)} && `;
         io.out(
             [
                 "",

@@ -1,5 +1,6 @@
 /** `vss-fleet render`: the stack files from the manifest; --check compares instead of writing. */
 import * as path from "path";
+import { shellQuote } from "../display";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
 import { flag, stacksDir } from "./options";
@@ -20,7 +21,7 @@ export default defineCommand({
                 io.err(`${path.relative(process.cwd(), problem.split(": ")[0])}: ${problem.split(": ").slice(1).join(": ")}`);
             }
             if (problems.length > 0) {
-                io.err(`run 'vss-fleet render ${manifest}' and commit the result`);
+                io.err(`run 'vss-fleet render ${shellQuote(manifest)}' and commit the result`);
             }
             io.out(problems.length === 0 ? `stack files match ${manifest}` : `${problems.length} difference(s)`);
             return problems.length === 0 ? EXIT.ok : EXIT.violations;

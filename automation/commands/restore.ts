@@ -1,9 +1,18 @@
 /** `vss-fleet restore`: plan (and with --apply carry out) the restore of one whole good snapshot set. */
 import { UserInputError } from "../errors";
+import { parseInstant } from "../instant";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
 import { choice, envFilter, flag, json, optionalText, repeatable, requiredText } from "./options";
 import { chooseEnvironments } from "./shared";
+
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+const DESCRIBE = {
+    instances: "aws ec2 describe-instances --output json",
+    volumes: "aws ec2 describe-volumes --output json",
+    snapshots: "aws ec2 describe-snapshots --output json",
+} as const;
 
 export default defineCommand({
     name: "restore",
@@ -53,9 +62,12 @@ export default defineCommand({
             ]);
         }
         const env = chosen[0];
-        const at = options.at === undefined ? new Date() : new Date(options.at);
-        if (Number.isNaN(at.getTime())) {
-            throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
+        const at = options.at === undefined ? new Date() : parseInstant(options.at, "--at");
+        if (!INSTANCE_ID.test(options.instance)) {
+            // Before any EC2 call: a malformed id is the user's to fix (exit 2), not a failed AWS call.
+            throw new UserInputError([
+                `--instance ${options.instance}: not an instance id (i- and 8 or 17 hex digits, for example i-0a1b2c3d4e5f60001)`,
+            ]);
         }
         if (options.offline && options.apply) {
             throw new UserInputError(["--apply calls EC2; it cannot be combined with --offline"]);
@@ -67,16 +79,35 @@ export default defineCommand({
             if (missing.length > 0) {
                 throw new UserInputError([`restore --offline needs ${missing.map((k) => `--${k} FILE`).join(", ")}`]);
             }
-            const { loadAwsJsonFiles } = await import("../awsJson");
-            const { z } = await import("zod");
-            // Read as JSON with positions for syntax errors; each shape is checked below, once for all sources.
-            const read = (files: string[], command: string, what: string) =>
-                loadAwsJsonFiles(files, z.unknown(), (v) => [v], command, what);
-            raw = {
-                instances: read(options.inventory, "aws ec2 describe-instances --output json", "the inventory"),
-                volumes: read(options.volumes, "aws ec2 describe-volumes --output json", "the volumes"),
-                snapshots: read(options.snapshots, "aws ec2 describe-snapshots --output json", "the snapshots"),
-            };
+            const { conformsTo, loadAll, loadAwsJsonFiles } = await import("../awsJson");
+            // Each file checked against every shape read from it below, so a bad value is named with its
+            // file:line:col and key; the problems of all files are reported together.
+            raw = loadAll({
+                instances: () =>
+                    loadAwsJsonFiles(
+                        options.inventory,
+                        conformsTo(inputs.instancesDetail),
+                        (v) => [v],
+                        DESCRIBE.instances,
+                        "the inventory",
+                    ),
+                volumes: () =>
+                    loadAwsJsonFiles(
+                        options.volumes,
+                        conformsTo(inputs.volumesDetail, shapes.describeVolumesSchema),
+                        (v) => [v],
+                        DESCRIBE.volumes,
+                        "the volumes",
+                    ),
+                snapshots: () =>
+                    loadAwsJsonFiles(
+                        options.snapshots,
+                        conformsTo(inputs.snapshotsDetail, shapes.describeSnapshotsSchema),
+                        (v) => [v],
+                        DESCRIBE.snapshots,
+                        "the snapshots",
+                    ),
+            });
         } else {
             const { EC2Client, DescribeInstancesCommand, DescribeVolumesCommand } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");

@@ -3,10 +3,10 @@
  * Automation API (one stack per environment, bounded parallel, policy pack attached). Each of the four
  * is its own module that names its operation, description and examples.
  */
-import * as fs from "fs";
 import * as path from "path";
 import type { Operation } from "../driver/run";
 import { UserInputError } from "../errors";
+import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
 import {
     envFilter,
@@ -66,12 +66,18 @@ export function stackOperation(operation: Operation, description: string, exampl
                 io.err("account check skipped (--no-account-check): the manifest's accountId is not verified against the credentials");
             }
             if (options.jsonFile !== undefined) {
-                // Before anything runs: a file that cannot be written must not surface after an apply.
-                try {
-                    fs.writeFileSync(options.jsonFile, "");
-                } catch (error) {
-                    throw new UserInputError([`--json-file ${options.jsonFile}: ${(error as Error).message}`]);
-                }
+                // Before anything runs (a file that cannot be written must not surface after an apply),
+                // and without opening it: a run that stops early leaves it as it was.
+                const { checkOutputFile } = await import("../io/outputFile");
+                const stackFiles = chosen.map((e) => ({
+                    file: path.join(options.projectDir, "stacks", `Pulumi.${e.spec.name}.yaml`),
+                    what: "a stack file",
+                }));
+                checkOutputFile(options.jsonFile, "--json-file", [
+                    { file: manifest, what: "the manifest" },
+                    ...options.inventory.map((file) => ({ file, what: "an --inventory file" })),
+                    ...stackFiles,
+                ]);
             }
             const commentLimit = options.commentLimit === undefined ? undefined : positive(options.commentLimit, "--comment-limit");
             const timeoutMs = options.timeout === undefined ? undefined : positive(options.timeout, "--timeout") * 60_000;
@@ -95,13 +101,23 @@ export function stackOperation(operation: Operation, description: string, exampl
                 confirm: operation === "apply" && !options.yes ? terminalConfirm() : undefined,
             });
             const code = exitCodeOf(run);
-            if (options.jsonFile !== undefined) {
-                // The full diff for a CI artifact, beside a markdown comment that may have been cut.
-                fs.writeFileSync(options.jsonFile, driverJson(run, code) + "\n");
-            }
             io.out(
                 options.json ? driverJson(run, code) : options.format === "markdown" ? driverMarkdown(run, commentLimit) : driverText(run),
             );
+            if (options.jsonFile !== undefined) {
+                // The full diff for a CI artifact, beside a markdown comment that may have been cut; written
+                // whole or not at all, after the summary is out (a full disk must not hide what was done).
+                const { WriteFailed, writeFileAtomic } = await import("../io/atomicWrite");
+                try {
+                    writeFileAtomic(options.jsonFile, driverJson(run, code) + "\n");
+                } catch (error) {
+                    if (!(error instanceof WriteFailed)) {
+                        throw error;
+                    }
+                    io.err(`--json-file ${error.message}`);
+                    return code === EXIT.ok ? EXIT.violations : code;
+                }
+            }
             return code;
         },
     });

@@ -2,6 +2,7 @@
 import type { ListRulesOutput } from "../../core/lifecycle/recycleBin";
 import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
+import { parseInstant } from "../instant";
 import { defineCommand } from "./command";
 import { envFilter, fleetTag, flag, format, jsonNotFormat, optionalText, repeatable } from "./options";
 import { chooseEnvironments, progressOf } from "./shared";
@@ -47,10 +48,7 @@ export default defineCommand({
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const fleet = loadManifest(manifest);
         const chosen = chooseEnvironments(fleet, options.env);
-        const now = options.at === undefined ? new Date() : new Date(options.at);
-        if (Number.isNaN(now.getTime())) {
-            throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
-        }
+        const now = options.at === undefined ? new Date() : parseInstant(options.at, "--at");
         const verdicts: EnvironmentVerdict[] = [];
         const done = progressOf(io, options.json, "verified");
         if (options.offline) {

@@ -12,6 +12,7 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import pLimit from "p-limit";
 import type { InventoryInstance } from "../../policies/policyConfig";
 import { UserInputError } from "../errors";
+import { writeFileAtomic } from "../io/atomicWrite";
 import { accountFor } from "../manifest/accounting";
 import { loadInventoryFiles } from "../inventory/describeInstances";
 import { liveInventory } from "../discover/live";
@@ -160,7 +161,7 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
                 policyConfigFile = path.join(tmp, `policy-config.${name}.json`);
                 // Live runs resolve AMIs through DescribeImages.
                 const config = generatedPolicyConfig(fleet, env, await inventoryOf(env), { resolveAmis: true });
-                fs.writeFileSync(policyConfigFile, JSON.stringify(config, null, 2));
+                writeFileAtomic(policyConfigFile, JSON.stringify(config, null, 2));
             }
             const stackName = options.organization ? `${options.organization}/${name}` : name;
             const run = await withTimeout(name, started, stop.signal, options, (signal) =>

@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { renderStackFile, stackFileOf } from "../driver/stackFiles";
 import { UserInputError } from "../errors";
+import { WriteFailed, writeFileAtomic } from "../io/atomicWrite";
+import { errnoText } from "../io/errno";
 import { parseManifest } from "../manifest/load";
 
 /**
@@ -144,9 +146,53 @@ export function writeScaffold(dir: string, files: readonly ScaffoldFile[]): stri
             `vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move ${taken.length + blocked.length === 1 ? "that file" : "those files"} away`,
         ]);
     }
-    files.forEach((file, i) => {
-        fs.mkdirSync(path.dirname(targets[i]), { recursive: true });
-        fs.writeFileSync(targets[i], file.content, { flag: "wx" });
-    });
+    writeAllOrNothing(dir, files, targets);
     return targets;
+}
+
+/**
+ * Each file written whole (exclusively: never over a file that appeared meanwhile); when one fails (a
+ * full disk, a read-only folder), the files and folders this run created are removed again, so the
+ * folder is as it was and the next `init` starts clean.
+ */
+function writeAllOrNothing(dir: string, files: readonly ScaffoldFile[], targets: readonly string[]): void {
+    const createdFolders: string[] = [];
+    const createdFiles: string[] = [];
+    const makeFolder = (folder: string) => {
+        if (fs.existsSync(folder)) {
+            return;
+        }
+        makeFolder(path.dirname(folder));
+        fs.mkdirSync(folder);
+        createdFolders.push(folder);
+    };
+    try {
+        files.forEach((file, i) => {
+            try {
+                makeFolder(path.dirname(targets[i]));
+            } catch (error) {
+                throw new WriteFailed([`${path.dirname(targets[i])}: cannot create the folder (${errnoText(error)})`]);
+            }
+            writeFileAtomic(targets[i], file.content, { exclusive: true });
+            createdFiles.push(targets[i]);
+        });
+    } catch (error) {
+        for (const file of createdFiles.reverse()) {
+            fs.rmSync(file, { force: true });
+        }
+        for (const folder of createdFolders.reverse()) {
+            try {
+                fs.rmdirSync(folder); // empty by now; anything else in it is not ours and stays
+            } catch {
+                // not empty: another process wrote into it meanwhile
+            }
+        }
+        const what =
+            error instanceof WriteFailed
+                ? error.problems[0].replace(/; (the file is unchanged|no file was created)$/, "")
+                : errnoText(error);
+        throw new WriteFailed([
+            `${what}; vss-fleet init removed what it had written (${createdFiles.length} file(s)), so ${dir} is as it was: fix that and run init again`,
+        ]);
+    }
 }

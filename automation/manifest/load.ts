@@ -3,12 +3,12 @@
  * every problem reported at once as `file:line:col: key.path: problem`. Nothing is returned unless
  * the whole manifest is valid, so nothing downstream ever acts on half a manifest.
  */
-import * as fs from "fs";
 import { z } from "zod";
 import {
     environmentNameProblem,
     environmentSchema,
     formatPath,
+    MANIFEST_LIMITS,
     parseEnvironment,
     toSpecIssues,
     YamlSource,
@@ -17,6 +17,7 @@ import {
 } from "../../core/environment";
 import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
+import { readLimitedText } from "../io/readText";
 import { accountFor, InternalError } from "./accounting";
 import { overlappingTargets } from "./overlaps";
 import { EXTRA_KEYS, manifestExtrasSchema } from "./manifestSchema";
@@ -215,13 +216,6 @@ function render(source: YamlSource, located: readonly Located[]): string[] {
 }
 
 export function loadManifest(file: string): Fleet {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (error) {
-        throw new UserInputError([
-            `${file}: cannot read the manifest (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-        ]);
-    }
-    return parseManifest(file, text);
+    // Bytes counted as they are read (a FIFO or /dev/zero reports no size), UTF-16 and a BOM decoded.
+    return parseManifest(file, readLimitedText(file, { maxBytes: MANIFEST_LIMITS.maxBytes, what: "the manifest" }));
 }

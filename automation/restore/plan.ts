@@ -9,6 +9,7 @@
  * - the order AWS requires: a root-volume replacement task works on a RUNNING instance only, while data
  *   volumes are swapped on a STOPPED one; an archived snapshot is restored from the archive tier first.
  */
+import { shellQuote } from "../display";
 import { UserInputError } from "../errors";
 
 export type RestoreMode = "beside" | "replace" | "new-instance";
@@ -310,7 +311,7 @@ export function restoreText(plan: RestorePlan): string {
     const lines = [
         `Restore of ${plan.instanceId} from the set of ${plan.setStart} (${plan.mode}), ${plan.steps.length} step(s); nothing is deleted:`,
         ...plan.steps.map(
-            (s, i) => `  ${i + 1}. aws ${s.call} --cli-input-json '${JSON.stringify(s.input)}'${s.why ? `   # ${s.why}` : ""}`,
+            (s, i) => `  ${i + 1}. aws ${s.call} --cli-input-json ${shellQuote(JSON.stringify(s.input))}${s.why ? `   # ${s.why}` : ""}`,
         ),
         ...plan.warnings.map((w) => `WARNING: ${w}`),
     ];

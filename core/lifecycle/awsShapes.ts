@@ -5,10 +5,24 @@
 import { DescribeSnapshotsCommand, EC2Client, paginateDescribeSnapshots, paginateDescribeVolumes } from "@aws-sdk/client-ec2";
 import { z } from "zod";
 import { ENVIRONMENT_TAG_KEY } from "../environment/tags";
+import { ISO_EXAMPLE, parseIsoTime } from "./isoTime";
 import type { Attachment, SnapshotRecord } from "./sets";
 
 const tags = z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional();
-const time = z.union([z.string(), z.date()]).transform((t) => new Date(t));
+/** A time as the AWS CLI prints it (ISO 8601) or the SDK returns it (a Date); one that names no instant is refused, not read as Invalid Date. */
+const time = z
+    .custom<string | Date>((v) => typeof v === "string" || v instanceof Date, "expected a time (ISO 8601 text)")
+    .transform((t, ctx) => {
+        const parsed = t instanceof Date ? (Number.isNaN(t.getTime()) ? { problem: "not a valid time" } : { date: t }) : parseIsoTime(t);
+        if ("problem" in parsed) {
+            ctx.addIssue({
+                code: "custom",
+                message: `${JSON.stringify(String(t))} is ${parsed.problem}; expected a time such as ${ISO_EXAMPLE}`,
+            });
+            return z.NEVER;
+        }
+        return parsed.date;
+    });
 
 export const describeVolumesSchema = z.looseObject({
     Volumes: z.array(

@@ -103,7 +103,7 @@ describe("reading AWS CLI JSON", () => {
             assert.deepStrictEqual(
                 problemsOf(() => loadInventoryFiles([file])),
                 [
-                    `${file}: the inventory is 300 MiB, over the 256 MiB a file may have; export it in parts (one file per region, or narrower --filters) and pass each part`,
+                    `${file}: the inventory is 300 MiB, over the 256 MiB limit; export it in parts (one file per region, or narrower --filters) and pass each part`,
                 ],
             );
         });

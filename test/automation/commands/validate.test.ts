@@ -29,6 +29,6 @@ describe("vss-fleet validate", () => {
     it("validate: exit 2 for a file that is not there", async () => {
         const { code, err } = await run("validate", "missing.yaml");
         assert.strictEqual(code, 2);
-        assert.strictEqual(err, "missing.yaml: cannot read the manifest (ENOENT)\n");
+        assert.strictEqual(err, "missing.yaml: cannot read the manifest (no such file or folder, ENOENT)\n");
     });
 });

@@ -78,7 +78,7 @@ describe("inventory from 'aws ec2 describe-instances --output json'", () => {
     it("names a file it cannot read", () => {
         assert.deepStrictEqual(
             problemsOf(() => loadInventoryFiles(["nope.json"])),
-            ["nope.json: cannot read the inventory (ENOENT)"],
+            ["nope.json: cannot read the inventory (no such file or folder, ENOENT)"],
         );
     });
 });
