@@ -8,7 +8,6 @@ import { z } from "zod";
 import * as aws from "./aws";
 import { regionSchema } from "./regions";
 
-
 /** The AWS managed key for EBS: snapshots encrypted with it cannot be shared with another account. */
 export function isAwsManagedEbsKey(key: string): boolean {
     return key === "alias/aws/ebs" || /:alias\/aws\/ebs$/.test(key);

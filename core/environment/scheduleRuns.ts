@@ -42,7 +42,10 @@ export function neverRunsProblem(expression: string, from: Date): string | undef
     if (scheduleKind(text) !== "cron") {
         return undefined;
     }
-    const parts = text.slice(text.indexOf("(") + 1, -1).trim().split(/\s+/);
+    const parts = text
+        .slice(text.indexOf("(") + 1, -1)
+        .trim()
+        .split(/\s+/);
     const [dayOfMonth, month, dayOfWeek, year] = (parts.length === 7 ? parts.slice(1) : parts).slice(2);
     const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
     const lastYear = from.getUTCFullYear() + RUN_HORIZON_YEARS;
