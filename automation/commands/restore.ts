@@ -64,6 +64,10 @@ export default defineCommand({
         if (Number.isNaN(at.getTime())) {
             throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);
         }
+        const zoneProblem = options.availabilityZone && inputs.zoneRegionProblem(options.availabilityZone, env.spec.region, env.spec.name);
+        if (zoneProblem) {
+            throw new UserInputError([zoneProblem]);
+        }
         if (options.offline && options.apply) {
             throw new UserInputError(["--apply calls EC2; it cannot be combined with --offline"]);
         }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Attachment, SnapshotRecord, SnapshotSet } from "../../core/lifecycle/sets";
 import { UserInputError } from "../errors";
+import { regionOfZone } from "../inventory/describeInstances";
 import type { OriginalVolume, RestoreInstance, SetSnapshot } from "./plan";
 
 const tags = z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional();
@@ -166,6 +167,17 @@ function notGood(set: SnapshotSet): string {
         default:
             return `that set is not good (${reasons}); restore a good set`;
     }
+}
+
+/**
+ * Why `zone` cannot receive volumes from the environment's snapshots, or undefined: EBS creates a
+ * volume from a snapshot only in the snapshot's region (CreateVolume's AvailabilityZone is a zone of
+ * the region called; a snapshot of another region must be copied there first).
+ */
+export function zoneRegionProblem(zone: string, region: string, environment: string): string | undefined {
+    return regionOfZone(zone) === region && zone !== region
+        ? undefined
+        : `--availability-zone ${zone} is not a zone of ${region}, where the sets of ${environment} are: EBS creates a volume from a snapshot only in the snapshot's region; name a zone of ${region}, such as ${region}a`;
 }
 
 /** The set's snapshots with the device each came from: the Device tag (aws-vss), else the volume's attachment then. */

@@ -7,9 +7,10 @@
  * - a copy to a region of another partition: partitions are isolated, and CopySnapshot copies only
  *   between regions of one partition (credentials of one partition are not valid in another);
  * - a KMS key in another region than what it encrypts: EBS encrypts a volume with a key of the
- *   volume's region, and CopySnapshot encrypts a copy with a key of the destination region (KMS keys
- *   are regional; Amazon EBS User Guide, "Copy an Amazon EBS snapshot": "the KMS key ... must be in
- *   the destination Region").
+ *   volume's region, and CopySnapshot, called in the destination region, encrypts the copy there
+ *   (EC2 API Reference, CopySnapshot, KmsKeyId: a key id, alias, key ARN or alias ARN); a KMS key
+ *   exists in one region only (AWS KMS Developer Guide, multi-Region keys aside, which are distinct
+ *   keys per region with their own ARNs).
  */
 import { kmsArnParts, partitionOf } from "./aws";
 

@@ -115,8 +115,9 @@ const roleNameOf = (entry: string) => entry.slice(entry.lastIndexOf("/") + 1);
 
 /**
  * Two entries that are one role to IAM: a role name is unique in the account whatever its path, and
- * "names are not distinguished by case" (IAM User Guide, "IAM identifiers", Friendly names and paths),
- * so WebServers and /app/webservers are the same role.
+ * "Names are not distinguished by case. For example, you cannot create resources named both
+ * "MyResource" and "myresource"" (IAM API Reference, CreateRole, RoleName), so WebServers and
+ * /app/webservers are the same role.
  */
 function sameRoleProblem(roles: readonly string[]): string | undefined {
     const seen = new Map<string, string>();

@@ -17,8 +17,9 @@ import { expandField, scheduleKind } from "./schedule";
 export const RUN_HORIZON_YEARS = 10;
 
 /**
- * SSM's limit on a maintenance window's Schedule: "Length Constraints: Minimum length of 1. Maximum
- * length of 256." (AWS Systems Manager API Reference, CreateMaintenanceWindow, Schedule).
+ * SSM's limit on a maintenance window's Schedule: 1-256 characters (AWS Systems Manager API
+ * Reference, CreateMaintenanceWindow, Schedule: shape MaintenanceWindowSchedule, min 1, max 256 in
+ * botocore's ssm model).
  */
 export const SCHEDULE_MAX_LENGTH = 256;
 
