@@ -3,7 +3,7 @@ import { UserInputError } from "../errors";
 import { parseInstant } from "../instant";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { choice, envFilter, flag, json, optionalText, repeatable, requiredText } from "./options";
+import { choice, envFilter, fleetTag, flag, json, optionalText, repeatable, requiredText } from "./options";
 import { chooseEnvironments } from "./shared";
 
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -32,6 +32,12 @@ export default defineCommand({
             "--set <key>",
             "the set's key (AwsVssConfig or shadow set id, from 'verify --json'); default: the newest good set",
         ),
+        flag(
+            "acceptUnproven",
+            "--accept-unproven",
+            "also restore a set that verify cannot prove (its instance or volumes are gone), after you checked its snapshots; a set whose evidence contradicts it is never restored",
+        ),
+        fleetTag,
         optionalText("at", "--at <time>", "the newest good set at or before this ISO 8601 time"),
         choice(
             "mode",
@@ -50,7 +56,8 @@ export default defineCommand({
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { snapshotSets } = await import("../../core/lifecycle/sets");
+        const { judgedSets } = await import("../verify/verdicts");
+        const { describeInstancesSchema, toInventory } = await import("../inventory/describeInstances");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const inputs = await import("../restore/inputs");
         const { planRestore, restoreText } = await import("../restore/plan");
@@ -68,6 +75,10 @@ export default defineCommand({
             throw new UserInputError([
                 `--instance ${options.instance}: not an instance id (i- and 8 or 17 hex digits, for example i-0a1b2c3d4e5f60001)`,
             ]);
+        }
+        const zoneProblem = options.availabilityZone && inputs.zoneRegionProblem(options.availabilityZone, env.spec.region, env.spec.name);
+        if (zoneProblem) {
+            throw new UserInputError([zoneProblem]);
         }
         if (options.offline && options.apply) {
             throw new UserInputError(["--apply calls EC2; it cannot be combined with --offline"]);
@@ -123,7 +134,17 @@ export default defineCommand({
             const details = await ec2.send(
                 new DescribeSnapshotsCommand({ SnapshotIds: snapshots.map((s) => s.snapshotId).slice(0, 1000) }),
             );
-            raw = { instances: [instance], volumes: [attached], snapshots: [details] };
+            // The snapshots' volumes wherever they are attached now, as verify reads them: provenance must see one attached elsewhere.
+            const known = new Set((attached.Volumes ?? []).flatMap((v) => (v.VolumeId ? [v.VolumeId] : [])));
+            const { snapshotVolumeIds } = await import("../../core/lifecycle/provenance");
+            const elsewhere = snapshotVolumeIds(snapshots).filter((id) => !known.has(id));
+            const others: unknown[] = [];
+            for (let i = 0; i < elsewhere.length; i += 200) {
+                others.push(
+                    await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: "volume-id", Values: elsewhere.slice(i, i + 200) }] })),
+                );
+            }
+            raw = { instances: [instance], volumes: [attached, ...others], snapshots: [details] };
         }
         const parse = <T>(schema: { parse: (v: unknown) => T }, values: unknown[], what: string): T[] =>
             values.map((v) => {
@@ -142,13 +163,12 @@ export default defineCommand({
         // Devices in use: the instance's block device mappings and every volume attached to it now.
         const attachedNow = attachments.filter((a) => a.instanceId === options.instance).map((a) => a.device);
         const instance = { ...found, devicesInUse: [...new Set([...found.devicesInUse, ...attachedNow])] };
+        // Judged exactly as verify judges them: restore never picks a set that verify would not count as good.
+        const inventory = parse(describeInstancesSchema, raw.instances, "instances").flatMap(toInventory);
+        const volumeIds = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toVolumeIds);
         const sets =
-            snapshotSets(records, attachments, {
-                environment: env.spec.name,
-                excludeBootVolume: env.spec.vss.excludeBootVolume,
-                rootDeviceOf: () => instance.rootDeviceName,
-            }).get(options.instance) ?? [];
-        const set = inputs.chooseSet(sets, options.instance, options.set, at);
+            judgedSets(env, { inventory, snapshots: records, attachments, volumeIds }, at, options.fleet).get(options.instance) ?? [];
+        const set = inputs.chooseSet(sets, options.instance, options.set, at, { acceptUnproven: options.acceptUnproven });
         const details = new Map(snapshotOutputs.flatMap((o) => [...inputs.snapshotDetails(o)]));
         const volumes = new Map(volumeOutputs.flatMap((o) => inputs.toOriginalVolumes(o, options.instance)).map((v) => [v.volumeId, v]));
         const plan = planRestore({

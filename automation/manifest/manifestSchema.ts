@@ -4,7 +4,7 @@
  * shared EnvironmentSpec, and the published JSON Schema is generated from it, never kept beside it.
  */
 import { z } from "zod";
-import { ENVIRONMENT_NAME, environmentSchema, INSTANCE_ID } from "../../core/environment";
+import { ENVIRONMENT_NAME, environmentSchema, INSTANCE_ID, tagKey, tagValue } from "../../core/environment";
 
 /** A real calendar date as YYYY-MM-DD. */
 function isCalendarDate(text: string): boolean {
@@ -52,7 +52,8 @@ export const manifestExtrasSchema = z.strictObject({
         .describe("Existing instances to enroll by tagging them with the target tags."),
     scope: z
         .strictObject({
-            tags: z.record(z.string(), z.string()).describe("Inventory instances with all of these tags must be enrolled or exempted."),
+            // Tags AWS can hold: a longer key could match no instance, and the scope would be silently empty.
+            tags: z.record(tagKey, tagValue).describe("Inventory instances with all of these tags must be enrolled or exempted."),
         })
         .optional(),
     exemptions: z.array(exemptionSchema).default([]),

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Attachment, SnapshotRecord, SnapshotSet } from "../../core/lifecycle/sets";
 import { UserInputError } from "../errors";
+import { regionOfZone } from "../inventory/describeInstances";
 import type { OriginalVolume, RestoreInstance, SetSnapshot } from "./plan";
 
 const tags = z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional();
@@ -109,24 +110,74 @@ export function snapshotDetails(
  * The set to restore: the one named by --set, else the newest GOOD set at or before --at (default now).
  * Only good sets are restored; a named set that is not good is refused with its problems.
  */
-export function chooseSet(sets: readonly SnapshotSet[], instanceId: string, key: string | undefined, at: Date): SnapshotSet {
+/**
+ * The set to restore, among the sets as verify judged them (verdicts.ts judgedSets): a named set, or
+ * the newest good one at or before `at`. A set verify does not count as good is refused with verify's
+ * reasons, except an UNPROVEN one (its instance or volumes are gone, as after a disaster) that the
+ * operator accepts after checking it; a CONTRADICTED one (its tags, description or volumes disagree
+ * with this environment's backup having made it) never.
+ */
+export function chooseSet(
+    sets: readonly SnapshotSet[],
+    instanceId: string,
+    key: string | undefined,
+    at: Date,
+    options: { readonly acceptUnproven?: boolean } = {},
+): SnapshotSet {
+    const usable = (s: SnapshotSet) => s.good || (options.acceptUnproven === true && acceptable(s));
     if (key !== undefined) {
         const named = sets.find((s) => s.key === key);
         if (!named) {
             throw new UserInputError([
-                `--set ${key}: ${instanceId} has no snapshot set with that key (run 'vss-fleet verify --json' to list them)`,
+                `--set ${key}: ${instanceId} has no snapshot set of this environment and fleet with that key (run 'vss-fleet verify --json' to list them)`,
             ]);
         }
-        if (!named.good) {
-            throw new UserInputError([`--set ${key}: that set is not good (${named.problems.join("; ")}); restore a good set`]);
+        if (!usable(named)) {
+            throw new UserInputError([`--set ${key}: ${notGood(named)}`]);
         }
         return named;
     }
-    const good = sets.filter((s) => s.good && s.startTime.getTime() <= at.getTime());
-    if (good.length === 0) {
-        throw new UserInputError([`${instanceId} has no good snapshot set at or before ${at.toISOString()}`]);
+    const candidates = sets.filter((s) => s.startTime.getTime() <= at.getTime());
+    const chosen = candidates.find(usable);
+    if (!chosen) {
+        const newest = candidates[0];
+        throw new UserInputError([
+            `${instanceId} has no good snapshot set at or before ${at.toISOString()}${newest ? `; the newest, ${newest.key}: ${notGood(newest)}` : ""}`,
+        ]);
     }
-    return good[0];
+    return chosen;
+}
+
+/** Whole, and only unproven (evidence missing), never contradicted. */
+function acceptable(set: SnapshotSet): boolean {
+    const untrusted = set.problems.filter((p) => p.startsWith("not trusted: "));
+    return set.provenance?.verdict === "unproven" && set.problems.length === untrusted.length;
+}
+
+/** Why verify does not count `set` as good, and what to do. */
+function notGood(set: SnapshotSet): string {
+    const reasons = set.problems.join("; ");
+    switch (set.provenance?.verdict) {
+        case "contradicted":
+            return `verify does not trust this set (${reasons}): its evidence contradicts that this environment's backup made it, so it is never restored; restore a set that 'vss-fleet verify' counts as good, and find out who wrote these snapshots or tags (docs/deletion-safety.md)`;
+        case "unproven":
+            return acceptable(set)
+                ? `verify cannot prove this set is this environment's (${reasons}); check its snapshots, then run again with --accept-unproven to restore it`
+                : `the set is not whole (${reasons}); restore a good set`;
+        default:
+            return `that set is not good (${reasons}); restore a good set`;
+    }
+}
+
+/**
+ * Why `zone` cannot receive volumes from the environment's snapshots, or undefined: EBS creates a
+ * volume from a snapshot only in the snapshot's region (CreateVolume's AvailabilityZone is a zone of
+ * the region called; a snapshot of another region must be copied there first).
+ */
+export function zoneRegionProblem(zone: string, region: string, environment: string): string | undefined {
+    return regionOfZone(zone) === region && zone !== region
+        ? undefined
+        : `--availability-zone ${zone} is not a zone of ${region}, where the sets of ${environment} are: EBS creates a volume from a snapshot only in the snapshot's region; name a zone of ${region}, such as ${region}a`;
 }
 
 /** The set's snapshots with the device each came from: the Device tag (aws-vss), else the volume's attachment then. */

@@ -14,7 +14,7 @@ import type { RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
 import { retentionReview, type Deletion, type Withheld } from "../../core/lifecycle/retention";
 import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
-import { snapshotSets, type Attachment, type SnapshotRecord } from "../../core/lifecycle/sets";
+import { snapshotSets, type Attachment, type SnapshotRecord, type SnapshotSet } from "../../core/lifecycle/sets";
 
 export interface InstanceVerdict {
     readonly instanceId: string;
@@ -76,7 +76,17 @@ export function enrolledInstances(env: FleetEnvironment, inventory: readonly Inv
     return [...enrolled, ...listedElsewhere];
 }
 
-export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date, fleet = DEFAULT_FLEET): EnvironmentVerdict {
+/**
+ * The environment's snapshot sets per instance, newest first, judged: the one notion of a good set
+ * that `verify` reports and `restore` restores (a set is good only when whole and proven this
+ * environment's, provenance.ts). Sets wholly of another fleet are left out.
+ */
+export function judgedSets(
+    env: FleetEnvironment,
+    inputs: Pick<VerifyInputs, "inventory" | "attachments" | "volumeIds" | "snapshots">,
+    now: Date,
+    fleet = DEFAULT_FLEET,
+): Map<string, SnapshotSet[]> {
     const instances = enrolledInstances(env, inputs.inventory, now);
     const rootDevice = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
     const grouped = snapshotSets(inputs.snapshots, inputs.attachments, {
@@ -84,7 +94,7 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         excludeBootVolume: env.spec.vss.excludeBootVolume,
         rootDeviceOf: (id) => rootDevice.get(id),
     });
-    const sets = judgeSets(grouped, {
+    return judgeSets(grouped, {
         environment: env.spec.name,
         fleet,
         instanceIds: new Set(instances.map((i) => i.instanceId)),
@@ -92,6 +102,11 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         knownVolumeIds: new Set(inputs.volumeIds ?? inputs.attachments.map((a) => a.volumeId)),
         now,
     });
+}
+
+export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date, fleet = DEFAULT_FLEET): EnvironmentVerdict {
+    const instances = enrolledInstances(env, inputs.inventory, now);
+    const sets = judgedSets(env, inputs, now, fleet);
     const { retention } = env.spec;
     // The dry run: what the function would delete if the window's history (which verify does not read) also agrees.
     const review = retention

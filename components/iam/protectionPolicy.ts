@@ -14,6 +14,7 @@ import type { ProtectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetRoleArn } from "../../core/lifecycle/copies";
 import { isAwsManagedEbsKey } from "../../core/environment/protection";
 import { copySnapshotStatements } from "./copyStatements";
+import { kmsKeyGrants, type KeyUse } from "./kmsKeyGrants";
 import type { ArnScope, Statement } from "./policyDocument";
 
 export interface ProtectionPolicyInput extends ArnScope {
@@ -82,19 +83,18 @@ function copyStatements(
                 deleteSid: "DeleteOnlyOwnCopiesAtTheDestinations",
             }),
         );
-        const keys = [...new Set(local.map((c) => c.kmsKeyId).filter((k): k is string => k !== undefined))];
+        // A copy key is used in its destination region; the source key in the environment's.
+        const keys: KeyUse[] = local.flatMap((c) => (c.kmsKeyId ? [{ key: c.kmsKeyId, region: c.region }] : []));
         if (input.protection.sourceKmsKeyId && !isAwsManagedEbsKey(input.protection.sourceKmsKeyId)) {
             // EC2 reads a CMK-encrypted source with the caller's rights on the key (a same-account copy to
             // another region too): the source key joins the copy keys, still only through EC2.
-            keys.push(input.protection.sourceKmsKeyId);
+            keys.push({ key: input.protection.sourceKmsKeyId, region: input.region });
         }
-        if (keys.length > 0) {
-            statements.push({
-                // Encrypting the copies at the destination; an alias or key id cannot name a key ARN, so
-                // those grant the destination region's keys, still only through EC2.
-                Sid: "EncryptCopiesThroughEc2Only",
-                Effect: "Allow",
-                Action: [
+        // Encrypting the copies at the destination: each key by its ARN, an alias only on the keys that carry it.
+        statements.push(
+            ...kmsKeyGrants(input, keys, {
+                sid: "EncryptCopiesThroughEc2Only",
+                actions: [
                     "kms:CreateGrant",
                     "kms:DescribeKey",
                     "kms:GenerateDataKeyWithoutPlaintext",
@@ -102,12 +102,9 @@ function copyStatements(
                     "kms:ReEncryptFrom",
                     "kms:Decrypt",
                 ],
-                Resource: keys.map((key) =>
-                    key.startsWith("arn:") && key.includes(":key/") ? key : `arn:${input.partition}:kms:*:${input.accountId}:key/*`,
-                ),
-                Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } },
-            });
-        }
+                condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } },
+            }),
+        );
     }
     if (foreign.length > 0) {
         statements.push(

@@ -9,6 +9,25 @@ export const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const LOG_GROUP = /^[\w\-/.#]{1,512}$/;
 /** A KMS key ARN (not an alias): arn:<partition>:kms:<region>:<account>:key/<id or mrk-id>. */
 export const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+/**
+ * Any way KMS lets a caller name a key (KMS API Reference, "KeyId" of Encrypt/DescribeKey): a key id
+ * (a UUID, or mrk- and 32 hex digits for a multi-Region key), a key ARN, an alias name (alias/ then
+ * letters, digits, / _ - as CreateAlias allows) or an alias ARN.
+ */
+const KMS_KEY_ID = "([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
+const KMS_ALIAS = "alias/[a-zA-Z0-9/_-]{1,250}";
+export const KMS_KEY_REFERENCE = new RegExp(
+    `^(${KMS_KEY_ID}|${KMS_ALIAS}|arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:(key/${KMS_KEY_ID}|${KMS_ALIAS}))$`,
+);
+export const KMS_KEY_REFERENCE_MESSAGE =
+    "must name a KMS key: a key id (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN (arn:aws:kms:<region>:<account>:key/<id>), an alias name (alias/<name>) or an alias ARN";
+
+/** The region, account and key id or alias name an ARN of a KMS key names; undefined for a key id or alias name. */
+export function kmsArnParts(reference: string): { partition: string; region: string; accountId: string; resource: string } | undefined {
+    const match = /^arn:([a-z-]+):kms:([a-z0-9-]+):([0-9]{12}):(.+)$/.exec(reference);
+    return match ? { partition: match[1], region: match[2], accountId: match[3], resource: match[4] } : undefined;
+}
+
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
 export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

@@ -5,11 +5,13 @@
  */
 import { z } from "zod";
 import * as aws from "./aws";
+import { AWS_LIMIT_CHECKS } from "./awsLimits";
 import { archiveSchema, copyDestinationSchema, copyProblems, lockSchema, protectionSummary } from "./protection";
 import { regionSchema } from "./regions";
 import { scheduleKind, scheduleProblem } from "./schedule";
 import { deadManHours } from "./scheduleGap";
-import { RESERVED_SNAPSHOT_TAG_KEYS, tagKeyProblem, tagValueProblem } from "./tags";
+import { neverRunsProblem, scheduleLengthProblem } from "./scheduleRuns";
+import { snapshotTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
 
 export const DEFAULT_SCHEDULE = "cron(0 4 ? * * *)";
 /** The tag key that selects an environment's instances when it names no targetTags of its own. */
@@ -19,17 +21,20 @@ export type Engine = (typeof ENGINES)[number];
 /** Run Command notification events (SSM NotificationConfig.NotificationEvents). */
 export const NOTIFICATION_EVENTS = ["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"] as const;
 
-const tagKey = z.string().superRefine((key, ctx) => {
+export const tagKey = z.string().superRefine((key, ctx) => {
     const problem = tagKeyProblem(key);
     if (problem) {
         ctx.addIssue({ code: "custom", message: problem });
     }
 });
 /** Snapshot tag keys also must not collide with the keys vss-fleet and AWS VSS write themselves. */
-const snapshotTagKey = tagKey.refine((key) => !RESERVED_SNAPSHOT_TAG_KEYS.includes(key), {
-    message: "this key is written by vss-fleet or AWS VSS itself",
+const snapshotTagKey = tagKey.superRefine((key, ctx) => {
+    const problem = snapshotTagKeyProblem(key);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+    }
 });
-const tagValue = z.string().superRefine((value, ctx) => {
+export const tagValue = z.string().superRefine((value, ctx) => {
     const problem = tagValueProblem(value);
     if (problem) {
         ctx.addIssue({ code: "custom", message: problem });
@@ -108,6 +113,27 @@ const logging = z
 const EXISTING_ROLE = /^(\/([\w+=,.@-]+\/)+)?[\w+=,.@-]{1,64}$/;
 const roleNameOf = (entry: string) => entry.slice(entry.lastIndexOf("/") + 1);
 
+/**
+ * Two entries that are one role to IAM: a role name is unique in the account whatever its path, and
+ * "Names are not distinguished by case. For example, you cannot create resources named both
+ * "MyResource" and "myresource"" (IAM API Reference, CreateRole, RoleName), so WebServers and
+ * /app/webservers are the same role.
+ */
+function sameRoleProblem(roles: readonly string[]): string | undefined {
+    const seen = new Map<string, string>();
+    for (const role of roles) {
+        const name = roleNameOf(role).toLowerCase();
+        const earlier = seen.get(name);
+        if (earlier !== undefined) {
+            return roleNameOf(earlier) === roleNameOf(role)
+                ? "a role is listed twice"
+                : `${earlier} and ${role} are one role to IAM (role names are unique in an account whatever their case and path); list it once`;
+        }
+        seen.set(name, role);
+    }
+    return undefined;
+}
+
 /** The fields of an environment, before checks that relate one field to another. */
 const environmentFields = z.strictObject({
     region: regionSchema(),
@@ -118,7 +144,7 @@ const environmentFields = z.strictObject({
         .string()
         .default(DEFAULT_SCHEDULE)
         .superRefine((text, ctx) => {
-            const problem = scheduleProblem(text);
+            const problem = scheduleLengthProblem(text) ?? scheduleProblem(text) ?? neverRunsProblem(text, new Date());
             if (problem) {
                 ctx.addIssue({ code: "custom", message: problem });
             }
@@ -193,6 +219,7 @@ const environmentFields = z.strictObject({
         .describe("Move one good set per month or week to the EBS Snapshots Archive tier (runs in the lifecycle function)."),
     volumeKmsKeyId: z
         .string()
+        .regex(aws.KMS_KEY_REFERENCE, aws.KMS_KEY_REFERENCE_MESSAGE)
         .optional()
         .describe("The KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account."),
     recycleBinDays: z
@@ -236,7 +263,12 @@ const environmentFields = z.strictObject({
         // Each role is one more ARN in the deploy role's policy, which IAM caps in size (about 110
         // characters a role); a longer list is an estate to relaunch onto the environment's profile.
         .max(20)
-        .refine((roles) => new Set(roles.map(roleNameOf)).size === roles.length, { message: "a role is listed twice" })
+        .superRefine((roles, ctx) => {
+            const problem = sameRoleProblem(roles);
+            if (problem) {
+                ctx.addIssue({ code: "custom", message: problem });
+            }
+        })
         .optional()
         .describe(
             "Roles your servers already run with (name, or /path/name): the stack attaches the environment's snapshot policy to them, so running servers enroll without relaunching.",
@@ -361,16 +393,25 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
 export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string; keys: string[] }[] {
     const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
     const issues: { path: (string | number)[]; message: string; keys: string[] }[] = [];
-    for (const check of CROSS_CHECKS) {
+    const checks: readonly { keys: readonly string[]; problems: (env: Fields) => { path: (string | number)[]; message: string }[] }[] = [
+        ...CROSS_CHECKS.map((check) => ({
+            keys: check.keys,
+            problems: (env: Fields) => {
+                const message = check.problem(env);
+                return message ? [{ path: [...check.path], message }] : [];
+            },
+        })),
+        ...AWS_LIMIT_CHECKS,
+    ];
+    for (const check of checks) {
         const values: Record<string, unknown> = {};
         const valid = check.keys.every((key) => {
-            const parsed = environmentFields.shape[key].safeParse(raw[key]);
+            const parsed = environmentFields.shape[key as keyof Fields].safeParse(raw[key]);
             values[key] = parsed.data;
             return parsed.success;
         });
-        const message = valid ? check.problem(values as Fields) : undefined;
-        if (message) {
-            issues.push({ path: [...check.path], message, keys: [...check.keys] });
+        for (const { path, message } of valid ? check.problems(values as Fields) : []) {
+            issues.push({ path, message, keys: [...check.keys] });
         }
     }
     return issues;
@@ -385,7 +426,9 @@ export function drillScheduleProblem(expression: string): string | undefined {
         return "must be an EventBridge cron(...) expression, for example cron(0 6 ? * SUN *)";
     }
     const fields = expression.trim().slice(5, -1).trim().split(/\s+/);
-    return fields.length === 6 ? scheduleProblem(expression) : "EventBridge cron(...) takes exactly 6 fields";
+    return fields.length === 6
+        ? (scheduleProblem(expression) ?? neverRunsProblem(expression, new Date()))
+        : "EventBridge cron(...) takes exactly 6 fields";
 }
 
 /**

@@ -20,7 +20,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "12 digits, a quoted string in YAML",
     },
     schedule: {
-        rules: "SSM: `cron` with 6 fields (7 with leading seconds) and `?` in exactly one day field, `rate(n unit)` (singular for 1), or `at(yyyy-mm-ddThh:mm:ss)`; never more often than every 5 minutes",
+        rules: "SSM: `cron` with 6 fields (7 with leading seconds) and `?` in exactly one day field, `rate(n unit)` (singular for 1), or `at(yyyy-mm-ddThh:mm:ss)`; never more often than every 5 minutes; at most 256 characters; a cron must run at least once in the next 10 years (not `cron(0 4 30 2 ? *)`)",
     },
     scheduleTimezone: {
         rules: "an IANA zone name",
@@ -57,7 +57,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         default: "all `false`",
     },
     snapshotTags: {
-        rules: "extra tags written on every snapshot; not `Device`, `AppConsistent`, `AwsVssConfig` or `vss-fleet:*`",
+        rules: "extra tags written on every snapshot; not `Device`, `AppConsistent`, `AwsVssConfig` or any `vss-fleet:*` or `aws:*` key; keys 1-128 characters, values up to 256",
     },
     notifications: {
         rules: "`{ snsTopicArn?, events, subscriptions? }`. `snsTopicArn`: Run Command status notifications (`events`, default `Failed, TimedOut, Cancelled`), a topic in the environment's account. `subscriptions`: 1-10 entries, each exactly one of `email: <address>`, `https: <https:// URL>` or `topicArn: <ARN>` (an existing topic in the environment's account and region, used instead of a new alert topic; at most one); they hear the lifecycle's alerts and alarms, so they need the lifecycle on",
@@ -75,7 +75,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "`{ schedule, instancesPerRun = 1 }`: an EventBridge `cron(...)` with exactly 6 fields, in UTC; 1-20 instances per drill",
     },
     copies: {
-        rules: "1-5 `{ region, accountId?, kmsKeyId?, deployRoleArn?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole; another account needs a customer-managed `volumeKmsKeyId` (a key ARN) and `kmsKeyId`, and its `deployRoleArn` (a role in that account) lets the stack create the copy-target role there (docs/copies.md); runs in the lifecycle function",
+        rules: "1-5 `{ region, accountId?, kmsKeyId?, deployRoleArn?, retention: { days, minSets = 7 }, rpoHours? }`: each new good set copied whole, to a region of the environment's partition (EBS cannot copy across partitions), `kmsKeyId` a key of that region; another account needs a customer-managed `volumeKmsKeyId` (a key ARN) and `kmsKeyId`, and its `deployRoleArn` (a role in that account) lets the stack create the copy-target role there (docs/copies.md); runs in the lifecycle function",
     },
     lock: {
         rules: "`{ mode, durationDays, newestSets or withinDays, coolOffHours? }`: EBS snapshot lock (`governance` or `compliance`) on the newest good sets; exactly one of `newestSets` and `withinDays`; `coolOffHours` (1-72) for compliance only",
@@ -84,7 +84,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "`{ every = month, afterDays = 30, keepMonths }`: one good set per instance per month or week moved to the archive tier; `keepMonths` at least 3",
     },
     volumeKmsKeyId: {
-        rules: "the KMS key the fleet's EBS volumes are encrypted with; a customer-managed key is needed to copy to another account",
+        rules: "the KMS key the fleet's EBS volumes are encrypted with: a key id, key ARN, `alias/<name>` or alias ARN, an ARN in the environment's region and partition; a customer-managed key is needed to copy to another account",
     },
     recycleBinDays: {
         rules: "1-365: a Recycle Bin rule keeps every deleted snapshot tagged with the environment recoverable this long (docs/deletion-safety.md)",
@@ -108,7 +108,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "an IAM role ARN in the environment's account, assumed by the stack's provider and the driver",
     },
     existingInstanceRoleNames: {
-        rules: "1-20 IAM role names, each a name or `/path/name`; they get the snapshot policy an administrator creates once (`deploy-policy --bootstrap`), and the deploy role may attach only that policy, only to these roles",
+        rules: "1-20 IAM role names, each a name or `/path/name`, no two the same role to IAM (names compare without case or path); they get the snapshot policy an administrator creates once (`deploy-policy --bootstrap`), and the deploy role may attach only that policy, only to these roles",
     },
     preflight: {
         rules: "`advisory` or `mandatory`: the level of `fleet-enrolled-instances-snapshot-ready`, which reports enrolled servers the inventory shows cannot be snapshotted (see docs/onboarding.md)",

@@ -4,6 +4,7 @@ export * from "./environment";
 export * from "./regions";
 export * from "./schedule";
 export * from "./scheduleGap";
+export * from "./scheduleRuns";
 export * from "./tags";
 export * from "./parse";
 export * from "./yamlSource";

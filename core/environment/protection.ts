@@ -8,9 +8,6 @@ import { z } from "zod";
 import * as aws from "./aws";
 import { regionSchema } from "./regions";
 
-/** A KMS key ARN or alias ARN (CopySnapshot's KmsKeyId accepts both, and a key id in the same account). */
-const KMS_KEY = /^(arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)\/[\w/+=,.@-]+|alias\/[\w/+=,.@-]+|[0-9a-f-]{36})$/;
-
 /** The AWS managed key for EBS: snapshots encrypted with it cannot be shared with another account. */
 export function isAwsManagedEbsKey(key: string): boolean {
     return key === "alias/aws/ebs" || /:alias\/aws\/ebs$/.test(key);
@@ -25,7 +22,8 @@ export const copyDestinationSchema = z.strictObject({
         .describe("The destination account; default: the environment's own account."),
     kmsKeyId: z
         .string()
-        .regex(KMS_KEY, "must be a KMS key ARN, alias ARN, alias/<name> or key id")
+        // CopySnapshot's KmsKeyId takes any of a key's names (key id, key ARN, alias name, alias ARN).
+        .regex(aws.KMS_KEY_REFERENCE, aws.KMS_KEY_REFERENCE_MESSAGE)
         .optional()
         .describe("The key the copies are encrypted with at the destination (a customer-managed key for another account)."),
     deployRoleArn: z

@@ -30,8 +30,10 @@ export const RESERVED_SNAPSHOT_TAG_KEYS: readonly string[] = [
 
 /** Why `key` cannot be a tag key, or undefined. */
 export function tagKeyProblem(key: string): string | undefined {
-    if (key.length < 1 || key.length > TAG_KEY_MAX) {
-        return `tag key must be 1-${TAG_KEY_MAX} characters`;
+    // AWS counts Unicode characters, not UTF-16 units.
+    const length = [...key].length;
+    if (length < 1 || length > TAG_KEY_MAX) {
+        return `tag key must be 1-${TAG_KEY_MAX} characters (AWS's limit); this one has ${length}`;
     }
     if (key.toLowerCase().startsWith("aws:")) {
         return "tag keys starting with 'aws:' are reserved by AWS";
@@ -42,10 +44,26 @@ export function tagKeyProblem(key: string): string | undefined {
     return undefined;
 }
 
+/**
+ * Every snapshot key under this prefix is vss-fleet's own: the set ids (vss-fleet:shadow-set-id), the
+ * window execution, the copies' provenance. A user tag under it would make unrelated snapshots look
+ * like one set or like a proof of origin, so snapshotTags may name none of them, present or future.
+ */
+export const RESERVED_TAG_PREFIX = "vss-fleet:";
+
+/** Why `key` cannot be a snapshot tag the user sets, or undefined (tagKeyProblem is checked first). */
+export function snapshotTagKeyProblem(key: string): string | undefined {
+    if (key.toLowerCase().startsWith(RESERVED_TAG_PREFIX)) {
+        return `tag keys starting with '${RESERVED_TAG_PREFIX}' are reserved: vss-fleet writes them on every snapshot to group sets and prove their origin; use a key of your own, such as 'backup:${key.slice(RESERVED_TAG_PREFIX.length)}'`;
+    }
+    return RESERVED_SNAPSHOT_TAG_KEYS.includes(key) ? "this key is written by vss-fleet or AWS VSS itself" : undefined;
+}
+
 /** Why `value` cannot be a tag value, or undefined. */
 export function tagValueProblem(value: string): string | undefined {
-    if (value.length > TAG_VALUE_MAX) {
-        return `tag value must be at most ${TAG_VALUE_MAX} characters`;
+    const length = [...value].length;
+    if (length > TAG_VALUE_MAX) {
+        return `tag value must be at most ${TAG_VALUE_MAX} characters (AWS's limit); this one has ${length}`;
     }
     if (!TAG_CHARACTERS.test(value)) {
         return "tag value may contain only letters, digits, spaces and _ . : / = + - @";

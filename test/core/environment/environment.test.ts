@@ -163,7 +163,11 @@ describe("EnvironmentSpec", () => {
         it("a reserved snapshot tag", () =>
             rejects({ snapshotTags: { AppConsistent: "true" } }, "snapshotTags.AppConsistent", /written by vss-fleet or AWS VSS/));
         it("our own snapshot tag", () =>
-            rejects({ snapshotTags: { "vss-fleet:environment": "x" } }, "snapshotTags.vss-fleet:environment", /written by vss-fleet/));
+            rejects(
+                { snapshotTags: { "vss-fleet:environment": "x" } },
+                "snapshotTags.vss-fleet:environment",
+                /reserved: vss-fleet writes them/,
+            ));
         it("a topic that is not an SNS ARN", () =>
             rejects({ notifications: { snsTopicArn: "alerts" } }, "notifications.snsTopicArn", /SNS topic ARN/));
         it("a topic in another account", () =>

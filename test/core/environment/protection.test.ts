@@ -77,7 +77,12 @@ describe("copies, lock and archive in the EnvironmentSpec", () => {
             issues({ volumeKmsKeyId: CMK, copies: [{ ...copy, deployRoleArn: "arn:aws:iam::111111111111:role/vss-fleet-deploy" }] }),
             ["copies[0]: the deploy role must be in the destination account 333333333333: it creates the copy-target role there"],
         );
-        const other = { ...copy, region: "eu-central-1", deployRoleArn: "arn:aws:iam::333333333333:role/other" };
+        const other = {
+            ...copy,
+            region: "eu-central-1",
+            kmsKeyId: DEST_CMK.replace("eu-west-1", "eu-central-1"),
+            deployRoleArn: "arn:aws:iam::333333333333:role/other",
+        };
         assert.deepStrictEqual(issues({ volumeKmsKeyId: CMK, copies: [{ ...copy, deployRoleArn: vaultRole }, other] }), [
             "copies[1]: copies[0] names arn:aws:iam::333333333333:role/vss-fleet-deploy for the same account: one copy-target role per account is deployed through one role",
         ]);
