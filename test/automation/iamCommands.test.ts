@@ -51,7 +51,7 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
             "aws iam attach-role-policy --role-name <deploy-role-name> --policy-arn arn:aws:iam::111111111111:policy/vss-fleet-boundary/vss-fleet-prod-eu-deploy-2",
         ]);
         // The boundary pins deletes to the fleet tag the stacks write (the project name by default).
-        const deletes = bootstrap.boundary.policy.Statement.find((s) => s.Sid === "DeleteOnlyTheEnvironmentsSnapshots");
+        const deletes = bootstrap.boundary.policy.Statement.find((s) => ([] as string[]).concat(s.Action).includes("ec2:DeleteSnapshot"));
         assert.deepStrictEqual(deletes?.Condition, {
             StringEquals: { "ec2:ResourceTag/vss-fleet:environment": "prod-eu", "ec2:ResourceTag/vss-fleet:fleet": "vss-fleet" },
         });
@@ -59,8 +59,8 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
 
     it("--bootstrap --fleet names another project's fleet tag", async () => {
         const { out } = await runCli("deploy-policy", FLEET, "--env", "prod", "--bootstrap", "--fleet", "acme");
-        const statement = (JSON.parse(out) as { boundary: { policy: { Statement: Statement[] } } }).boundary.policy.Statement.find(
-            (s) => s.Sid === "DeleteOnlyTheEnvironmentsSnapshots",
+        const statement = (JSON.parse(out) as { boundary: { policy: { Statement: Statement[] } } }).boundary.policy.Statement.find((s) =>
+            ([] as string[]).concat(s.Action).includes("ec2:DeleteSnapshot"),
         );
         assert.strictEqual(statement?.Condition?.StringEquals["ec2:ResourceTag/vss-fleet:fleet"], "acme");
     });
