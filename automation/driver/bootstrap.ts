@@ -17,6 +17,7 @@ import {
     existingRolesPolicyArn,
     existingRolesPolicyName,
 } from "../../components/naming";
+import { lockedRegionRuleCommand, recycleBinDaysCommands } from "../../components/recycleBin";
 import { lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBootstrap";
@@ -57,6 +58,11 @@ export interface Bootstrap {
      * upgrade that changes it), then each deploy policy and its attachment to the deploy role.
      */
     readonly apply: string[];
+    /**
+     * The Recycle Bin net the deploy role cannot loosen: a locked Region-level rule (AWS locks no
+     * tag-level rule), and the calls that change recycleBinDays, which no deploy applies.
+     */
+    readonly recycleBin: { readonly lockedRule: string; readonly changeDays: string[] };
     /** Per destination account of a copy to another account: what its administrator and the source key's owner apply. */
     readonly copyTargets?: CopyTargetBootstrap[];
 }
@@ -93,6 +99,10 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
             // Last, so apply[2:] still creates everything a first deploy needs; its update is existingRolesPolicy.update.
             ...(existing ? [existing.create] : []),
         ],
+        recycleBin: {
+            lockedRule: lockedRegionRuleCommand(spec.region, spec.recycleBinDays),
+            changeDays: recycleBinDaysCommands(spec.region, spec.name, spec.recycleBinDays),
+        },
         ...(copyTargets.length > 0 ? { copyTargets } : {}),
     };
 }

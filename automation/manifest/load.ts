@@ -18,6 +18,7 @@ import {
 import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
 import { accountFor, InternalError } from "./accounting";
+import { prefixCollisions } from "./nameCollisions";
 import { overlappingTargets } from "./overlaps";
 import { EXTRA_KEYS, manifestExtrasSchema } from "./manifestSchema";
 
@@ -192,6 +193,7 @@ export function parseManifest(file: string, text: string): Fleet {
         }
     }
     located.push(...overlappingTargets(environments, (path) => source.where(path)));
+    located.push(...prefixCollisions(environments));
     if (located.length > 0) {
         throw new UserInputError(render(source, located));
     }
