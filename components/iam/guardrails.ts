@@ -84,6 +84,16 @@ export function guardrailPolicy(partition: string, existingInstanceRoles: readon
         },
         { Sid: "FleetRolesKeepTheirBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: fleetRoles },
         {
+            // A role a deploy role creates may trust anyone (IAM has no key on a trust policy's content):
+            // in the organization, only the fleet's own roles assume the fleet's roles (the lifecycle role
+            // its copy-target role). AWS services (EC2, SSM, Lambda) are not subject to SCPs.
+            Sid: "OnlyFleetRolesAssumeFleetRoles",
+            Effect: "Deny",
+            Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            Resource: fleetRoles,
+            Condition: { ArnNotLike: { "aws:PrincipalArn": fleetRoles } },
+        },
+        {
             // The dead-man alarm trusts any sample of FailedInstances as a verified run, and
             // cloudwatch:PutMetricData on "*" is common (CloudWatchAgentServerPolicy gives it to every
             // instance that runs the agent): without this, any such principal could keep it quiet.

@@ -239,3 +239,45 @@ describe("round-4 attacks beyond the boundary (IAM simulation)", function () {
         });
     });
 });
+
+describe("round-4: who may assume a role under /vss-fleet/ (the guardrail SCP)", function () {
+    this.timeout(60_000);
+    const BACKDOOR = "arn:aws:iam::111111111111:role/vss-fleet/prod/prod-backdoor";
+    const DEPLOY = "arn:aws:iam::111111111111:role/vss-fleet-deploy-prod";
+    const trustsDeployRole: PolicyDocument = {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "Pipeline", Effect: "Allow", Principal: { AWS: DEPLOY }, Action: "sts:AssumeRole" }],
+    };
+    const assume = (principal: string, resource: string, scp: PolicyDocument, trust: PolicyDocument): Request => ({
+        principal,
+        identityPolicies: [
+            {
+                name: "assume",
+                policy: { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] },
+            },
+        ],
+        resourcePolicy: trust,
+        scps: [scp],
+        action: "sts:AssumeRole",
+        resource: resource,
+        context: { "aws:PrincipalArn": principal },
+    });
+    const scpBefore = printedBefore("guardrails.json");
+
+    it("deploy-prod assumes a role it made in its path trusting itself, wearing the whole boundary (fixed): Allowed before, ExplicitlyDenied now", async () => {
+        assert.strictEqual(await simulate(assume(DEPLOY, BACKDOOR, scpBefore, trustsDeployRole)), "Allowed");
+        assert.strictEqual(await simulate(assume(DEPLOY, BACKDOOR, guardrailPolicy("aws"), trustsDeployRole)), "ExplicitlyDenied");
+    });
+    it("prod's lifecycle role still assumes its copy-target role in the vault: Allowed", async () => {
+        const lifecycle = "arn:aws:iam::111111111111:role/vss-fleet/prod/prod-lifecycle-role-0a1b2c3";
+        const target = "arn:aws:iam::333333333333:role/vss-fleet/prod/prod-copy-target";
+        const trust: PolicyDocument = {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "Lifecycle", Effect: "Allow", Principal: { AWS: lifecycle }, Action: "sts:AssumeRole" }],
+        };
+        assert.strictEqual(
+            await simulate({ ...assume(lifecycle, target, guardrailPolicy("aws"), trust), resourceAccount: VAULT }),
+            "Allowed",
+        );
+    });
+});
