@@ -1,7 +1,8 @@
 /**
  * `vss-fleet guardrails`: the service control policy an organization attaches where vss-fleet runs,
  * so that only the fleet's own roles can write the tags retention and verify trust (docs/iam.md).
- * It needs no manifest: the fleet's roles are recognised by their IAM path in every account.
+ * The fleet's roles are recognised by their IAM path in every account; given the manifest, the roles
+ * it lists under existingInstanceRoleNames (outside that path) may write their snapshots' tags too.
  */
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
@@ -14,14 +15,23 @@ export default defineCommand({
     name: "guardrails",
     description:
         "Print the service control policy (JSON) that keeps the vss-fleet:*, AwsVssConfig and AppConsistent tags to the fleet's own roles; attach it before enabling retention.",
-    examples: ["vss-fleet guardrails > vss-fleet-guardrails.json", "vss-fleet guardrails --partition aws-us-gov"],
+    examples: [
+        "vss-fleet guardrails > vss-fleet-guardrails.json",
+        "vss-fleet guardrails fleet.yaml > vss-fleet-guardrails.json",
+        "vss-fleet guardrails --partition aws-us-gov",
+    ],
     takesManifest: false,
+    operand: {
+        name: "manifest",
+        description: "the fleet manifest: the roles its environments list under existingInstanceRoleNames may tag their own snapshots",
+    },
     options: [
         choice("partition", "--partition <partition>", "the AWS partition of the organization", ["aws", "aws-cn", "aws-us-gov"], "aws"),
     ],
-    async run({ options, io }) {
+    async run({ operand, options, io }) {
         const { guardrailPolicy } = await import("../../components/iam/guardrails");
-        const text = JSON.stringify(guardrailPolicy(options.partition), null, 2);
+        const roles = operand ? await existingInstanceRoleArns(operand, options.partition) : [];
+        const text = JSON.stringify(guardrailPolicy(options.partition, roles), null, 2);
         if (text.length > SCP_MAX_CHARACTERS) {
             // A programming error, not the user's: the policy grew past what AWS accepts.
             throw new Error(`the guardrail SCP has ${text.length} characters, more than AWS's ${SCP_MAX_CHARACTERS}`);
@@ -30,3 +40,16 @@ export default defineCommand({
         return EXIT.ok;
     },
 });
+
+/** arn:<partition>:iam::<account>:role<path><name> of every existingInstanceRoleNames entry of the manifest. */
+async function existingInstanceRoleArns(manifest: string, partition: string): Promise<string[]> {
+    const { loadManifest } = await import("../manifest/load");
+    const { iamArn, splitRolePath } = await import("../../components/naming");
+    const arns = loadManifest(manifest).environments.flatMap(({ spec }) =>
+        (spec.existingInstanceRoleNames ?? []).map((entry) => {
+            const { path, name } = splitRolePath(entry);
+            return iamArn(partition, spec.accountId, "role", path, name);
+        }),
+    );
+    return [...new Set(arns)];
+}

@@ -3,7 +3,13 @@
  * boundary every role of the environment carries. The deploy role can neither create nor change it
  * (that is the point), so vss-fleet prints it beside the deploy policy instead of deploying it.
  */
-import { instanceSnapshotPolicy, permissionsBoundaryPolicy, type PolicyDocument } from "../../components/iam";
+import {
+    BOUNDARY_MAX_CHARACTERS,
+    instanceSnapshotPolicy,
+    permissionsBoundaryPolicy,
+    type BoundaryPolicyInput,
+    type PolicyDocument,
+} from "../../components/iam";
 import {
     BOUNDARY_PATH,
     boundaryPolicyArn,
@@ -11,11 +17,13 @@ import {
     existingRolesPolicyArn,
     existingRolesPolicyName,
 } from "../../components/naming";
-import { partitionOf, type EnvironmentSpec } from "../../core/environment";
+import { lockedRegionRuleCommand, recycleBinDaysCommands } from "../../components/recycleBin";
+import { lifecycleEnabled, partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { protectionConfig } from "../../core/lifecycle/functionConfig";
 import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBootstrap";
 import { deployPolicy } from "./deployRolePolicy";
-import { deployPolicyParts, type DeployPolicyPart } from "./policyParts";
+import { UserInputError } from "../errors";
+import { deployPolicyParts, policyChars, type DeployPolicyPart } from "./policyParts";
 
 interface AdministratorPolicy {
     readonly path: string;
@@ -50,6 +58,11 @@ export interface Bootstrap {
      * upgrade that changes it), then each deploy policy and its attachment to the deploy role.
      */
     readonly apply: string[];
+    /**
+     * The Recycle Bin net the deploy role cannot loosen: a locked Region-level rule (AWS locks no
+     * tag-level rule), and the calls that change recycleBinDays, which no deploy applies.
+     */
+    readonly recycleBin: { readonly lockedRule: string; readonly changeDays: string[] };
     /** Per destination account of a copy to another account: what its administrator and the source key's owner apply. */
     readonly copyTargets?: CopyTargetBootstrap[];
 }
@@ -72,14 +85,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
             path: BOUNDARY_PATH,
             name,
             arn,
-            policy: permissionsBoundaryPolicy({
-                partition,
-                region: spec.region,
-                accountId: spec.accountId,
-                environment: spec.name,
-                fleet,
-                protection: protectionConfig(spec),
-            }),
+            policy: boundaryThatFits(spec, fleet),
         },
         ...(existing ? { existingRolesPolicy: existing } : {}),
         deployPolicy: document,
@@ -93,7 +99,51 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
             // Last, so apply[2:] still creates everything a first deploy needs; its update is existingRolesPolicy.update.
             ...(existing ? [existing.create] : []),
         ],
+        recycleBin: {
+            lockedRule: lockedRegionRuleCommand(spec.region, spec.recycleBinDays),
+            changeDays: recycleBinDaysCommands(spec.region, spec.name, spec.recycleBinDays),
+        },
         ...(copyTargets.length > 0 ? { copyTargets } : {}),
+    };
+}
+
+/** A role carries one boundary, and IAM refuses a managed policy past 6,144 characters: say so, and what to drop. */
+function boundaryThatFits(spec: EnvironmentSpec, fleet: string): PolicyDocument {
+    const policy = permissionsBoundaryPolicy(boundaryInput(spec, fleet));
+    const size = policyChars(policy);
+    if (size > BOUNDARY_MAX_CHARACTERS) {
+        throw new UserInputError([
+            `environment '${spec.name}': its permissions boundary is ${size.toLocaleString("en")} characters, more than the ` +
+                `${BOUNDARY_MAX_CHARACTERS.toLocaleString("en")} IAM takes in a managed policy. It grows with copies (each ` +
+                "destination region, account and key), lock, archive and logging: drop a copy destination or move it to a " +
+                "second environment",
+        ]);
+    }
+    return policy;
+}
+
+/** What the boundary caps: the same inputs the stack gives each of the environment's roles. */
+export function boundaryInput(spec: EnvironmentSpec, fleet: string): BoundaryPolicyInput {
+    const existingTopicArn = spec.notifications?.subscriptions?.find((s) => s.topicArn)?.topicArn;
+    return {
+        partition: partitionOf(spec.region),
+        region: spec.region,
+        accountId: spec.accountId,
+        environment: spec.name,
+        fleet,
+        engine: spec.engine,
+        targetTags: spec.targetTags,
+        logging: spec.logging,
+        notificationTopicArn: spec.notifications?.snsTopicArn,
+        lifecycle: lifecycleEnabled(spec)
+            ? {
+                  existingTopicArn,
+                  alertTopicKmsKeyArn: spec.alertTopicKmsKeyArn,
+                  retention: spec.retention !== undefined,
+                  restoreDrill: spec.restoreDrill !== undefined,
+                  protection: protectionConfig(spec),
+              }
+            : undefined,
     };
 }
 

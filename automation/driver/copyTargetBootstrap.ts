@@ -25,6 +25,7 @@ import { copyTargetRoleName } from "../../components/copyTarget";
 import { BOUNDARY_PATH, boundaryPolicyArn, boundaryPolicyName, iamPath } from "../../components/naming";
 import { ENVIRONMENT_TAG_KEY, partitionOf, type EnvironmentSpec } from "../../core/environment";
 import { copyTargetRoleArn } from "../../core/lifecycle/copies";
+import { lockedRegionRuleCommand } from "../../components/recycleBin";
 import { recycleBinStatements } from "./deployRolePolicy";
 import { ROLE_READS_AND_TAGS } from "./deployIam";
 
@@ -126,6 +127,8 @@ export function copyTargetBootstraps(spec: EnvironmentSpec, fleet: string): Copy
                               `aws rbin create-rule --region ${region} --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=${spec.recycleBinDays},RetentionPeriodUnit=DAYS --resource-tags ResourceTagKey=${ENVIRONMENT_TAG_KEY},ResourceTagValue=${spec.name} --tags Key=${ENVIRONMENT_TAG_KEY},Value=${spec.name}`,
                       ),
                   ]),
+            // The lock: the vault's own administrator keeps deleted copies recoverable, whoever holds its deploy role.
+            ...[...new Set(target.destinations.map((d) => d.region))].map((region) => lockedRegionRuleCommand(region, spec.recycleBinDays)),
         ];
         return {
             accountId: account,

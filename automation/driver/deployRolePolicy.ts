@@ -173,8 +173,11 @@ function enrollmentStatements(scope: ArnScope, targetTags: Readonly<Record<strin
 /**
  * The environment's Recycle Bin retention rule, the safety net under every snapshot delete. Rules
  * get ids from AWS, so the environment tag ties one to the environment, as for windows: the role can
- * create a rule only tagged for it, and change or delete only rules that already are; never tag a
- * foreign rule (that would hand it another team's net) nor untag its own. Only EBS snapshot rules.
+ * create a rule only tagged for it and read and retag only rules that already are; never tag a
+ * foreign rule (that would hand it another team's net) nor untag its own. It never updates, deletes
+ * or unlocks a rule: with new function code that would let every snapshot go for good, so the stack
+ * keeps the rule on destroy and ignores a later recycleBinDays, which an administrator applies
+ * (`deploy-policy --bootstrap` prints the calls). Only EBS snapshot rules.
  */
 export function recycleBinStatements(scope: ArnScope, env: string): Statement[] {
     const rules = arn(scope, "rbin", "rule/*");
@@ -188,9 +191,9 @@ export function recycleBinStatements(scope: ArnScope, env: string): Statement[] 
             Condition: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env, "rbin:Request/ResourceType": "EBS_SNAPSHOT" } },
         },
         {
-            Sid: "ManageTheEnvironmentsRecycleBinRule",
+            Sid: "ReadTheEnvironmentsRecycleBinRule",
             Effect: "Allow",
-            Action: ["rbin:GetRule", "rbin:UpdateRule", "rbin:DeleteRule", "rbin:ListTagsForResource"],
+            Action: ["rbin:GetRule", "rbin:ListTagsForResource"],
             Resource: rules,
             Condition: { StringEquals: ownRule },
         },

@@ -19,6 +19,7 @@ import type { Exemption } from "../../policies/lib/exemptions";
 import { UserInputError } from "../errors";
 import { readLimitedText } from "../io/readText";
 import { accountFor, InternalError } from "./accounting";
+import { prefixCollisions } from "./nameCollisions";
 import { overlappingTargets } from "./overlaps";
 import { EXTRA_KEYS, manifestExtrasSchema } from "./manifestSchema";
 
@@ -193,6 +194,7 @@ export function parseManifest(file: string, text: string): Fleet {
         }
     }
     located.push(...overlappingTargets(environments, (path) => source.where(path)));
+    located.push(...prefixCollisions(environments));
     if (located.length > 0) {
         throw new UserInputError(render(source, located));
     }

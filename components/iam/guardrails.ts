@@ -24,17 +24,41 @@ const IDENTITY_TAG_PATTERNS: readonly string[] = [
     "AwsVssConfig",
 ];
 
-export function guardrailPolicy(partition: string): PolicyDocument {
+/**
+ * @param existingInstanceRoles the ARNs of the roles the manifests list under existingInstanceRoleNames:
+ * servers running with them snapshot themselves, so they write the snapshot's tags inside their
+ * CreateSnapshots call and, with AWS's VSS provider, AppConsistent and Device after it; nothing else.
+ */
+export function guardrailPolicy(partition: string, existingInstanceRoles: readonly string[] = []): PolicyDocument {
     const fleetRoles = `arn:${partition}:iam::*:role/vss-fleet/*`;
     const protectedKeys = { "ForAnyValue:StringLike": { "aws:TagKeys": [...PROTECTED_TAG_PATTERNS] } };
+    const listed = [...existingInstanceRoles];
     return policyDocument([
         {
             Sid: "OnlyTheFleetsRolesWriteFleetTags",
             Effect: "Deny",
             Action: ["ec2:CreateTags", "ec2:DeleteTags"],
             Resource: "*",
-            Condition: { ...protectedKeys, ArnNotLike: { "aws:PrincipalArn": fleetRoles } },
+            Condition: { ...protectedKeys, ArnNotLike: { "aws:PrincipalArn": listed.length > 0 ? [fleetRoles, ...listed] : fleetRoles } },
         },
+        ...(listed.length > 0
+            ? [
+                  {
+                      // The listed roles are not the fleet's: they write protected tags only inside their own
+                      // CreateSnapshots call, or the VSS provider's two marks (alone) after it.
+                      Sid: "ExistingInstanceRolesTagOnlyTheirSnapshots",
+                      Effect: "Deny" as const,
+                      Action: "ec2:CreateTags",
+                      Resource: "*",
+                      Condition: {
+                          ...protectedKeys,
+                          ArnLike: { "aws:PrincipalArn": listed },
+                          StringNotEquals: { "ec2:CreateAction": "CreateSnapshots" },
+                          "ForAnyValue:StringNotEquals": { "aws:TagKeys": ["AppConsistent", "Device"] },
+                      },
+                  },
+              ]
+            : []),
         {
             Sid: "NobodyDeletesFleetTags",
             Effect: "Deny",
@@ -59,6 +83,16 @@ export function guardrailPolicy(partition: string): PolicyDocument {
             Condition: { ArnNotLike: { "iam:PermissionsBoundary": `arn:${partition}:iam::*:policy${BOUNDARY_PATH}*` } },
         },
         { Sid: "FleetRolesKeepTheirBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: fleetRoles },
+        {
+            // A role a deploy role creates may trust anyone (IAM has no key on a trust policy's content):
+            // in the organization, only the fleet's own roles assume the fleet's roles (the lifecycle role
+            // its copy-target role). AWS services (EC2, SSM, Lambda) are not subject to SCPs.
+            Sid: "OnlyFleetRolesAssumeFleetRoles",
+            Effect: "Deny",
+            Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            Resource: fleetRoles,
+            Condition: { ArnNotLike: { "aws:PrincipalArn": fleetRoles } },
+        },
         {
             // The dead-man alarm trusts any sample of FailedInstances as a verified run, and
             // cloudwatch:PutMetricData on "*" is common (CloudWatchAgentServerPolicy gives it to every

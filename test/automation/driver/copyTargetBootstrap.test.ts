@@ -31,6 +31,9 @@ describe("deploy-policy --bootstrap for a copy to another account", () => {
             "aws iam put-role-policy --role-name prod-copy-target --policy-name prod-copy-target --policy-document file://333333333333-prod-copy-target-policy.json",
             "aws rbin create-rule --region eu-west-1 --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=14,RetentionPeriodUnit=DAYS --resource-tags ResourceTagKey=vss-fleet:environment,ResourceTagValue=prod --tags Key=vss-fleet:environment,Value=prod",
             "aws rbin create-rule --region eu-central-1 --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=14,RetentionPeriodUnit=DAYS --resource-tags ResourceTagKey=vss-fleet:environment,ResourceTagValue=prod --tags Key=vss-fleet:environment,Value=prod",
+            // The lock, on a Region-level rule (AWS locks no tag-level rule): the vault's administrator's.
+            "aws rbin create-rule --region eu-west-1 --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=14,RetentionPeriodUnit=DAYS --lock-configuration 'UnlockDelay={UnlockDelayValue=7,UnlockDelayUnit=DAYS}' --description 'vss-fleet: deleted EBS snapshots of this region stay recoverable for 14 days (locked)'",
+            "aws rbin create-rule --region eu-central-1 --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=14,RetentionPeriodUnit=DAYS --lock-configuration 'UnlockDelay={UnlockDelayValue=7,UnlockDelayUnit=DAYS}' --description 'vss-fleet: deleted EBS snapshots of this region stay recoverable for 14 days (locked)'",
         ]);
         assert.deepStrictEqual(vault.sourceKeyPolicyStatement?.Principal, { AWS: "arn:aws:iam::333333333333:root" });
     });
@@ -53,6 +56,7 @@ describe("deploy-policy --bootstrap for a copy to another account", () => {
         assert.strictEqual(vault.deployRole?.arn, "arn:aws:iam::333333333333:role/vss-fleet-deploy");
         assert.deepStrictEqual(vault.apply, [
             "aws iam create-policy --path /vss-fleet-boundary/ --policy-name vss-fleet-prod-boundary --policy-document file://333333333333-vss-fleet-prod-boundary.json",
+            "aws rbin create-rule --region eu-west-1 --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=7,RetentionPeriodUnit=DAYS --lock-configuration 'UnlockDelay={UnlockDelayValue=7,UnlockDelayUnit=DAYS}' --description 'vss-fleet: deleted EBS snapshots of this region stay recoverable for 7 days (locked)'",
         ]);
     });
 });

@@ -301,7 +301,11 @@ describe("deploy role policy (IAM simulation)", () => {
                 "ImplicitlyDenied",
             );
             const own = (env: string) => ({ "aws:ResourceTag/vss-fleet:environment": env, "rbin:Attribute/ResourceType": "EBS_SNAPSHOT" });
-            for (const action of ["rbin:UpdateRule", "rbin:DeleteRule", "rbin:GetRule", "rbin:ListTagsForResource"]) {
+            for (const action of ["rbin:UpdateRule", "rbin:DeleteRule", "rbin:UnlockRule"]) {
+                // Never its own rule either: with new function code, every snapshot would be gone for good.
+                assert.strictEqual(await decideLifecycle(action, rule, own("prod")), "ImplicitlyDenied", action);
+            }
+            for (const action of ["rbin:GetRule", "rbin:ListTagsForResource"]) {
                 assert.strictEqual(await decideLifecycle(action, rule, own("prod")), "Allowed", action);
                 assert.strictEqual(await decideLifecycle(action, rule, own("prod-eu")), "ImplicitlyDenied", action);
                 assert.strictEqual(await decideLifecycle(action, rule), "ImplicitlyDenied", action);
