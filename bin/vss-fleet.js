@@ -46,6 +46,8 @@ const io = {
     out: (t) => process.stdout.write(t + "\n"),
     err: (t) => process.stderr.write(t + "\n"),
     signal: cancel.signal,
+    // apply and destroy ask before they change anything, only when someone can answer.
+    interactive: process.stdin.isTTY === true,
     // One line per environment done, for a person watching a terminal; never into a file or a pipe.
     progress: process.stderr.isTTY ? (t) => process.stderr.write(t + "\n") : undefined,
 };

@@ -7,6 +7,11 @@ export interface Io {
     readonly err: (text: string) => void;
     /** Cancels running operations (Ctrl-C); the CLI wires it to SIGINT. */
     readonly signal?: AbortSignal;
+    /**
+     * True when stdin is a terminal, so a person can answer a question (apply's and destroy's). Unset
+     * (cron, `ssh host cmd`, a pipe, a test) means nobody can: those commands then need --yes.
+     */
+    readonly interactive?: boolean;
     /** Progress lines (one per environment done); set only when stderr is a terminal. */
     readonly progress?: (text: string) => void;
 }
