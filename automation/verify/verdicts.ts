@@ -38,6 +38,11 @@ export interface EnvironmentVerdict {
     /** Whether a Recycle Bin rule keeps the environment's deleted snapshots (set by the command). */
     readonly recycleBin?: RecycleBinVerdict;
     readonly rpoHours: number;
+    /**
+     * Set when no instance of the environment's account and region was read (no inventory for it, or
+     * none there): its verdict is "not checked", never OK, and verify's exit code is 1.
+     */
+    readonly notChecked?: string;
     readonly instances: InstanceVerdict[];
     /** Per copy destination: the newest complete copied set of each instance against its RPO. */
     readonly copies?: CopyVerdict[];
@@ -99,9 +104,16 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         : undefined;
     const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
     const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);
+    const where = `${env.spec.accountId}/${env.spec.region}`;
+    const read = inputs.inventory.some((i) => i.accountId === env.spec.accountId && i.region === env.spec.region);
     return {
         name: env.spec.name,
         rpoHours: env.spec.rpoHours,
+        ...(read
+            ? {}
+            : {
+                  notChecked: `not checked: no instance in ${where} was read (an --inventory file of that account and region, or credentials for it)`,
+              }),
         ...(destinations.length > 0
             ? {
                   copies: destinations
@@ -156,5 +168,5 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
 export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number {
     const breached = (e: EnvironmentVerdict) =>
         e.instances.some((i) => i.rpoBreached) || (e.copies ?? []).some((c) => c.instances.some((i) => i.rpoBreached));
-    return verdicts.some(breached) ? 1 : 0;
+    return verdicts.some((e) => breached(e) || e.notChecked !== undefined) ? 1 : 0;
 }
