@@ -4,7 +4,7 @@
  */
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { fleetTag, flag, requiredText } from "./options";
+import { fleetTag, flag, projectDir, requiredText } from "./options";
 import { chooseEnvironments } from "./shared";
 
 export default defineCommand({
@@ -24,13 +24,16 @@ export default defineCommand({
                 "before the first deploy, and the deploy policy as managed policies that fit IAM's size limit",
         ),
         fleetTag,
+        projectDir,
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
         const [env] = chooseEnvironments(loadManifest(manifest), [options.env]);
         if (options.bootstrap) {
             const { bootstrap } = await import("../driver/bootstrap");
-            io.out(JSON.stringify(bootstrap(env.spec, options.fleet, env.instances), null, 2));
+            const { resolveFleetName } = await import("./fleetName");
+            const fleetName = resolveFleetName(options.projectDir, options.fleet);
+            io.out(JSON.stringify(bootstrap(env.spec, fleetName, env.instances), null, 2));
             return EXIT.ok;
         }
         const { deployPolicy } = await import("../driver/deployRolePolicy");

@@ -2,7 +2,7 @@
 import { UserInputError } from "../errors";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { choice, envFilter, flag, json, optionalText, repeatable, requiredText } from "./options";
+import { choice, envFilter, fleetTag, flag, json, optionalText, projectDir, repeatable, requiredText } from "./options";
 import { chooseEnvironments } from "./shared";
 
 export default defineCommand({
@@ -37,6 +37,8 @@ export default defineCommand({
         repeatable("inventory", "--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)"),
         repeatable("volumes", "--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)"),
         repeatable("snapshots", "--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)"),
+        fleetTag,
+        projectDir,
         json,
     ],
     async run({ manifest, options, io }) {
@@ -45,6 +47,8 @@ export default defineCommand({
         const shapes = await import("../../core/lifecycle/awsShapes");
         const inputs = await import("../restore/inputs");
         const { planRestore, restoreText } = await import("../restore/plan");
+        const { resolveFleetName } = await import("./fleetName");
+        const fleetName = resolveFleetName(options.projectDir, options.fleet);
         const fleet = loadManifest(manifest);
         const chosen = chooseEnvironments(fleet, options.env);
         if (chosen.length !== 1) {
@@ -106,17 +110,31 @@ export default defineCommand({
         const volumeOutputs = parse(inputs.volumesDetail, raw.volumes, "volumes");
         const snapshotOutputs = parse(inputs.snapshotsDetail, raw.snapshots, "snapshots");
         const attachments = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toAttachments);
-        const records = parse(shapes.describeSnapshotsSchema, raw.snapshots, "snapshots").flatMap(shapes.toSnapshots);
+        const { FLEET_TAG_KEY } = await import("../../core/environment/tags");
+        const everyRecord = parse(shapes.describeSnapshotsSchema, raw.snapshots, "snapshots").flatMap(shapes.toSnapshots);
+        // Only this fleet's snapshots: another project may share the environment's name and account.
+        const records = everyRecord.filter((r) => (r.tags[FLEET_TAG_KEY] ?? fleetName) === fleetName);
+
         const found = instances.find((i) => i.instanceId === options.instance) ?? { instanceId: options.instance, devicesInUse: [] };
         // Devices in use: the instance's block device mappings and every volume attached to it now.
         const attachedNow = attachments.filter((a) => a.instanceId === options.instance).map((a) => a.device);
         const instance = { ...found, devicesInUse: [...new Set([...found.devicesInUse, ...attachedNow])] };
-        const sets =
-            snapshotSets(records, attachments, {
+        const setsOf = (from: typeof records) =>
+            snapshotSets(from, attachments, {
                 environment: env.spec.name,
                 excludeBootVolume: env.spec.vss.excludeBootVolume,
                 rootDeviceOf: () => instance.rootDeviceName,
             }).get(options.instance) ?? [];
+        const sets = setsOf(records);
+        if (sets.length === 0) {
+            const others = [...new Set(setsOf(everyRecord).flatMap((set) => set.snapshots.map((r) => r.tags[FLEET_TAG_KEY] ?? "")))];
+            if (others.length > 0) {
+                throw new UserInputError([
+                    `${options.instance}'s snapshots are tagged for fleet ${others.map((f) => `'${f}'`).join(", ")}, not '${fleetName}': ` +
+                        "the fleet's name is the Pulumi project's (Pulumi.yaml name): check --project-dir",
+                ]);
+            }
+        }
         const set = inputs.chooseSet(sets, options.instance, options.set, at);
         const details = new Map(snapshotOutputs.flatMap((o) => [...inputs.snapshotDetails(o)]));
         const volumes = new Map(volumeOutputs.flatMap((o) => inputs.toOriginalVolumes(o, options.instance)).map((v) => [v.volumeId, v]));

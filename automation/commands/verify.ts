@@ -3,7 +3,7 @@ import type { ListRulesOutput } from "../../core/lifecycle/recycleBin";
 import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
-import { envFilter, fleetTag, flag, format, jsonNotFormat, optionalText, repeatable } from "./options";
+import { envFilter, fleetTag, flag, format, jsonNotFormat, optionalText, projectDir, repeatable } from "./options";
 import { chooseEnvironments, progressOf } from "./shared";
 
 export default defineCommand({
@@ -34,6 +34,7 @@ export default defineCommand({
         ),
         optionalText("at", "--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)"),
         fleetTag,
+        projectDir,
         flag("onlyFailures", "--only-failures", "text and markdown: list only breaching rows (the counts still include every instance)"),
         jsonNotFormat,
         format("report format; markdown fits one GitHub comment (--json has every instance and the counts)"),
@@ -45,6 +46,8 @@ export default defineCommand({
         const { snapshotVolumeIds } = await import("../../core/lifecycle/provenance");
         const rbin = await import("../../core/lifecycle/recycleBin");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
+        const { resolveFleetName } = await import("./fleetName");
+        const fleetName = resolveFleetName(options.projectDir, options.fleet);
         const fleet = loadManifest(manifest);
         const chosen = chooseEnvironments(fleet, options.env);
         const now = options.at === undefined ? new Date() : new Date(options.at);
@@ -113,7 +116,7 @@ export default defineCommand({
             };
             for (const env of chosen) {
                 verdicts.push({
-                    ...verifyEnvironment(env, withCopies, now, options.fleet),
+                    ...verifyEnvironment(env, withCopies, now, fleetName),
                     recycleBin: rbin.recycleBinVerdict(inputs.recycleBinRules),
                 });
                 done?.(env.spec.name, verdicts.length, chosen.length);
@@ -146,7 +149,7 @@ export default defineCommand({
                     ...(await liveCopies(env.spec, (region) => new EC2Client({ region, credentials: credentialsFor(env.spec) }))),
                 };
                 verdicts.push({
-                    ...verifyEnvironment(env, inputs, now, options.fleet),
+                    ...verifyEnvironment(env, inputs, now, fleetName),
                     recycleBin: rbin.recycleBinVerdict(await listRecycleBinRules(env.spec, credentialsFor(env.spec))),
                 });
                 done?.(env.spec.name, verdicts.length, chosen.length);
@@ -160,7 +163,12 @@ export default defineCommand({
         );
         const code = verifyExitCode(verdicts);
         const render = await import("../verify/render");
-        const shown = { at: now, environmentsInManifest: fleet.environments.length, onlyFailures: options.onlyFailures === true };
+        const shown = {
+            at: now,
+            environmentsInManifest: fleet.environments.length,
+            onlyFailures: options.onlyFailures === true,
+            fleet: fleetName,
+        };
         io.out(
             options.json
                 ? render.verifyJson(verdicts, shown, code)

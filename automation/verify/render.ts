@@ -22,6 +22,8 @@ export interface RenderOptions {
     readonly environmentsInManifest: number;
     /** Hide ok rows in text and markdown; the counts stay. */
     readonly onlyFailures?: boolean;
+    /** The fleet's name the sets were judged for (named when sets of another fleet were found). */
+    readonly fleet?: string;
 }
 
 export function countsOf(env: EnvironmentVerdict): Counts {
@@ -85,6 +87,14 @@ const retentionHead = (r: NonNullable<EnvironmentVerdict["retention"]>) =>
     `retention (${r.days} days, at least ${r.minSets} good sets): would delete ${r.wouldDelete.length} set(s), ` +
     `${r.wouldDelete.reduce((n, d) => n + d.snapshotIds.length, 0)} snapshot(s)`;
 
+/** "found 3 sets tagged for fleet 'acme', not 'vss-fleet': ..." for each other fleet seen. */
+export const otherFleetNotes = (env: EnvironmentVerdict, fleet = "this fleet"): string[] =>
+    (env.otherFleets ?? []).map(
+        (o) =>
+            `found ${o.sets} set(s) tagged for fleet '${o.fleet}', not '${fleet}': they are not judged as this fleet's; ` +
+            "the fleet's name is the Pulumi project's (Pulumi.yaml name): check --project-dir",
+    );
+
 /** The environments verify read no instance of: "not checked", never counted as OK. */
 const unchecked = (verdicts: readonly EnvironmentVerdict[]) => verdicts.filter((e) => e.notChecked !== undefined).map((e) => e.name);
 
@@ -130,6 +140,7 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[], options: Ren
         if (env.copiesNotChecked) {
             lines.push(`  ${env.copiesNotChecked}`);
         }
+        lines.push(...otherFleetNotes(env, options.fleet).map((n) => `  ${n}`));
         if (env.retention) {
             const { wouldDelete, withheld } = env.retention;
             lines.push(`  ${retentionHead(env.retention)}`);
@@ -157,6 +168,7 @@ export function verifyJson(verdicts: readonly EnvironmentVerdict[], options: Ren
     return JSON.stringify({
         ok: exitCode === 0,
         at: options.at.toISOString(),
+        ...(options.fleet !== undefined ? { fleet: options.fleet } : {}),
         environmentsInManifest: options.environmentsInManifest,
         counts: totalCounts(verdicts),
         environments: verdicts.map((v) => ({ ...v, counts: countsOf(v) })),
@@ -174,6 +186,7 @@ export function verifyMarkdown(verdicts: readonly EnvironmentVerdict[], options:
         `| ${name} | ${rpo} | ${c.instances} | ${c.ok} | ${c.breach} |${copies ? ` ${c.copies.ok} | ${c.copies.breach} |` : ""}`;
     const notes = verdicts.flatMap((env) => [
         ...(env.notChecked ? [`${env.name}: ${env.notChecked}`] : []),
+        ...otherFleetNotes(env, options.fleet).map((n) => `${env.name}: ${n}`),
         ...(env.copiesNotChecked ? [`${env.name}: ${env.copiesNotChecked}`] : []),
         ...(env.retention ? [`${env.name}: ${retentionHead(env.retention)}`] : []),
         ...(env.recycleBin ? [`${env.name}: ${recycleBinLine(env.name, env.recycleBin).trim()}`] : []),

@@ -1,5 +1,7 @@
 /** The IAM commands through the real CLI: deploy-policy --bootstrap and guardrails (docs/iam.md). */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { SCP_MAX_CHARACTERS } from "../../automation/commands/guardrails";
 import { runCli } from "../helpers";
@@ -57,8 +59,10 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
         });
     });
 
-    it("--bootstrap --fleet names another project's fleet tag", async () => {
-        const { out } = await runCli("deploy-policy", FLEET, "--env", "prod", "--bootstrap", "--fleet", "acme");
+    it("--bootstrap --fleet names another project's fleet tag when there is no project at hand", async () => {
+        const nowhere = fs.mkdtempSync(path.join(os.tmpdir(), "vss-noproject-"));
+        const { out } = await runCli("deploy-policy", FLEET, "--env", "prod", "--bootstrap", "--fleet", "acme", "--project-dir", nowhere);
+        fs.rmSync(nowhere, { recursive: true });
         const statement = (JSON.parse(out) as { boundary: { policy: { Statement: Statement[] } } }).boundary.policy.Statement.find(
             (s) => s.Sid === "DeleteOnlyTheEnvironmentsSnapshots",
         );
