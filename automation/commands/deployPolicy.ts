@@ -4,8 +4,8 @@
  */
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { fleetTag, flag, projectDir, requiredText } from "./options";
-import { chooseEnvironments } from "./shared";
+import { envFilter, fleetTag, flag, json, projectDir } from "./options";
+import { oneEnvironment } from "./shared";
 
 export default defineCommand({
     name: "deploy-policy",
@@ -16,7 +16,7 @@ export default defineCommand({
     ],
     takesManifest: true,
     options: [
-        requiredText("env", "--env <name>", "the environment"),
+        envFilter,
         flag(
             "bootstrap",
             "--bootstrap",
@@ -25,10 +25,12 @@ export default defineCommand({
         ),
         fleetTag,
         projectDir,
+        json,
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const [env] = chooseEnvironments(loadManifest(manifest), [options.env]);
+        // The output is one JSON document with or without --json (accepted, as on every command that prints a result).
+        const env = oneEnvironment(loadManifest(manifest), options.env, "deploy-policy");
         if (options.bootstrap) {
             const { bootstrap } = await import("../driver/bootstrap");
             const { resolveFleetName } = await import("./fleetName");

@@ -5,7 +5,7 @@
  */
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { choice } from "./options";
+import { choice, json } from "./options";
 
 /** AWS refuses a service control policy of more than 5120 characters. */
 export const SCP_MAX_CHARACTERS = 5120;
@@ -18,6 +18,8 @@ export default defineCommand({
     takesManifest: false,
     options: [
         choice("partition", "--partition <partition>", "the AWS partition of the organization", ["aws", "aws-cn", "aws-us-gov"], "aws"),
+        // The policy is one JSON document already: --json is accepted, as on every command that prints a result.
+        json,
     ],
     async run({ options, io }) {
         const { guardrailPolicy } = await import("../../components/iam/guardrails");

@@ -3,7 +3,7 @@ import { UserInputError } from "../errors";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
 import { choice, envFilter, fleetTag, flag, json, optionalText, projectDir, repeatable, requiredText } from "./options";
-import { chooseEnvironments } from "./shared";
+import { oneEnvironment } from "./shared";
 
 export default defineCommand({
     name: "restore",
@@ -50,13 +50,7 @@ export default defineCommand({
         const { resolveFleetName } = await import("./fleetName");
         const fleetName = resolveFleetName(options.projectDir, options.fleet);
         const fleet = loadManifest(manifest);
-        const chosen = chooseEnvironments(fleet, options.env);
-        if (chosen.length !== 1) {
-            throw new UserInputError([
-                `restore works on one environment: name it with --env (the manifest has ${fleet.environments.map((e) => e.spec.name).join(", ")})`,
-            ]);
-        }
-        const env = chosen[0];
+        const env = oneEnvironment(fleet, options.env, "restore");
         const at = options.at === undefined ? new Date() : new Date(options.at);
         if (Number.isNaN(at.getTime())) {
             throw new UserInputError([`--at ${options.at}: not a time; use ISO 8601, for example 2026-11-28T08:00:00Z`]);

@@ -48,3 +48,17 @@ export function chooseEnvironments(fleet: Fleet, names: readonly string[]): Flee
     }
     return names.length ? fleet.environments.filter((e) => names.includes(e.spec.name)) : [...fleet.environments];
 }
+
+/** The one environment of a command that works on exactly one: --env given once, never the last of several. */
+export function oneEnvironment(fleet: Fleet, names: readonly string[], command: string): FleetEnvironment {
+    const chosen = chooseEnvironments(fleet, names);
+    if (names.length !== 1) {
+        const known = fleet.environments.map((e) => e.spec.name).join(", ");
+        throw new UserInputError([
+            names.length === 0
+                ? `${command} works on one environment: name it with --env (the manifest has ${known})`
+                : `${command} works on one environment, and --env was given ${names.length} times (${names.join(", ")}): name one`,
+        ]);
+    }
+    return chosen[0];
+}
