@@ -15,7 +15,11 @@ import { version } from "../package.json";
 
 export type { Io } from "./commands/shared";
 
-const processIo: Io = { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") };
+const processIo: Io = {
+    out: (t) => process.stdout.write(t + "\n"),
+    err: (t) => process.stderr.write(t + "\n"),
+    interactive: process.stdin.isTTY === true,
+};
 
 function addCommand(program: Command, definition: CommandDefinition, io: Io, setExit: (code: number) => void): void {
     const command = program.command(definition.name).description(definition.description);

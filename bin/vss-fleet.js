@@ -4,6 +4,23 @@
 // through ts-node instead: slower to start, for development only.
 const path = require("path");
 const fs = require("fs");
+
+// Before anything else loads: an older Node than package.json's engines fails in many ways later
+// (warnings from dependencies, SDK notices, missing APIs); one line says what to do instead.
+const wanted = require("../package.json").engines.node; // ">=22.12.0"
+const need = wanted
+    .replace(/^>=\s*/, "")
+    .split(".")
+    .map(Number);
+const have = process.versions.node.split(".").map(Number);
+const differs = need.findIndex((n, i) => (have[i] || 0) !== n);
+if (differs >= 0 && (have[differs] || 0) < need[differs]) {
+    process.stderr.write(
+        `vss-fleet needs Node.js ${wanted} (package.json engines); this is ${process.version}: install a newer Node.js (https://nodejs.org/)\n`,
+    );
+    process.exitCode = 2;
+    return; // a CommonJS module may end here: nothing else is loaded
+}
 // Node >= 22.1 keeps the compiled bytecode of every module between runs (in the OS temp dir).
 require("module").enableCompileCache?.();
 const compiled = path.join(__dirname, "..", "dist", "automation", "cli.js");
@@ -46,6 +63,8 @@ const io = {
     out: (t) => process.stdout.write(t + "\n"),
     err: (t) => process.stderr.write(t + "\n"),
     signal: cancel.signal,
+    // apply and destroy ask before they change anything, only when someone can answer.
+    interactive: process.stdin.isTTY === true,
     // One line per environment done, for a person watching a terminal; never into a file or a pipe.
     progress: process.stderr.isTTY ? (t) => process.stderr.write(t + "\n") : undefined,
 };

@@ -4,8 +4,8 @@
  */
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { fleetTag, flag, requiredText } from "./options";
-import { chooseEnvironments } from "./shared";
+import { envFilter, fleetTag, flag, json, projectDir } from "./options";
+import { oneEnvironment } from "./shared";
 
 export default defineCommand({
     name: "deploy-policy",
@@ -16,7 +16,7 @@ export default defineCommand({
     ],
     takesManifest: true,
     options: [
-        requiredText("env", "--env <name>", "the environment"),
+        envFilter,
         flag(
             "bootstrap",
             "--bootstrap",
@@ -24,13 +24,18 @@ export default defineCommand({
                 "before the first deploy, and the deploy policy as managed policies that fit IAM's size limit",
         ),
         fleetTag,
+        projectDir,
+        json,
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const [env] = chooseEnvironments(loadManifest(manifest), [options.env]);
+        // The output is one JSON document with or without --json (accepted, as on every command that prints a result).
+        const env = oneEnvironment(loadManifest(manifest), options.env, "deploy-policy");
         if (options.bootstrap) {
             const { bootstrap } = await import("../driver/bootstrap");
-            io.out(JSON.stringify(bootstrap(env.spec, options.fleet, env.instances), null, 2));
+            const { resolveFleetName } = await import("./fleetName");
+            const fleetName = resolveFleetName(options.projectDir, options.fleet);
+            io.out(JSON.stringify(bootstrap(env.spec, fleetName, env.instances), null, 2));
             return EXIT.ok;
         }
         const { deployPolicy } = await import("../driver/deployRolePolicy");

@@ -6,7 +6,7 @@
  */
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { choice } from "./options";
+import { choice, json } from "./options";
 
 /** AWS refuses a service control policy of more than 5120 characters. */
 export const SCP_MAX_CHARACTERS = 5120;
@@ -27,6 +27,8 @@ export default defineCommand({
     },
     options: [
         choice("partition", "--partition <partition>", "the AWS partition of the organization", ["aws", "aws-cn", "aws-us-gov"], "aws"),
+        // The policy is one JSON document already: --json is accepted, as on every command that prints a result.
+        json,
     ],
     async run({ operand, options, io }) {
         const { guardrailPolicy } = await import("../../components/iam/guardrails");

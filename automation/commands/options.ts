@@ -3,7 +3,6 @@
  * command's `run()` sees (see ./command). Builders first, then the definitions commands use.
  */
 import { Option } from "commander";
-import { DEFAULT_FLEET } from "../../core/environment/tags";
 import type { OptionDef } from "./command";
 import { collect, positive } from "./shared";
 
@@ -57,4 +56,9 @@ export const parallel = wholeNumber("parallel", "--parallel <n>", "environments 
 // installed package's folder: an installed vss-fleet lives in node_modules/, far from the fleet's files.
 export const projectDir = text("projectDir", "--project-dir <dir>", "the fleet's Pulumi project (Pulumi.yaml, stacks/)", ".");
 export const stacksDir = text("stacksDir", "--stacks-dir <dir>", "where the stack files live", "stacks");
-export const fleetTag = text("fleet", "--fleet <name>", "the fleet tag on the snapshots: the Pulumi project's name", DEFAULT_FLEET);
+/** Only an override: the fleet's name is its Pulumi project's (see ./fleetName), and --fleet must agree with it. */
+export const fleetTag = optionalText(
+    "fleet",
+    "--fleet <name>",
+    "the fleet tag on the snapshots; default and only allowed value: the name in --project-dir's Pulumi.yaml",
+);

@@ -3,8 +3,8 @@ import { UserInputError } from "../errors";
 import { parseInstant } from "../instant";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { choice, envFilter, fleetTag, flag, json, optionalText, repeatable, requiredText } from "./options";
-import { chooseEnvironments } from "./shared";
+import { choice, envFilter, fleetTag, flag, json, optionalText, projectDir, repeatable, requiredText } from "./options";
+import { oneEnvironment } from "./shared";
 
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -52,6 +52,8 @@ export default defineCommand({
         repeatable("inventory", "--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)"),
         repeatable("volumes", "--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)"),
         repeatable("snapshots", "--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)"),
+        fleetTag,
+        projectDir,
         json,
     ],
     async run({ manifest, options, io }) {
@@ -61,14 +63,10 @@ export default defineCommand({
         const shapes = await import("../../core/lifecycle/awsShapes");
         const inputs = await import("../restore/inputs");
         const { planRestore, restoreText } = await import("../restore/plan");
+        const { resolveFleetName } = await import("./fleetName");
+        const fleetName = resolveFleetName(options.projectDir, options.fleet);
         const fleet = loadManifest(manifest);
-        const chosen = chooseEnvironments(fleet, options.env);
-        if (chosen.length !== 1) {
-            throw new UserInputError([
-                `restore works on one environment: name it with --env (the manifest has ${fleet.environments.map((e) => e.spec.name).join(", ")})`,
-            ]);
-        }
-        const env = chosen[0];
+        const env = oneEnvironment(fleet, options.env, "restore");
         const at = options.at === undefined ? new Date() : parseInstant(options.at, "--at");
         if (!INSTANCE_ID.test(options.instance)) {
             // Before any EC2 call: a malformed id is the user's to fix (exit 2), not a failed AWS call.
@@ -158,7 +156,9 @@ export default defineCommand({
         const volumeOutputs = parse(inputs.volumesDetail, raw.volumes, "volumes");
         const snapshotOutputs = parse(inputs.snapshotsDetail, raw.snapshots, "snapshots");
         const attachments = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toAttachments);
+        const { FLEET_TAG_KEY } = await import("../../core/environment/tags");
         const records = parse(shapes.describeSnapshotsSchema, raw.snapshots, "snapshots").flatMap(shapes.toSnapshots);
+
         const found = instances.find((i) => i.instanceId === options.instance) ?? { instanceId: options.instance, devicesInUse: [] };
         // Devices in use: the instance's block device mappings and every volume attached to it now.
         const attachedNow = attachments.filter((a) => a.instanceId === options.instance).map((a) => a.device);
@@ -167,7 +167,15 @@ export default defineCommand({
         const inventory = parse(describeInstancesSchema, raw.instances, "instances").flatMap(toInventory);
         const volumeIds = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toVolumeIds);
         const sets =
-            judgedSets(env, { inventory, snapshots: records, attachments, volumeIds }, at, options.fleet).get(options.instance) ?? [];
+            judgedSets(env, { inventory, snapshots: records, attachments, volumeIds }, at, fleetName).get(options.instance) ?? [];
+        // Sets that exist only under another fleet's tag: the project is probably not the one that took them.
+        const foreign = [...new Set(sets.flatMap((s) => s.snapshots.map((r) => r.tags[FLEET_TAG_KEY] ?? fleetName)))];
+        if (sets.length > 0 && !foreign.includes(fleetName)) {
+            throw new UserInputError([
+                `${options.instance}'s snapshots are tagged for fleet ${foreign.map((f) => `'${f}'`).join(", ")}, not '${fleetName}': ` +
+                    "the fleet's name is the Pulumi project's (Pulumi.yaml name): check --project-dir",
+            ]);
+        }
         const set = inputs.chooseSet(sets, options.instance, options.set, at, { acceptUnproven: options.acceptUnproven });
         const details = new Map(snapshotOutputs.flatMap((o) => [...inputs.snapshotDetails(o)]));
         const volumes = new Map(volumeOutputs.flatMap((o) => inputs.toOriginalVolumes(o, options.instance)).map((v) => [v.volumeId, v]));

@@ -7,6 +7,11 @@ export interface Io {
     readonly err: (text: string) => void;
     /** Cancels running operations (Ctrl-C); the CLI wires it to SIGINT. */
     readonly signal?: AbortSignal;
+    /**
+     * True when stdin is a terminal, so a person can answer a question (apply's and destroy's). Unset
+     * (cron, `ssh host cmd`, a pipe, a test) means nobody can: those commands then need --yes.
+     */
+    readonly interactive?: boolean;
     /** Progress lines (one per environment done); set only when stderr is a terminal. */
     readonly progress?: (text: string) => void;
 }
@@ -42,4 +47,18 @@ export function chooseEnvironments(fleet: Fleet, names: readonly string[]): Flee
         throw new UserInputError(unknown.map((n) => `--env ${n}: ${fleet.file} has no environment '${n}' (it has ${known.join(", ")})`));
     }
     return names.length ? fleet.environments.filter((e) => names.includes(e.spec.name)) : [...fleet.environments];
+}
+
+/** The one environment of a command that works on exactly one: --env given once, never the last of several. */
+export function oneEnvironment(fleet: Fleet, names: readonly string[], command: string): FleetEnvironment {
+    const chosen = chooseEnvironments(fleet, names);
+    if (names.length !== 1) {
+        const known = fleet.environments.map((e) => e.spec.name).join(", ");
+        throw new UserInputError([
+            names.length === 0
+                ? `${command} works on one environment: name it with --env (the manifest has ${known})`
+                : `${command} works on one environment, and --env was given ${names.length} times (${names.join(", ")}): name one`,
+        ]);
+    }
+    return chosen[0];
 }

@@ -22,7 +22,15 @@ import {
 } from "./options";
 import { chooseEnvironments, positive, progressOf } from "./shared";
 
+/** Only the two commands that change stacks take --yes, each with its own meaning. */
+const YES: Partial<Record<Operation, string>> = {
+    apply: "apply without asking (needed when stdin is not a terminal: cron, ssh host cmd, CI); on a terminal each environment's preview is shown and confirmed",
+    destroy:
+        "destroy without asking (needed when stdin is not a terminal); on a terminal each environment's destroy preview is shown and confirmed",
+};
+
 export function stackOperation(operation: Operation, description: string, examples: readonly string[]) {
+    const yes = YES[operation];
     return defineCommand({
         name: operation,
         description,
@@ -35,7 +43,6 @@ export function stackOperation(operation: Operation, description: string, exampl
             optionalText("org", "--org <name>", "Pulumi organization of the stacks (org/<environment>)"),
             flag("failFast", "--fail-fast", "stop starting environments after the first failure"),
             negatable("accountCheck", "--no-account-check", "skip the STS account guard (air-gapped runs); said in the output"),
-            flag("yes", "--yes", "confirm a destroy; apply without asking (apply asks on a terminal after the preview)"),
             optionalText(
                 "timeout",
                 "--timeout <minutes>",
@@ -50,17 +57,29 @@ export function stackOperation(operation: Operation, description: string, exampl
                 "markdown: at most this many characters, the resource diff cut to fit (default 65536, one GitHub comment)",
             ),
             optionalText("jsonFile", "--json-file <file>", "also write the --json summary, every resource step included, to this file"),
+            ...(yes === undefined ? [] : [flag("yes", "--yes", yes)]),
         ],
         async run({ manifest, options, io }) {
+            const confirmed = (options as { yes?: boolean }).yes === true;
+            const asks = yes !== undefined && !confirmed;
+            if (asks && !io.interactive && operation === "apply") {
+                // Before anything else: nobody can answer, and applying unasked is what --yes is for.
+                throw new UserInputError([
+                    "apply asks before changing anything, and stdin is not a terminal (cron, 'ssh host cmd', a pipe), so nobody can answer: " +
+                        "run again with --yes to apply without asking",
+                ]);
+            }
             const { loadManifest } = await import("../manifest/load");
             const fleet = loadManifest(manifest);
             const chosen = chooseEnvironments(fleet, options.env);
             if (operation === "destroy") {
                 const list = chosen.map((e) => `${e.spec.name} (${e.spec.accountId}/${e.spec.region})`).join(", ");
-                if (!options.yes) {
-                    throw new UserInputError([`destroy would remove the stacks of ${list}; run again with --yes to confirm`]);
+                if (asks && !io.interactive) {
+                    throw new UserInputError([
+                        `destroy would remove the stacks of ${list}, and stdin is not a terminal, so nobody can confirm: run again with --yes to confirm`,
+                    ]);
                 }
-                io.err(`destroying ${list}`);
+                io.err(asks ? `destroy: previewing what would be removed from ${list}` : `destroying ${list}`);
             }
             if (!options.accountCheck) {
                 io.err("account check skipped (--no-account-check): the manifest's accountId is not verified against the credentials");
@@ -98,7 +117,7 @@ export function stackOperation(operation: Operation, description: string, exampl
                 signal: io.signal ?? new AbortController().signal,
                 log: io.err,
                 onEnvironment: progressDone && ((r, n, total) => progressDone(`${r.name}: ${r.status}`, n, total)),
-                confirm: operation === "apply" && !options.yes ? terminalConfirm() : undefined,
+                confirm: asks ? terminalConfirm(process.stdin, process.stderr, operation === "destroy" ? "destroy" : "apply") : undefined,
             });
             const code = exitCodeOf(run);
             io.out(

@@ -4,7 +4,7 @@ import type { EnvironmentVerdict } from "../verify/verdicts";
 import { UserInputError } from "../errors";
 import { parseInstant } from "../instant";
 import { defineCommand } from "./command";
-import { envFilter, fleetTag, flag, format, jsonNotFormat, optionalText, repeatable } from "./options";
+import { envFilter, fleetTag, flag, format, jsonNotFormat, optionalText, projectDir, repeatable } from "./options";
 import { chooseEnvironments, progressOf } from "./shared";
 
 export default defineCommand({
@@ -35,6 +35,7 @@ export default defineCommand({
         ),
         optionalText("at", "--at <time>", "judge ages as of this ISO 8601 time instead of now (audits, reproducible runs)"),
         fleetTag,
+        projectDir,
         flag("onlyFailures", "--only-failures", "text and markdown: list only breaching rows (the counts still include every instance)"),
         jsonNotFormat,
         format("report format; markdown fits one GitHub comment (--json has every instance and the counts)"),
@@ -46,6 +47,8 @@ export default defineCommand({
         const { snapshotVolumeIds } = await import("../../core/lifecycle/provenance");
         const rbin = await import("../../core/lifecycle/recycleBin");
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
+        const { resolveFleetName } = await import("./fleetName");
+        const fleetName = resolveFleetName(options.projectDir, options.fleet);
         const fleet = loadManifest(manifest);
         const chosen = chooseEnvironments(fleet, options.env);
         const now = options.at === undefined ? new Date() : parseInstant(options.at, "--at");
@@ -111,7 +114,7 @@ export default defineCommand({
             };
             for (const env of chosen) {
                 verdicts.push({
-                    ...verifyEnvironment(env, withCopies, now, options.fleet),
+                    ...verifyEnvironment(env, withCopies, now, fleetName),
                     recycleBin: rbin.recycleBinVerdict(inputs.recycleBinRules),
                 });
                 done?.(env.spec.name, verdicts.length, chosen.length);
@@ -144,7 +147,7 @@ export default defineCommand({
                     ...(await liveCopies(env.spec, (region) => new EC2Client({ region, credentials: credentialsFor(env.spec) }))),
                 };
                 verdicts.push({
-                    ...verifyEnvironment(env, inputs, now, options.fleet),
+                    ...verifyEnvironment(env, inputs, now, fleetName),
                     recycleBin: rbin.recycleBinVerdict(await listRecycleBinRules(env.spec, credentialsFor(env.spec))),
                 });
                 done?.(env.spec.name, verdicts.length, chosen.length);
@@ -158,7 +161,12 @@ export default defineCommand({
         );
         const code = verifyExitCode(verdicts);
         const render = await import("../verify/render");
-        const shown = { at: now, environmentsInManifest: fleet.environments.length, onlyFailures: options.onlyFailures === true };
+        const shown = {
+            at: now,
+            environmentsInManifest: fleet.environments.length,
+            onlyFailures: options.onlyFailures === true,
+            fleet: fleetName,
+        };
         io.out(
             options.json
                 ? render.verifyJson(verdicts, shown, code)

@@ -1,7 +1,8 @@
 /**
- * The question `vss-fleet apply` asks on a terminal, after an environment's preview passed the
- * policies and before its update: like `pulumi up`, a person sees what will change first. One
- * question at a time, since environments preview in parallel.
+ * The question `vss-fleet apply` and `vss-fleet destroy` ask on a terminal, after an environment's
+ * preview (for apply, one that passed the policies) and before its update or destroy: like `pulumi up`
+ * and `pulumi destroy`, a person sees what will change first. One question at a time, since
+ * environments preview in parallel.
  */
 import * as readline from "readline";
 
@@ -15,10 +16,15 @@ export function describeChanges(changes: Readonly<Record<string, number>>): stri
     return parts.join(", ") || "no changes";
 }
 
-/** Asks on the terminal; undefined when stdin is not one (a pipeline applies what its policies passed). */
+/**
+ * Asks on the terminal; undefined when stdin is not one. The commands refuse before that point when
+ * stdin is not a terminal and --yes was not given (see stackOperation), so undefined is never taken
+ * as a yes by them.
+ */
 export function terminalConfirm(
     input: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
     output: NodeJS.WritableStream = process.stderr,
+    verb: "apply" | "destroy" = "apply",
 ): Confirm | undefined {
     if (!input.isTTY) {
         return undefined;
@@ -29,10 +35,15 @@ export function terminalConfirm(
             () =>
                 new Promise<boolean>((resolve) => {
                     const rl = readline.createInterface({ input, output });
-                    rl.question(`apply ${describeChanges(changes)} to ${environment}? [y/N] `, (answer) => {
-                        rl.close();
-                        resolve(/^y(es)?$/i.test(answer.trim()));
-                    });
+                    rl.question(
+                        verb === "apply"
+                            ? `apply ${describeChanges(changes)} to ${environment}? [y/N] `
+                            : `destroy ${environment}: ${describeChanges(changes)}? [y/N] `,
+                        (answer) => {
+                            rl.close();
+                            resolve(/^y(es)?$/i.test(answer.trim()));
+                        },
+                    );
                 }),
         );
         queue = asked;

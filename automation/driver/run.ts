@@ -128,6 +128,16 @@ async function operate(stack: Stack, operation: Operation, ctx: RunContext, coll
             await stack.up({ ...common, ...policy });
             return "succeeded";
         case "destroy":
+            // On a terminal without --yes: what the destroy would remove, then the question, as for apply.
+            if (ctx.confirm) {
+                await stack.destroy({ ...common, previewOnly: true });
+                if (ctx.signal.aborted) {
+                    return "cancelled";
+                }
+                if (hasChanges(collector.changes) && !(await ctx.confirm(collector.changes))) {
+                    return "skipped";
+                }
+            }
             await stack.destroy(common);
             return "succeeded";
         case "drift":

@@ -109,8 +109,8 @@ async function execute(
             const id = out.ReplaceRootVolumeTask?.ReplaceRootVolumeTaskId;
             return id ? { ReplaceRootVolumeTaskId: id } : {};
         }
-        case "ec2 wait replace-root-volume-task-succeeded":
-            await waitForRootReplacement(ec2, String(i.InstanceId), options);
+        case "ec2 describe-replace-root-volume-tasks":
+            await waitForRootReplacement(ec2, String(i.Filters[0].Values[0]), options);
             return {};
         case "ec2 register-image": {
             const out = await ec2.send(new RegisterImageCommand(i));

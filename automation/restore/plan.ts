@@ -211,7 +211,12 @@ export function planRestore(inputs: RestoreInputs): RestorePlan {
                 input: { InstanceId: instance.instanceId, SnapshotId: root.snapshotId, DeleteReplacedRootVolume: false },
                 why: "replaces the boot volume from the set while the instance runs; EC2 restarts it and keeps the original root volume",
             });
-            steps.push({ call: "ec2 wait replace-root-volume-task-succeeded", input: { InstanceId: instance.instanceId }, why: "" });
+            // EC2 has no waiter for this task: poll it until its TaskState is succeeded.
+            steps.push({
+                call: "ec2 describe-replace-root-volume-tasks",
+                input: { Filters: [{ Name: "instance-id", Values: [instance.instanceId] }] },
+                why: "repeat until the newest task's TaskState is succeeded (failed or failed-detached: stop; the original root volume is kept)",
+            });
         }
         const created = data.map((s) => createVolume(s, `the restored ${s.device ?? s.volumeId}`));
         if (data.length > 0) {

@@ -22,6 +22,8 @@ export interface RenderOptions {
     readonly environmentsInManifest: number;
     /** Hide ok rows in text and markdown; the counts stay. */
     readonly onlyFailures?: boolean;
+    /** The fleet's name the sets were judged for (named when sets of another fleet were found). */
+    readonly fleet?: string;
 }
 
 export function countsOf(env: EnvironmentVerdict): Counts {
@@ -57,7 +59,7 @@ const hasCopies = (c: Counts) => c.copies.ok + c.copies.breach > 0;
 /** "3 instance(s) in 2 environment(s): 2 ok, 1 breach (prod: 2 ok, 0 breach; dev: 0 ok, 1 breach); copied sets: 1 ok, 3 breach" */
 export function summaryLine(verdicts: readonly EnvironmentVerdict[]): string {
     const total = totalCounts(verdicts);
-    const each = verdicts.map((e) => `${e.name}: ${okBreach(countsOf(e))}`).join("; ");
+    const each = verdicts.map((e) => `${e.name}: ${e.notChecked ? "not checked" : okBreach(countsOf(e))}`).join("; ");
     const copies = hasCopies(total) ? `; copied sets: ${okBreach(total.copies)}` : "";
     return `${total.instances} instance(s) in ${verdicts.length} environment(s): ${okBreach(total)} (${each})${copies}`;
 }
@@ -85,12 +87,27 @@ const retentionHead = (r: NonNullable<EnvironmentVerdict["retention"]>) =>
     `retention (${r.days} days, at least ${r.minSets} good sets): would delete ${r.wouldDelete.length} set(s), ` +
     `${r.wouldDelete.reduce((n, d) => n + d.snapshotIds.length, 0)} snapshot(s)`;
 
+/** "found 3 sets tagged for fleet 'acme', not 'vss-fleet': ..." for each other fleet seen. */
+export const otherFleetNotes = (env: EnvironmentVerdict, fleet = "this fleet"): string[] =>
+    (env.otherFleets ?? []).map(
+        (o) =>
+            `found ${o.sets} set(s) tagged for fleet '${o.fleet}', not '${fleet}': they are not judged as this fleet's; ` +
+            "the fleet's name is the Pulumi project's (Pulumi.yaml name): check --project-dir",
+    );
+
+/** The environments verify read no instance of: "not checked", never counted as OK. */
+const unchecked = (verdicts: readonly EnvironmentVerdict[]) => verdicts.filter((e) => e.notChecked !== undefined).map((e) => e.name);
+
 function verdictLines(verdicts: readonly EnvironmentVerdict[]): string[] {
     const total = totalCounts(verdicts);
+    const notChecked = unchecked(verdicts);
     return [
-        total.breach === 0
-            ? "OK: every enrolled instance has a good set within its RPO."
-            : `BREACH: ${total.breach} instance(s) without a good set within the RPO.`,
+        total.breach > 0
+            ? `BREACH: ${total.breach} instance(s) without a good set within the RPO.`
+            : notChecked.length === 0
+              ? "OK: every enrolled instance has a good set within its RPO."
+              : `NOT CHECKED: ${notChecked.join(", ")}: no instance was read there, so nothing was verified${notChecked.length < verdicts.length ? "; the others have a good set within the RPO" : ""}.`,
+        ...(total.breach > 0 && notChecked.length > 0 ? [`NOT CHECKED: ${notChecked.join(", ")}: no instance was read there.`] : []),
         ...(total.copies.breach > 0
             ? [`BREACH: ${total.copies.breach} copied instance set(s) missing or older than the destination's RPO.`]
             : []),
@@ -105,7 +122,7 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[], options: Ren
     const hidden = (n: number, indent: string) => (options.onlyFailures && n > 0 ? [`${indent}(${n} ok not listed: --only-failures)`] : []);
     for (const env of verdicts) {
         const counts = countsOf(env);
-        lines.push(`${env.name} (RPO ${env.rpoHours} h): ${okBreach(counts)}`);
+        lines.push(`${env.name} (RPO ${env.rpoHours} h): ${env.notChecked ?? okBreach(counts)}`);
         for (const i of env.instances.filter((v) => v.rpoBreached || !options.onlyFailures)) {
             lines.push(`  ${i.rpoBreached ? "BREACH" : "ok    "} ${label(i)}: ${newestText(i)}`);
             lines.push(...i.newestSetProblems.map((p) => `         newest set: ${p}`));
@@ -123,6 +140,7 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[], options: Ren
         if (env.copiesNotChecked) {
             lines.push(`  ${env.copiesNotChecked}`);
         }
+        lines.push(...otherFleetNotes(env, options.fleet).map((n) => `  ${n}`));
         if (env.retention) {
             const { wouldDelete, withheld } = env.retention;
             lines.push(`  ${retentionHead(env.retention)}`);
@@ -150,6 +168,7 @@ export function verifyJson(verdicts: readonly EnvironmentVerdict[], options: Ren
     return JSON.stringify({
         ok: exitCode === 0,
         at: options.at.toISOString(),
+        ...(options.fleet !== undefined ? { fleet: options.fleet } : {}),
         environmentsInManifest: options.environmentsInManifest,
         counts: totalCounts(verdicts),
         environments: verdicts.map((v) => ({ ...v, counts: countsOf(v) })),
@@ -166,12 +185,14 @@ export function verifyMarkdown(verdicts: readonly EnvironmentVerdict[], options:
     const row = (name: string, rpo: string, c: Counts) =>
         `| ${name} | ${rpo} | ${c.instances} | ${c.ok} | ${c.breach} |${copies ? ` ${c.copies.ok} | ${c.copies.breach} |` : ""}`;
     const notes = verdicts.flatMap((env) => [
+        ...(env.notChecked ? [`${env.name}: ${env.notChecked}`] : []),
+        ...otherFleetNotes(env, options.fleet).map((n) => `${env.name}: ${n}`),
         ...(env.copiesNotChecked ? [`${env.name}: ${env.copiesNotChecked}`] : []),
         ...(env.retention ? [`${env.name}: ${retentionHead(env.retention)}`] : []),
         ...(env.recycleBin ? [`${env.name}: ${recycleBinLine(env.name, env.recycleBin).trim()}`] : []),
     ]);
     const head = [
-        `### vss-fleet verify: ${total.breach + total.copies.breach > 0 ? "BREACH" : "OK"}`,
+        `### vss-fleet verify: ${total.breach + total.copies.breach > 0 ? "BREACH" : unchecked(verdicts).length > 0 ? "NOT CHECKED" : "OK"}`,
         "",
         `${counted(verdicts, options)}: ${okBreach(total)}${copies ? `; copied sets: ${okBreach(total.copies)}` : ""}.`,
         "",

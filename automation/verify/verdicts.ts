@@ -7,7 +7,7 @@
  */
 import type { InventoryInstance } from "../../policies/policyConfig";
 import { classifyFleet } from "../../policies/lib/fleetClassification";
-import { DEFAULT_FLEET } from "../../core/environment/tags";
+import { DEFAULT_FLEET, FLEET_TAG_KEY } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
 import { judgeSets } from "../../core/lifecycle/provenance";
 import type { RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
@@ -38,6 +38,16 @@ export interface EnvironmentVerdict {
     /** Whether a Recycle Bin rule keeps the environment's deleted snapshots (set by the command). */
     readonly recycleBin?: RecycleBinVerdict;
     readonly rpoHours: number;
+    /**
+     * Set when no instance of the environment's account and region was read (no inventory for it, or
+     * none there): its verdict is "not checked", never OK, and verify's exit code is 1.
+     */
+    readonly notChecked?: string;
+    /**
+     * Sets of this environment tagged for another fleet (another project's name): never judged as
+     * ours, and named so that a wrong project name is seen, not read as "no good set".
+     */
+    readonly otherFleets?: { readonly fleet: string; readonly sets: number }[];
     readonly instances: InstanceVerdict[];
     /** Per copy destination: the newest complete copied set of each instance against its RPO. */
     readonly copies?: CopyVerdict[];
@@ -114,9 +124,25 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         : undefined;
     const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
     const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);
+    const others = new Map<string, number>();
+    for (const set of [...grouped.values()].flat()) {
+        const tagged = new Set(set.snapshots.map((s) => s.tags[FLEET_TAG_KEY]));
+        const [other] = tagged;
+        if (tagged.size === 1 && other !== undefined && other !== fleet) {
+            others.set(other, (others.get(other) ?? 0) + 1);
+        }
+    }
+    const where = `${env.spec.accountId}/${env.spec.region}`;
+    const read = inputs.inventory.some((i) => i.accountId === env.spec.accountId && i.region === env.spec.region);
     return {
         name: env.spec.name,
         rpoHours: env.spec.rpoHours,
+        ...(others.size > 0 ? { otherFleets: [...others].map(([name, n]) => ({ fleet: name, sets: n })) } : {}),
+        ...(read
+            ? {}
+            : {
+                  notChecked: `not checked: no instance in ${where} was read (an --inventory file of that account and region, or credentials for it)`,
+              }),
         ...(destinations.length > 0
             ? {
                   copies: destinations
@@ -171,5 +197,5 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
 export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number {
     const breached = (e: EnvironmentVerdict) =>
         e.instances.some((i) => i.rpoBreached) || (e.copies ?? []).some((c) => c.instances.some((i) => i.rpoBreached));
-    return verdicts.some(breached) ? 1 : 0;
+    return verdicts.some((e) => breached(e) || e.notChecked !== undefined) ? 1 : 0;
 }

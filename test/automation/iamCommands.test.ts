@@ -60,8 +60,10 @@ describe("vss-fleet deploy-policy --bootstrap and vss-fleet guardrails", functio
         });
     });
 
-    it("--bootstrap --fleet names another project's fleet tag", async () => {
-        const { out } = await runCli("deploy-policy", FLEET, "--env", "prod", "--bootstrap", "--fleet", "acme");
+    it("--bootstrap --fleet names another project's fleet tag when there is no project at hand", async () => {
+        const nowhere = fs.mkdtempSync(path.join(os.tmpdir(), "vss-noproject-"));
+        const { out } = await runCli("deploy-policy", FLEET, "--env", "prod", "--bootstrap", "--fleet", "acme", "--project-dir", nowhere);
+        fs.rmSync(nowhere, { recursive: true });
         const statement = (JSON.parse(out) as { boundary: { policy: { Statement: Statement[] } } }).boundary.policy.Statement.find((s) =>
             ([] as string[]).concat(s.Action).includes("ec2:DeleteSnapshot"),
         );

@@ -165,7 +165,18 @@ describe("emulator: the CLI's AWS calls against a real AWS API", function () {
                 "",
             ].join("\n"),
         );
-        const { code, out, err } = await runCli("verify", file, "--at", "2026-10-05T08:30:00Z", "--fleet", "acme");
+        // The fleet's project is named acme: verify reads the name there (--fleet must agree with it).
+        fs.writeFileSync(path.join(path.dirname(file), "Pulumi.yaml"), "name: acme\nruntime: nodejs\n");
+        const { code, out, err } = await runCli(
+            "verify",
+            file,
+            "--at",
+            "2026-10-05T08:30:00Z",
+            "--project-dir",
+            path.dirname(file),
+            "--fleet",
+            "acme",
+        );
         assert.strictEqual(err, "");
         assert.strictEqual(code, 1);
         assert.deepStrictEqual(out.trimEnd().split("\n"), [

@@ -86,6 +86,8 @@ function manifest(): string {
     }
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vss-month-")), "fleet.yaml");
     fs.writeFileSync(file, lines.join("\n") + "\n");
+    // The fleet's project: its name is the fleet tag verify judges by.
+    fs.writeFileSync(path.join(path.dirname(file), "Pulumi.yaml"), `name: ${FLEET}\nruntime: nodejs\n`);
     return file;
 }
 
@@ -289,7 +291,17 @@ describe("emulator: a simulated month of a 22-instance fleet", function () {
                 }
 
                 const now = new Date(start.getTime() + 40 * 60_000);
-                const verify = await runCli("verify", file, "--env", name, "--at", now.toISOString(), "--fleet", FLEET, "--json");
+                const verify = await runCli(
+                    "verify",
+                    file,
+                    "--env",
+                    name,
+                    "--at",
+                    now.toISOString(),
+                    "--project-dir",
+                    path.dirname(file),
+                    "--json",
+                );
                 const verdict = (JSON.parse(verify.out) as VerifyJson).environments[0];
                 const alertsBefore = (await alerts(em, config.alertTopicArn)).length;
                 const summary = await verifyRun(clients, config, run.windowExecutionId, now);

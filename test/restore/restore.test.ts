@@ -88,7 +88,7 @@ describe("restore of one whole good set", () => {
             plan.steps.map((s) => s.call),
             [
                 "ec2 create-replace-root-volume-task",
-                "ec2 wait replace-root-volume-task-succeeded",
+                "ec2 describe-replace-root-volume-tasks",
                 "ec2 create-volume",
                 "ec2 wait volume-available",
                 "ec2 stop-instances",

@@ -53,7 +53,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         const fake = new FakePulumi({ existingStacks: ["a", "b"], stacks: { a: { up: { changes: { create: 12 } } } } });
         try {
             process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;
-            const { code, out, err } = await run("apply", manifest, ...againstScratchProject(), "--json");
+            const { code, out, err } = await run("apply", manifest, ...againstScratchProject(), "--json", "--yes");
             assert.strictEqual(code, 0, err);
             assert.match(err, /^account check skipped \(--no-account-check\)/m);
             assert.match(err, /^\[a\] up of a done$/m);
@@ -74,7 +74,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
             assert.strictEqual(summary.ok, true);
             assert.strictEqual(summary.operation, "apply");
             assert.strictEqual((summary as unknown as { environmentsInManifest: number }).environmentsInManifest, 2);
-            const one = await run("apply", manifest, ...againstScratchProject(), "--env", "b");
+            const one = await run("apply", manifest, ...againstScratchProject(), "--env", "b", "--yes");
             assert.match(one.out, /^vss-fleet apply: 1 of 2 environment\(s\) of the manifest\n/);
         } finally {
             fake.dispose();
@@ -196,7 +196,10 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
     it("destroy refuses without --yes, naming what it would remove; --yes names it again", async () => {
         const refused = await run("destroy", manifest, "--project-dir", dir, "--env", "b");
         assert.strictEqual(refused.code, 2);
-        assert.strictEqual(refused.err, "destroy would remove the stacks of b (222222222222/eu-west-1); run again with --yes to confirm\n");
+        assert.strictEqual(
+            refused.err,
+            "destroy would remove the stacks of b (222222222222/eu-west-1), and stdin is not a terminal, so nobody can confirm: run again with --yes to confirm\n",
+        );
         const fake = new FakePulumi({ existingStacks: ["a", "b"], stacks: {} });
         try {
             process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${originalPath}`;

@@ -8,7 +8,7 @@ describe("apply's confirmation on a terminal", () => {
         assert.strictEqual(describeChanges({ same: 38, delete: 0 }), "no changes");
     });
 
-    it("does not ask when stdin is not a terminal (a pipeline applies what its policies passed)", () => {
+    it("has no question when stdin is not a terminal (apply and destroy refuse there without --yes)", () => {
         assert.strictEqual(terminalConfirm(new PassThrough(), new PassThrough()), undefined);
     });
 
