@@ -69,9 +69,15 @@ export function commandUses(file: string, text: string): CommandUse[] {
     const uses: CommandUse[] = [];
     const lines = text.split("\n");
     let fenced = false;
+    let inBlock = false;
     lines.forEach((raw, i) => {
         if (raw.trim().startsWith("```")) {
-            fenced = !fenced;
+            // Only shell blocks hold commands; text and json blocks are output, which may name the tool.
+            fenced = !fenced && /^```(sh|bash|shell)\b/.test(raw.trim());
+            inBlock = !inBlock;
+            return;
+        }
+        if (inBlock && !fenced) {
             return;
         }
         // A continued shell line joins the next one.
