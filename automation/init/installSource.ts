@@ -16,7 +16,7 @@ export type InstallSource =
     | { readonly kind: "folder"; readonly folder: string };
 
 /** The folder of the new repository that holds the vss-fleet tarball when no registry has it. */
-export const VENDOR = "vendor";
+const VENDOR = "vendor";
 
 interface LockPackage {
     readonly resolved?: string;

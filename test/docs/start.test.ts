@@ -59,7 +59,12 @@ describe("docs/START.md, followed literally (moto for AWS)", function () {
     const { emulator } = useEmulator(this);
     const text = fs.readFileSync(START, "utf8");
     let tmp: string;
-    before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vss-start-"))));
+    before(() => {
+        // The page's AWS steps are AWS CLI calls: without the CLI they cannot be followed (fails, as in CI).
+        const probe = spawnSync("aws", ["--version"], { encoding: "utf8" });
+        assert.ok(!probe.error, "docs/START.md's AWS steps need the AWS CLI (aws) on PATH");
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vss-start-"));
+    });
     after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
     /** Runs the blocks as one bash script in `cwd`: `npx vss-fleet` is this repository's CLI, AWS is the emulator. */
