@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { shellQuote } from "../display";
+import { UserInputError } from "../errors";
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
 
@@ -18,16 +19,43 @@ export default defineCommand({
     options: [],
     async run({ operand, io }) {
         const { MANIFEST, PACKAGE_ROOT, scaffoldFiles, writeScaffold } = await import("../init/scaffold");
+        const { installSourceOf, preparationCommands, vendoredTarball } = await import("../init/installSource");
         const dir = operand ?? ".";
         const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as Parameters<typeof scaffoldFiles>[1];
-        const written = writeScaffold(dir, scaffoldFiles(dir, pkg));
+        const source = installSourceOf(PACKAGE_ROOT);
+        const vendored = vendoredTarball(source, pkg.version);
+        const vendorTarget = vendored ? path.join(dir, ...vendored.split("/")) : undefined;
+        if (vendorTarget && fs.existsSync(vendorTarget)) {
+            throw new UserInputError([
+                `${vendorTarget}: already exists`,
+                "vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move that file away",
+            ]);
+        }
+        const written = writeScaffold(dir, scaffoldFiles(dir, pkg, PACKAGE_ROOT, source));
+        // A tarball install: the tarball goes into the repository, where the workflow's `npm ci` finds it.
+        const copied = source.kind === "tarball" && vendorTarget !== undefined && fs.existsSync(source.tarball);
+        if (copied) {
+            copyExclusively(source.tarball, vendorTarget);
+            written.push(vendorTarget);
+        }
         io.out(written.map((f) => `created ${f}`).join("\n"));
-        const cd = path.resolve(dir) === process.cwd() ? "" : `cd ${shellQuote(dir)} && `;
+        const here = path.resolve(dir) === process.cwd();
+        const cd = here ? "" : `cd ${shellQuote(dir)} && `;
+        const from =
+            source.kind === "registry"
+                ? "vss-fleet from the npm registry"
+                : source.kind === "tarball"
+                  ? `vss-fleet from ${vendored}${copied ? ` (a copy of ${source.tarball})` : ""}: commit it`
+                  : `vss-fleet from ${vendored}, packed from ${source.folder}: commit it`;
         io.out(
             [
                 "",
+                ...(source.kind === "tarball" && !copied
+                    ? [`${source.tarball} is gone: copy the vss-fleet ${pkg.version} tarball there first.`]
+                    : []),
                 "Next:",
-                `  ${cd}npm install    # vss-fleet and the Pulumi SDK; commit package-lock.json too`,
+                ...preparationCommands(source, pkg.version, dir, copied).map((c) => `  ${c}`),
+                `  ${cd}npm install    # ${from}, and the Pulumi SDK; commit package-lock.json too`,
                 `  npx vss-fleet validate ${MANIFEST}`,
                 `  npx vss-fleet plan ${MANIFEST} --offline`,
                 `Then replace the example accounts, regions and tags in ${MANIFEST} and run 'npx vss-fleet render ${MANIFEST}'.`,
@@ -36,3 +64,25 @@ export default defineCommand({
         return EXIT.ok;
     },
 });
+
+/**
+ * Copies `from` to `to` whole or not at all, never over an existing file: into a temporary file beside
+ * it, flushed, then linked into place (a link fails when the name exists). A small local helper: the
+ * project's shared atomic write may replace it.
+ */
+function copyExclusively(from: string, to: string): void {
+    const temp = path.join(path.dirname(to), `.${path.basename(to)}.${process.pid}.tmp`);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, temp);
+    const fd = fs.openSync(temp, "r+");
+    try {
+        fs.fsyncSync(fd);
+    } finally {
+        fs.closeSync(fd);
+    }
+    try {
+        fs.linkSync(temp, to);
+    } finally {
+        fs.rmSync(temp, { force: true });
+    }
+}

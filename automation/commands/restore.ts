@@ -58,7 +58,7 @@ export default defineCommand({
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { judgedSets } = await import("../verify/verdicts");
+        const { judgedSets, otherFleetSets } = await import("../verify/verdicts");
         const { describeInstancesSchema, toInventory } = await import("../inventory/describeInstances");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const inputs = await import("../restore/inputs");
@@ -156,7 +156,6 @@ export default defineCommand({
         const volumeOutputs = parse(inputs.volumesDetail, raw.volumes, "volumes");
         const snapshotOutputs = parse(inputs.snapshotsDetail, raw.snapshots, "snapshots");
         const attachments = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toAttachments);
-        const { FLEET_TAG_KEY } = await import("../../core/environment/tags");
         const records = parse(shapes.describeSnapshotsSchema, raw.snapshots, "snapshots").flatMap(shapes.toSnapshots);
 
         const found = instances.find((i) => i.instanceId === options.instance) ?? { instanceId: options.instance, devicesInUse: [] };
@@ -166,15 +165,16 @@ export default defineCommand({
         // Judged exactly as verify judges them: restore never picks a set that verify would not count as good.
         const inventory = parse(describeInstancesSchema, raw.instances, "instances").flatMap(toInventory);
         const volumeIds = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toVolumeIds);
-        const sets =
-            judgedSets(env, { inventory, snapshots: records, attachments, volumeIds }, at, fleetName).get(options.instance) ?? [];
-        // Sets that exist only under another fleet's tag: the project is probably not the one that took them.
-        const foreign = [...new Set(sets.flatMap((s) => s.snapshots.map((r) => r.tags[FLEET_TAG_KEY] ?? fleetName)))];
-        if (sets.length > 0 && !foreign.includes(fleetName)) {
-            throw new UserInputError([
-                `${options.instance}'s snapshots are tagged for fleet ${foreign.map((f) => `'${f}'`).join(", ")}, not '${fleetName}': ` +
-                    "the fleet's name is the Pulumi project's (Pulumi.yaml name): check --project-dir",
-            ]);
+        const sets = judgedSets(env, { inventory, snapshots: records, attachments, volumeIds }, at, fleetName).get(options.instance) ?? [];
+        if (sets.length === 0) {
+            // Sets that exist only under another fleet's tag: the project is probably not the one that took them.
+            const others = otherFleetSets(env, { inventory, snapshots: records, attachments }, at, fleetName, options.instance);
+            if (others.length > 0) {
+                throw new UserInputError([
+                    `${options.instance}'s snapshots are tagged for fleet ${others.map((o) => `'${o.fleet}'`).join(", ")}, not '${fleetName}': ` +
+                        "the fleet's name is the Pulumi project's (Pulumi.yaml name): check --project-dir",
+                ]);
+            }
         }
         const set = inputs.chooseSet(sets, options.instance, options.set, at, { acceptUnproven: options.acceptUnproven });
         const details = new Map(snapshotOutputs.flatMap((o) => [...inputs.snapshotDetails(o)]));

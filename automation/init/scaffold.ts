@@ -11,6 +11,7 @@ import { UserInputError } from "../errors";
 import { WriteFailed, writeFileAtomic } from "../io/atomicWrite";
 import { errnoText } from "../io/errno";
 import { parseManifest } from "../manifest/load";
+import { dependencySpec, vendoredTarball, type InstallSource } from "./installSource";
 
 /**
  * The package's own folder (templates/, .github/): two levels above this file in the sources, three
@@ -65,7 +66,7 @@ export function packageNameOf(dir: string): string {
     return name || "fleet";
 }
 
-function packageJson(name: string, pkg: PackageInfo): string {
+function packageJson(name: string, pkg: PackageInfo, source: InstallSource): string {
     const manifest = {
         name,
         private: true,
@@ -77,7 +78,7 @@ function packageJson(name: string, pkg: PackageInfo): string {
         },
         engines: { node: ">=22.12.0" },
         // The Pulumi SDK the program runs on must be the one vss-fleet is built with: one copy.
-        dependencies: { "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"], "vss-fleet": `^${pkg.version}` },
+        dependencies: { "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"], "vss-fleet": dependencySpec(source, pkg.version) },
         // Pulumi type-checks the TypeScript program with the project's own TypeScript and ts-node.
         devDependencies: {
             "@types/node": pkg.devDependencies["@types/node"],
@@ -90,10 +91,36 @@ function packageJson(name: string, pkg: PackageInfo): string {
     return JSON.stringify(manifest, null, 2) + "\n";
 }
 
-/** Every file of the new repository, in the order they are listed (nothing is written here). */
-export function scaffoldFiles(dir: string, pkg: PackageInfo, root: string = PACKAGE_ROOT): ScaffoldFile[] {
+/** The README's paragraph on where vss-fleet comes from, for `npm install` here and `npm ci` in the workflow. */
+function installNote(source: InstallSource, version: string): string {
+    const vendored = vendoredTarball(source, version);
+    if (!vendored) {
+        return `\`package.json\` depends on \`vss-fleet@^${version}\` from the npm registry.`;
+    }
+    return [
+        `vss-fleet is not installed from a registry here: \`package.json\` depends on the tarball \`${vendored}\`.`,
+        "Commit it with `package-lock.json`: the workflow's `npm ci` installs from it. To upgrade, replace it with",
+        `the new version's tarball (\`npm pack\` in a clone of vss-fleet), change the file name in \`package.json\`, and`,
+        "run `npm install`. Once vss-fleet is in a registry your CI can reach, `npm install vss-fleet@^<version>` replaces it.",
+    ].join("\n");
+}
+
+/**
+ * Every file of the new repository, in the order they are listed (nothing is written here). `source`
+ * is where the running vss-fleet came from (installSource.ts): the registry unless told otherwise.
+ */
+export function scaffoldFiles(
+    dir: string,
+    pkg: PackageInfo,
+    root: string = PACKAGE_ROOT,
+    source: InstallSource = { kind: "registry" },
+): ScaffoldFile[] {
     const name = packageNameOf(dir);
-    const fill = (text: string) => text.replaceAll("{{name}}", name).replaceAll("{{version}}", pkg.version);
+    const fill = (text: string) =>
+        text
+            .replaceAll("{{name}}", name)
+            .replaceAll("{{version}}", pkg.version)
+            .replaceAll("{{install}}", installNote(source, pkg.version));
     const templates = path.join(root, "templates", "fleet");
     const files: ScaffoldFile[] = templateFiles(templates).map((t) => ({
         path: targetName(t),
@@ -103,7 +130,7 @@ export function scaffoldFiles(dir: string, pkg: PackageInfo, root: string = PACK
         path: ".github/workflows/vss-fleet.yml",
         content: fs.readFileSync(path.join(root, ".github", "workflows", "vss-fleet.yml"), "utf8"),
     });
-    files.push({ path: "package.json", content: packageJson(name, pkg) });
+    files.push({ path: "package.json", content: packageJson(name, pkg, source) });
     const manifest = files.find((f) => f.path === MANIFEST);
     if (!manifest) {
         throw new Error(`templates/fleet/ has no ${MANIFEST}`);

@@ -86,6 +86,46 @@ export function enrolledInstances(env: FleetEnvironment, inventory: readonly Inv
     return [...enrolled, ...listedElsewhere];
 }
 
+/** The environment's snapshots grouped into sets per instance, before any judgement. */
+function groupedSets(
+    env: FleetEnvironment,
+    inputs: Pick<VerifyInputs, "inventory" | "attachments" | "snapshots">,
+    now: Date,
+): { instances: InventoryInstance[]; grouped: Map<string, SnapshotSet[]> } {
+    const instances = enrolledInstances(env, inputs.inventory, now);
+    const rootDevice = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
+    const grouped = snapshotSets(inputs.snapshots, inputs.attachments, {
+        environment: env.spec.name,
+        excludeBootVolume: env.spec.vss.excludeBootVolume,
+        rootDeviceOf: (id) => rootDevice.get(id),
+    });
+    return { instances, grouped };
+}
+
+/**
+ * Sets whose every snapshot is tagged for one other fleet, counted per fleet name: the sign of a
+ * project whose name (Pulumi.yaml) is not the one that took them. `instanceId` narrows to one instance.
+ */
+export function otherFleetSets(
+    env: FleetEnvironment,
+    inputs: Pick<VerifyInputs, "inventory" | "attachments" | "snapshots">,
+    now: Date,
+    fleet: string,
+    instanceId?: string,
+): { fleet: string; sets: number }[] {
+    const { grouped } = groupedSets(env, inputs, now);
+    const others = new Map<string, number>();
+    const sets = instanceId === undefined ? [...grouped.values()].flat() : (grouped.get(instanceId) ?? []);
+    for (const set of sets) {
+        const tagged = new Set(set.snapshots.map((s) => s.tags[FLEET_TAG_KEY]));
+        const [other] = tagged;
+        if (tagged.size === 1 && other !== undefined && other !== fleet) {
+            others.set(other, (others.get(other) ?? 0) + 1);
+        }
+    }
+    return [...others].map(([name, n]) => ({ fleet: name, sets: n }));
+}
+
 /**
  * The environment's snapshot sets per instance, newest first, judged: the one notion of a good set
  * that `verify` reports and `restore` restores (a set is good only when whole and proven this
@@ -97,13 +137,7 @@ export function judgedSets(
     now: Date,
     fleet = DEFAULT_FLEET,
 ): Map<string, SnapshotSet[]> {
-    const instances = enrolledInstances(env, inputs.inventory, now);
-    const rootDevice = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
-    const grouped = snapshotSets(inputs.snapshots, inputs.attachments, {
-        environment: env.spec.name,
-        excludeBootVolume: env.spec.vss.excludeBootVolume,
-        rootDeviceOf: (id) => rootDevice.get(id),
-    });
+    const { instances, grouped } = groupedSets(env, inputs, now);
     return judgeSets(grouped, {
         environment: env.spec.name,
         fleet,
@@ -124,20 +158,13 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         : undefined;
     const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
     const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);
-    const others = new Map<string, number>();
-    for (const set of [...grouped.values()].flat()) {
-        const tagged = new Set(set.snapshots.map((s) => s.tags[FLEET_TAG_KEY]));
-        const [other] = tagged;
-        if (tagged.size === 1 && other !== undefined && other !== fleet) {
-            others.set(other, (others.get(other) ?? 0) + 1);
-        }
-    }
+    const others = otherFleetSets(env, inputs, now, fleet);
     const where = `${env.spec.accountId}/${env.spec.region}`;
     const read = inputs.inventory.some((i) => i.accountId === env.spec.accountId && i.region === env.spec.region);
     return {
         name: env.spec.name,
         rpoHours: env.spec.rpoHours,
-        ...(others.size > 0 ? { otherFleets: [...others].map(([name, n]) => ({ fleet: name, sets: n })) } : {}),
+        ...(others.length > 0 ? { otherFleets: others } : {}),
         ...(read
             ? {}
             : {

@@ -176,14 +176,20 @@ def _invocation(command, invocation):
     }
 
 
+def _with_plugins(row, invocation):
+    # --details: each step of the document, as the agent reported it (PATCH 7 records them).
+    return {**row, "CommandPlugins": invocation.get("CommandPlugins", [])}
+
+
 def list_command_invocations(self):
     command_id = self._get_param("CommandId")
     instance_id = self._get_param("InstanceId")
     max_results = int(self._get_param("MaxResults") or 50)
     start = int(self._get_param("NextToken") or 0)
     commands = self.ssm_backend.list_commands(command_id, None)
+    details = str(self._get_param("Details")).lower() == "true"
     rows = [
-        _invocation(c, i)
+        _with_plugins(_invocation(c, i), i) if details else _invocation(c, i)
         for c in commands
         for i in c.invocations
         if not instance_id or i["InstanceId"] == instance_id
@@ -373,6 +379,24 @@ def _control(path, body):
             if outcome:
                 invocation["Status"] = outcome["status"]
                 invocation["StatusDetails"] = outcome.get("statusDetails", outcome["status"])
+                # Optional: the document's steps [{name, status, responseCode, output}]; the last one is
+                # what GetCommandInvocation returns (moto names every invocation aws:runShellScript).
+                plugins = outcome.get("plugins")
+                if plugins:
+                    invocation["CommandPlugins"] = [
+                        {
+                            "Name": p["name"],
+                            "Status": p["status"],
+                            "StatusDetails": p["status"],
+                            "ResponseCode": p.get("responseCode", 0),
+                            "Output": p.get("output", "")[:2500],
+                        }
+                        for p in plugins
+                    ]
+                    last = plugins[-1]
+                    invocation["PluginName"] = last["name"]
+                    invocation["ResponseCode"] = last.get("responseCode", 0)
+                    invocation["StandardOutputContent"] = last.get("output", "")
         command.status = "Failed" if any(i["Status"] != "Success" for i in command.invocations) else "Success"
         return {"ok": True}
     if path == "window-executions":

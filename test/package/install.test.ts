@@ -35,6 +35,7 @@ describe("the packed package, installed into an empty folder", function () {
     let tarball: string;
     let app: string;
     let fleet: string;
+    let initOut: string;
 
     before(function () {
         this.timeout(900_000);
@@ -53,11 +54,17 @@ describe("the packed package, installed into an empty folder", function () {
             result = sh("npm", [...install, "--prefer-offline"], app);
         }
         ok(result, "npm install");
-        ok(sh("npx", ["vss-fleet", "init", "myfleet"], app), "npx vss-fleet init myfleet");
+        initOut = ok(sh("npx", ["vss-fleet", "init", "myfleet"], app), "npx vss-fleet init myfleet");
         fleet = path.join(app, "myfleet");
     });
 
-    after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
+    after(function () {
+        // Two node_modules (the app's and myfleet's) take a while to remove on a busy machine.
+        this.timeout(600_000);
+        if (tmp) {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
 
     it("the tarball holds the compiled CLI, components with types, the policy pack, templates and schema; no tests", () => {
         const files = ok(sh("tar", ["-tzf", tarball], tmp), "tar")
@@ -163,5 +170,36 @@ describe("the packed package, installed into an empty folder", function () {
         } finally {
             child.kill();
         }
+    });
+
+    it("init saw the tarball install: it copied the tarball into myfleet/vendor/ and package.json depends on that file", () => {
+        const vendored = path.join(fleet, "vendor", tarball);
+        assert.ok(fs.readFileSync(vendored).equals(fs.readFileSync(path.join(tmp, tarball))), "the vendored tarball is the packed one");
+        const pkg = JSON.parse(fs.readFileSync(path.join(fleet, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        assert.strictEqual(pkg.dependencies["vss-fleet"], `file:vendor/${tarball}`);
+        assert.match(initOut, new RegExp(`^created myfleet/vendor/${tarball.replace(/\./g, "\\.")}$`, "m"));
+        assert.match(
+            initOut,
+            /^Next:\n {2}cd myfleet && npm install {4}# vss-fleet from vendor\/vss-fleet-0\.1\.0\.tgz \(a copy of .*\): commit it/m,
+        );
+    });
+
+    it("in myfleet, the printed `npm install` works, then the workflow's `npm ci` from the lockfile it wrote", function () {
+        this.timeout(900_000);
+        let install = sh("npm", ["install", "--no-audit", "--no-fund", "--offline"], fleet);
+        if (install.status !== 0 && /ENOTCACHED/.test(install.stderr)) {
+            // A fresh package.json has no lockfile: npm needs the registry's metadata of its ranges once.
+            console.log("    (npm's cache lacked some metadata: npm install in myfleet asked the registry)");
+            install = sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], fleet);
+        }
+        ok(install, "npm install in myfleet");
+        const lock = JSON.parse(fs.readFileSync(path.join(fleet, "package-lock.json"), "utf8")) as {
+            packages: Record<string, { resolved?: string }>;
+        };
+        assert.strictEqual(lock.packages["node_modules/vss-fleet"].resolved, `file:vendor/${tarball}`);
+        fs.rmSync(path.join(fleet, "node_modules"), { recursive: true, force: true });
+        ok(sh("npm", ["ci", "--no-audit", "--no-fund", "--offline"], fleet), "npm ci in myfleet");
+        assert.strictEqual(ok(sh("npx", ["vss-fleet", "--version"], fleet), "--version in myfleet"), "0.1.0\n");
+        assert.ok(!fs.lstatSync(path.join(fleet, "node_modules", "vss-fleet")).isSymbolicLink());
     });
 });

@@ -56,11 +56,19 @@ describe("vss-fleet init", function () {
         assert.strictEqual(code, 0);
         assert.deepStrictEqual(filesUnder(dir), SCAFFOLD);
         assert.match(out, new RegExp(`^created ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/fleet\\.yaml$`, "m"));
-        assert.match(out, /npm install/);
+        // Run from this clone, vss-fleet comes from a folder: the repository gets a tarball packed from it.
+        const root = fs.realpathSync(path.join(__dirname, "..", "..", ".."));
+        assert.ok(
+            out.includes(
+                `\nNext:\n  mkdir -p ${dir.includes(" ") ? `'${path.join(dir, "vendor")}'` : path.join(dir, "vendor")} && (cd ${root} && npm pack --pack-destination `,
+            ),
+            out,
+        );
+        assert.match(out, /^ {2}cd .* && npm install {4}# vss-fleet from vendor\/vss-fleet-0\.1\.0\.tgz, packed from .*: commit it/m);
         const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
         assert.strictEqual(pkg.name, "my-fleet");
         assert.strictEqual(pkg.private, true);
-        assert.deepStrictEqual(pkg.dependencies, { "@pulumi/pulumi": "3.276.0", "vss-fleet": "^0.1.0" });
+        assert.deepStrictEqual(pkg.dependencies, { "@pulumi/pulumi": "3.276.0", "vss-fleet": "file:vendor/vss-fleet-0.1.0.tgz" });
         assert.deepStrictEqual(pkg.devDependencies, { "@types/node": "22.20.5", "ts-node": "10.9.2", typescript: "5.9.3" });
         const program = fs.readFileSync(path.join(dir, "stacks", "index.ts"), "utf8");
         // Every output of the package's program is a stack output, so a new output needs no new scaffold.
@@ -76,7 +84,13 @@ describe("vss-fleet init", function () {
             fs.readFileSync(path.join(dir, "fleet.yaml"), "utf8"),
             /^# yaml-language-server: \$schema=node_modules\/vss-fleet\/schemas\/fleet\.schema\.json$/m,
         );
-        assert.match(fs.readFileSync(path.join(dir, "README.md"), "utf8"), /^# my-fleet: /);
+        const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+        assert.match(readme, /^# my-fleet: /);
+        assert.match(
+            readme,
+            /^vss-fleet is not installed from a registry here: `package\.json` depends on the tarball `vendor\/vss-fleet-0\.1\.0\.tgz`\.$/m,
+        );
+        assert.doesNotMatch(readme, /\{\{/);
         assert.strictEqual(fs.readFileSync(path.join(dir, ".gitignore"), "utf8"), "node_modules/\n");
     });
 
