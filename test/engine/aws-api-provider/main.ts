@@ -15,9 +15,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as grpc from "@grpc/grpc-js";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { resourceTypes } from "./registry";
-import { changedKeys, logicalName, typeOf, UNKNOWN, type Ctx, type Props, type ResourceType } from "./types";
+import { changedKeys, logicalName, typeOf, UNKNOWN, type AwsCredentialIdentity, type Ctx, type Props, type ResourceType } from "./types";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the generated protobuf modules are CommonJS without types */
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");

@@ -3,7 +3,12 @@
  * calls the AWS API (at AWS_ENDPOINT_URL: the emulator tier's moto) and answers in the shape of
  * @pulumi/aws's inputs, so the engine's diff of program and refreshed state compares like with like.
  */
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
+/** Credentials as every SDK v3 client takes them. */
+export interface AwsCredentialIdentity {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+}
 
 /** Property bags as the engine sends them (JSON values). */
 export type Props = Record<string, unknown>;
