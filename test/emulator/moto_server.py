@@ -559,6 +559,33 @@ def _rbin(request):
 
 
 # ---------------------------------------------------------------------------------------------
+# PATCH 12 (SNS delivery to HTTP(S) subscribers): moto 5.2.1 POSTs a published message to each
+# http/https subscriber inside the Publish call, and an endpoint it cannot reach (the tier has no
+# network: the stack subscribes https://alerts.example.com/...) fails Publish with a 500. In SNS,
+# Publish returns the MessageId once the topic has the message; delivery to HTTP(S) endpoints is
+# asynchronous and retried per the delivery policy, and a failed delivery never fails Publish
+# (SNS developer guide, "Amazon SNS message delivery retries"). A delivery that cannot connect is
+# now dropped; the message stays on the topic (sns-messages reads it).
+# ---------------------------------------------------------------------------------------------
+import moto.sns.models as sns_models  # noqa: E402
+import requests  # noqa: E402
+
+_subscription_publish = sns_models.Subscription.publish
+
+
+def _publish_without_failing_delivery(self, *args, **kwargs):
+    try:
+        return _subscription_publish(self, *args, **kwargs)
+    except requests.exceptions.RequestException:
+        if self.protocol in ("http", "https"):
+            return None
+        raise
+
+
+sns_models.Subscription.publish = _publish_without_failing_delivery
+
+
+# ---------------------------------------------------------------------------------------------
 # The control endpoint and fault injection, as WSGI middleware in front of moto.
 # ---------------------------------------------------------------------------------------------
 _faults = {"throttle": [], "hideVolumes": 0, "hidden": {}, "calls": {}, "maxResults": {}, "copyQuota": None, "pendingCopies": False}
@@ -630,7 +657,9 @@ def _control(path, body):
         command.status = "Failed" if any(i["Status"] != "Success" for i in command.invocations) else "Success"
         return {"ok": True}
     if path == "window-executions":
-        execution_id = str(uuid.uuid4())
+        # The id may be chosen by the caller: the window fills {{WINDOW_EXECUTION_ID}} into the task's
+        # parameters before it sends the command, so the harness playing it needs the id first.
+        execution_id = body.get("windowExecutionId") or str(uuid.uuid4())
         tasks = [
             {
                 "id": str(uuid.uuid4()),
