@@ -82,4 +82,23 @@ if [ "$(cat "$STANDIN/stamp" 2>/dev/null || true)" != "$stamp" ] || [ ! -x "$STA
     echo "$stamp" >"$STANDIN/stamp"
 fi
 
+# 4b. The AWS-API provider (test/engine/aws-api-provider: calls the AWS API at AWS_ENDPOINT_URL, the
+#     emulator's moto), bundled by esbuild into one file with its SDK clients and gRPC, so the plugin
+#     does not depend on which checkout built it; a launcher named as the plugin runs it under Node.
+#     Rebuilt when its sources or the lock file change.
+AWSAPI="$CACHE/aws-api-provider-v${AWS_PLUGIN_VERSION}"
+mkdir -p "$AWSAPI"
+src="$REPO/test/engine/aws-api-provider"
+stamp="$(cat "$src"/*.ts "$REPO/package-lock.json" | sha256sum | cut -c1-16)"
+if [ "$(cat "$AWSAPI/stamp" 2>/dev/null || true)" != "$stamp" ] || [ ! -x "$AWSAPI/pulumi-resource-aws" ]; then
+    say "bundling the AWS-API provider into $AWSAPI"
+    nice "$REPO/node_modules/.bin/esbuild" "$src/main.ts" --bundle --platform=node --target=node20 --format=cjs \
+        --log-level=warning --outfile="$AWSAPI/provider.js.partial"
+    mv "$AWSAPI/provider.js.partial" "$AWSAPI/provider.js"
+    printf '#!/bin/sh\nexec node %s "$@"\n' "'$AWSAPI/provider.js'" >"$AWSAPI/pulumi-resource-aws.partial"
+    chmod +x "$AWSAPI/pulumi-resource-aws.partial"
+    mv "$AWSAPI/pulumi-resource-aws.partial" "$AWSAPI/pulumi-resource-aws"
+    echo "$stamp" >"$AWSAPI/stamp"
+fi
+
 echo "$BIN"

@@ -8,6 +8,8 @@ Protocol with the Node side (test/emulator/server.ts): the first stdout line is
 `MOTO_HARNESS_PORT=<port>`; the server stops when stdin closes, so it dies with its parent.
 Test code only: nothing here is, or may become, production behaviour.
 """
+import base64
+import copy
 import datetime
 import gzip
 import importlib.util
@@ -38,6 +40,10 @@ def _small_ami_catalogue() -> str:
 
 AMIS_PATH = _small_ami_catalogue()
 os.environ["MOTO_AMIS_PATH"] = AMIS_PATH
+# SETTING (AWS managed IAM policies): moto 5 loads none by default, so attaching
+# arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore (as the stack's instance role does) failed with
+# NoSuchEntity. Its documented MOTO_IAM_LOAD_MANAGED_POLICIES loads them, as every AWS account has them.
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.server import ThreadedMotoServer  # noqa: E402 (after MOTO_AMIS_PATH)
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -311,6 +317,281 @@ for _action in (
 
 
 # ---------------------------------------------------------------------------------------------
+# PATCH 10 (maintenance-window updates and GetMaintenanceWindowTask): moto 5.2.1 has Create/Get/
+# Describe/Delete for windows, targets and tasks, but no UpdateMaintenanceWindow,
+# UpdateMaintenanceWindowTarget, UpdateMaintenanceWindowTask or GetMaintenanceWindowTask, and it drops
+# a window's AllowUnassociatedTargets and Enabled and a task's CutoffBehavior, and names a described
+# task's type TaskType instead of Type. The engine tier's
+# provider updates in place and refreshes through them. Shapes as in the SSM API reference: each
+# Update answers the resource's fields after the update; `Replace: true` clears the optional fields
+# the request leaves out; an unknown id is DoesNotExistException.
+# ---------------------------------------------------------------------------------------------
+_create_window = SimpleSystemManagerResponse.create_maintenance_window
+_window_to_json = ssm_models.FakeMaintenanceWindow.to_json
+_task_to_json = ssm_models.FakeMaintenanceWindowTask.to_json
+
+
+def _create_window_keeping_flags(self):
+    result = _create_window(self)
+    window = self.ssm_backend.get_maintenance_window(result.result["WindowId"])
+    window.allow_unassociated_targets = bool(self._get_param("AllowUnassociatedTargets"))
+    window.enabled = True  # CreateMaintenanceWindow has no Enabled: a new window is enabled
+    return result
+
+
+def _window_json(self):
+    answer = _window_to_json(self)
+    answer["AllowUnassociatedTargets"] = getattr(self, "allow_unassociated_targets", False)
+    answer["Enabled"] = getattr(self, "enabled", True)
+    return answer
+
+
+def _task_json(self):
+    answer = _task_to_json(self)
+    # DescribeMaintenanceWindowTasks names the task type `Type` (GetMaintenanceWindowTask: TaskType);
+    # moto 5.2.1 answers TaskType in both.
+    answer["Type"] = self.task_type
+    if getattr(self, "cutoff_behavior", None):
+        answer["CutoffBehavior"] = self.cutoff_behavior
+    return answer
+
+
+ssm_models.FakeMaintenanceWindow.to_json = _window_json
+ssm_models.FakeMaintenanceWindowTask.to_json = _task_json
+SimpleSystemManagerResponse.create_maintenance_window = _create_window_keeping_flags
+
+_WINDOW_FIELDS = {
+    "Name": "name",
+    "Description": "description",
+    "Schedule": "schedule",
+    "ScheduleTimezone": "schedule_timezone",
+    "ScheduleOffset": "schedule_offset",
+    "Duration": "duration",
+    "Cutoff": "cutoff",
+    "StartDate": "start_date",
+    "EndDate": "end_date",
+    "AllowUnassociatedTargets": "allow_unassociated_targets",
+    "Enabled": "enabled",
+}
+_TARGET_FIELDS = {"Targets": "targets", "OwnerInformation": "owner_information", "Name": "name", "Description": "description"}
+_TASK_FIELDS = {
+    "Targets": "targets",
+    "TaskArn": "task_arn",
+    "ServiceRoleArn": "service_role_arn",
+    "TaskParameters": "task_parameters",
+    "TaskInvocationParameters": "task_invocation_parameters",
+    "Priority": "priority",
+    "MaxConcurrency": "max_concurrency",
+    "MaxErrors": "max_errors",
+    "LoggingInfo": "logging_info",
+    "Name": "name",
+    "Description": "description",
+    "CutoffBehavior": "cutoff_behavior",
+    "AlarmConfiguration": "alarm_configurations",
+}
+# Required in the API (never cleared by Replace).
+_KEEP_ON_REPLACE = {"name", "schedule", "duration", "cutoff", "allow_unassociated_targets", "enabled", "task_arn", "targets"}
+
+
+def _apply(self, thing, fields):
+    replace = bool(self._get_param("Replace"))
+    for param, attribute in fields.items():
+        value = self._get_param(param)
+        if value is not None:
+            setattr(thing, attribute, value)
+        elif replace and attribute not in _KEEP_ON_REPLACE:
+            setattr(thing, attribute, None)
+
+
+def _window_child(self, kind, child_id):
+    from moto.ssm.exceptions import DoesNotExistException
+
+    window = self.ssm_backend.get_maintenance_window(self._get_param("WindowId"))
+    found = getattr(window, kind).get(child_id)
+    if not found:
+        raise DoesNotExistException(f"Maintenance window {kind[:-1]} {child_id} does not exist")
+    return window, found
+
+
+def update_maintenance_window(self):
+    window = self.ssm_backend.get_maintenance_window(self._get_param("WindowId"))
+    _apply(self, window, _WINDOW_FIELDS)
+    return ActionResult(window.to_json())
+
+
+def update_maintenance_window_target(self):
+    window, target = _window_child(self, "targets", self._get_param("WindowTargetId"))
+    _apply(self, target, _TARGET_FIELDS)
+    answer = {k: v for k, v in target.to_json().items() if k in ("WindowId", "WindowTargetId", "Targets", "OwnerInformation", "Name", "Description")}
+    return ActionResult(answer)
+
+
+def _task_answer(task):
+    answer = task.to_json()
+    answer.pop("TaskType", None)
+    return answer
+
+
+def update_maintenance_window_task(self):
+    window, task = _window_child(self, "tasks", self._get_param("WindowTaskId"))
+    _apply(self, task, _TASK_FIELDS)
+    return ActionResult(_raw_payload(_task_answer(task)))
+
+
+def _raw_payload(answer):
+    # moto keeps a LAMBDA task's Payload (a blob) as the base64 text of the request and its serialiser
+    # encodes it again; the stored bytes are handed over, so the answer carries the payload once encoded.
+    answer = copy.deepcopy(answer)  # to_json hands out the stored dictionaries
+    lambda_parameters = (answer.get("TaskInvocationParameters") or {}).get("Lambda") or {}
+    if isinstance(lambda_parameters.get("Payload"), str):
+        lambda_parameters["Payload"] = base64.b64decode(lambda_parameters["Payload"])
+    return answer
+
+
+def get_maintenance_window_task(self):
+    window, task = _window_child(self, "tasks", self._get_param("WindowTaskId"))
+    return ActionResult(_raw_payload(task.to_json()))
+
+
+for _action in (update_maintenance_window, update_maintenance_window_target, update_maintenance_window_task, get_maintenance_window_task):
+    setattr(SimpleSystemManagerResponse, _action.__name__, _action)
+
+
+# ---------------------------------------------------------------------------------------------
+# PATCH 11 (Recycle Bin): moto has no `rbin` service. The harness serves its REST API for retention
+# rules, as in the Recycle Bin API reference: CreateRule (POST /rules), GetRule (GET /rules/{id}),
+# UpdateRule (PATCH /rules/{id}), DeleteRule (DELETE /rules/{id}), ListRules (POST /list-rules,
+# filtered by ResourceType and ResourceTags; summaries of Identifier, Description, RetentionPeriod,
+# LockState, RuleArn) and the tag calls (GET/POST/DELETE /tags/{arn}). An unknown id is
+# ResourceNotFoundException (404). Rules are kept per account and region; nothing is retained:
+# moto's DeleteSnapshot still deletes at once (the rule is configuration here, not behaviour).
+# ---------------------------------------------------------------------------------------------
+_rbin_rules = {}  # (account, region) -> {identifier -> rule}
+
+
+def _rbin_scope(request):
+    """(account, region) of a signed request: region from the credential scope, account from the key."""
+    auth = request.headers.get("Authorization", "")
+    scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/") if "Credential=" in auth else []
+    region = scope[2] if len(scope) > 3 else "us-east-1"
+    account = DEFAULT_ACCOUNT
+    if scope:
+        # moto's own mapping: keys from sts:AssumeRole act in the role's account.
+        from moto.iam.models import get_account_id_from
+
+        account = get_account_id_from(scope[0])
+    return account, region
+
+
+def _is_rbin(request):
+    return "/rbin/aws4_request" in request.headers.get("Authorization", "") or request.path == "/list-rules"
+
+
+def _rbin_json(body, status=200):
+    return Response(json.dumps(body, default=str), status=status, content_type="application/json")
+
+
+def _rbin_not_found(identifier):
+    response = _rbin_json({"Message": f"Rule {identifier} not found", "Reason": "RULE_NOT_FOUND"}, 404)
+    response.headers["x-amzn-ErrorType"] = "ResourceNotFoundException"
+    return response
+
+
+def _rbin_view(rule):
+    return {k: v for k, v in rule.items() if k != "Tags"}
+
+
+def _rbin(request):
+    account, region = _rbin_scope(request)
+    rules = _rbin_rules.setdefault((account, region), {})
+    body = request.get_json(silent=True) or {}
+    path = urllib.parse.unquote(request.path)
+    if path == "/list-rules":
+        wanted = body.get("ResourceTags") or []
+        found = [
+            {k: r.get(k) for k in ("Identifier", "Description", "RetentionPeriod", "LockState", "RuleArn")}
+            for r in rules.values()
+            if r["ResourceType"] == body.get("ResourceType", r["ResourceType"]) and all(t in r.get("ResourceTags", []) for t in wanted)
+        ]
+        return _rbin_json({"Rules": found})
+    if path == "/rules" and request.method == "POST":
+        identifier = uuid.uuid4().hex[:11]
+        rule = {
+            "Identifier": identifier,
+            "Description": body.get("Description", ""),
+            "ResourceType": body["ResourceType"],
+            "RetentionPeriod": body["RetentionPeriod"],
+            "ResourceTags": body.get("ResourceTags", []),
+            "Status": "available",
+            "LockState": "unlocked" if body.get("LockConfiguration") else None,
+            "RuleArn": f"arn:aws:rbin:{region}:{account}:rule/{identifier}",
+            "Tags": body.get("Tags", []),
+        }
+        rule = {k: v for k, v in rule.items() if v is not None}
+        rules[identifier] = rule
+        return _rbin_json(rule)
+    if path.startswith("/rules/"):
+        identifier = path[len("/rules/") :]
+        rule = rules.get(identifier)
+        if rule is None:
+            return _rbin_not_found(identifier)
+        if request.method == "GET":
+            return _rbin_json(_rbin_view(rule))
+        if request.method == "PATCH":
+            for key in ("Description", "ResourceType", "RetentionPeriod", "ResourceTags"):
+                if key in body:
+                    rule[key] = body[key]
+            return _rbin_json(_rbin_view(rule))
+        if request.method == "DELETE":
+            del rules[identifier]
+            return _rbin_json({})
+    if path.startswith("/tags/"):
+        arn = path[len("/tags/") :]
+        rule = next((r for r in rules.values() if r["RuleArn"] == arn), None)
+        if rule is None:
+            return _rbin_not_found(arn)
+        if request.method == "GET":
+            return _rbin_json({"Tags": rule["Tags"]})
+        if request.method == "POST":
+            keep = {t["Key"]: t for t in rule["Tags"]}
+            keep.update({t["Key"]: t for t in body.get("Tags", [])})
+            rule["Tags"] = list(keep.values())
+            return _rbin_json({})
+        if request.method == "DELETE":
+            gone = set(request.args.getlist("tagKeys"))
+            rule["Tags"] = [t for t in rule["Tags"] if t["Key"] not in gone]
+            return _rbin_json({})
+    return _rbin_json({"Message": f"{request.method} {path} is not served by the harness's Recycle Bin"}, 400)
+
+
+# ---------------------------------------------------------------------------------------------
+# PATCH 12 (SNS delivery to HTTP(S) subscribers): moto 5.2.1 POSTs a published message to each
+# http/https subscriber inside the Publish call, and an endpoint it cannot reach (the tier has no
+# network: the stack subscribes https://alerts.example.com/...) fails Publish with a 500. In SNS,
+# Publish returns the MessageId once the topic has the message; delivery to HTTP(S) endpoints is
+# asynchronous and retried per the delivery policy, and a failed delivery never fails Publish
+# (SNS developer guide, "Amazon SNS message delivery retries"). A delivery that cannot connect is
+# now dropped; the message stays on the topic (sns-messages reads it).
+# ---------------------------------------------------------------------------------------------
+import moto.sns.models as sns_models  # noqa: E402
+import requests  # noqa: E402
+
+_subscription_publish = sns_models.Subscription.publish
+
+
+def _publish_without_failing_delivery(self, *args, **kwargs):
+    try:
+        return _subscription_publish(self, *args, **kwargs)
+    except requests.exceptions.RequestException:
+        if self.protocol in ("http", "https"):
+            return None
+        raise
+
+
+sns_models.Subscription.publish = _publish_without_failing_delivery
+
+
+# ---------------------------------------------------------------------------------------------
 # The control endpoint and fault injection, as WSGI middleware in front of moto.
 # ---------------------------------------------------------------------------------------------
 _faults = {"throttle": [], "hideVolumes": 0, "hidden": {}, "calls": {}, "maxResults": {}, "copyQuota": None, "pendingCopies": False}
@@ -400,7 +681,9 @@ def _control(path, body):
         command.status = "Failed" if any(i["Status"] != "Success" for i in command.invocations) else "Success"
         return {"ok": True}
     if path == "window-executions":
-        execution_id = str(uuid.uuid4())
+        # The id may be chosen by the caller: the window fills {{WINDOW_EXECUTION_ID}} into the task's
+        # parameters before it sends the command, so the harness playing it needs the id first.
+        execution_id = body.get("windowExecutionId") or str(uuid.uuid4())
         tasks = [
             {
                 "id": str(uuid.uuid4()),
@@ -435,6 +718,7 @@ def _control(path, body):
     if path == "reset":
         _clock["now"] = None
         _executions.clear()
+        _rbin_rules.clear()
         with _lock:
             _faults.update(throttle=[], hideVolumes=0, hidden={}, calls={}, maxResults={}, copyQuota=None, pendingCopies=False)
         return {"ok": True}
@@ -458,10 +742,10 @@ class Harness:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
-        if request.path == "/list-rules":
-            # PATCH 8 (Recycle Bin): moto has no rbin service; ListRules answers "no rules", as an
-            # account without Recycle Bin rules does.
-            return Response(json.dumps({"Rules": []}), content_type="application/json")(environ, start_response)
+        if _is_rbin(request):
+            # PATCH 8 and 11 (Recycle Bin): moto has no rbin service; ListRules answers the rules the
+            # harness keeps (none, as an account without Recycle Bin rules, until a rule is created).
+            return _rbin(request)(environ, start_response)
         if request.path.startswith("/_harness/"):
             try:
                 answer = _control(request.path[len("/_harness/") :], request.get_json(silent=True) or {})

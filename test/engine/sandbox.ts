@@ -21,6 +21,11 @@ export const REPO = path.resolve(__dirname, "..", "..");
 const CACHE = path.join(process.env.VSS_FLEET_CACHE ?? path.join(os.homedir(), ".cache", "vss-fleet"), `pulumi-v${PULUMI_VERSION}`);
 export const BIN = path.join(CACHE, "bin");
 const STANDIN = path.join(CACHE, `standin-aws-provider-v${AWS_PLUGIN_VERSION}`, "pulumi-resource-aws");
+/** The provider that calls the AWS API at AWS_ENDPOINT_URL (test/engine/aws-api-provider). */
+export const AWS_API_PROVIDER = path.join(CACHE, `aws-api-provider-v${AWS_PLUGIN_VERSION}`, "pulumi-resource-aws");
+
+/** Which AWS provider a sandbox installs as aws v7.48.0: the record-only stand-in, or the one that calls the AWS API. */
+export type AwsProvider = "standin" | "aws-api";
 
 /** Why the tier cannot run, or undefined when the CLI, the language host and the stand-in provider are built. */
 export function engineMissing(): string | undefined {
@@ -129,11 +134,15 @@ export class Sandbox {
         fs.writeFileSync(path.join(shims, "pulumi"), pulumiShim(this.launcher, this.swapLog), { mode: 0o755 });
     }
 
-    /** A sandbox with the backend logged in and the stand-in provider installed as aws v7.48.0. */
-    static async create(): Promise<Sandbox> {
+    /** A sandbox with the backend logged in and the chosen AWS provider (default: the stand-in) installed as aws v7.48.0. */
+    static async create(provider: AwsProvider = "standin"): Promise<Sandbox> {
         const sandbox = new Sandbox();
+        const binary = provider === "aws-api" ? AWS_API_PROVIDER : STANDIN;
+        if (!fs.existsSync(binary)) {
+            assert.fail(`engine tier: ${binary} is not built; npm run pulumi-cli builds it`);
+        }
         await sandbox.cli(["login", sandbox.env.PULUMI_BACKEND_URL]).then(expectOk);
-        await sandbox.cli(["plugin", "install", "resource", "aws", AWS_PLUGIN_VERSION, "--file", STANDIN]).then(expectOk);
+        await sandbox.cli(["plugin", "install", "resource", "aws", AWS_PLUGIN_VERSION, "--file", binary]).then(expectOk);
         return sandbox;
     }
 

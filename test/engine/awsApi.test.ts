@@ -1,0 +1,330 @@
+/**
+ * The shipped prod stack through the real Pulumi CLI and engine into the AWS API emulator: the
+ * provider installed as aws v7.48.0 is test/engine/aws-api-provider, which calls the AWS API at
+ * AWS_ENDPOINT_URL (moto, started here as the emulator tier starts it). `up` creates every resource
+ * in the emulator, `refresh` reads them back (a change made behind Pulumi's back shows), `destroy`
+ * leaves no fleet resource in any service. Everything asserted is read from the emulator with the
+ * SDK, not from Pulumi's state.
+ */
+import * as assert from "assert";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeTagsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { EventBridgeClient, ListRulesCommand as ListEventRulesCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { IAMClient, ListInstanceProfilesCommand, ListPoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { GetFunctionCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { ListRulesCommand as ListRecycleBinRulesCommand, RbinClient } from "@aws-sdk/client-rbin";
+import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
+import {
+    DeregisterTargetFromMaintenanceWindowCommand,
+    DescribeDocumentCommand,
+    DescribeMaintenanceWindowsCommand,
+    DescribeMaintenanceWindowTargetsCommand,
+    DescribeMaintenanceWindowTasksCommand,
+    GetMaintenanceWindowTaskCommand,
+    ListDocumentsCommand,
+    SSMClient,
+    UpdateMaintenanceWindowTaskCommand,
+} from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { emulatorMissing, startEmulator, type Emulator } from "../emulator/server";
+import { stackOf } from "./program";
+import { requireEngine, Sandbox, urnsOf } from "./sandbox";
+
+/** The shipped prod stack's account (stacks/Pulumi.prod.yaml): the provider refuses any other. */
+const PROD_ACCOUNT = "111111111111";
+const REGION = "us-east-1";
+/** moto's Windows Server image (test/emulator/moto_server.py loads it). */
+const WINDOWS_AMI = "ami-12c6146b";
+
+interface Clients {
+    ssm: SSMClient;
+    lambda: LambdaClient;
+    ec2: EC2Client;
+    iam: IAMClient;
+    events: EventBridgeClient;
+    cloudWatch: CloudWatchClient;
+    logs: CloudWatchLogsClient;
+    sns: SNSClient;
+    rbin: RbinClient;
+}
+
+/** Every fleet resource the emulator holds, per service (names and ids), for the "nothing left" check. */
+async function fleetResources(c: Clients, instanceId: string): Promise<Record<string, string[]>> {
+    const roles = (await c.iam.send(new ListRolesCommand({ PathPrefix: "/vss-fleet/" }))).Roles ?? [];
+    const policies = (await c.iam.send(new ListPoliciesCommand({ Scope: "Local", PathPrefix: "/vss-fleet/" }))).Policies ?? [];
+    const profiles = (await c.iam.send(new ListInstanceProfilesCommand({ PathPrefix: "/vss-fleet/" }))).InstanceProfiles ?? [];
+    const documents =
+        (await c.ssm.send(new ListDocumentsCommand({ Filters: [{ Key: "Owner", Values: ["Self"] }] }))).DocumentIdentifiers ?? [];
+    const windows = (await c.ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
+    const functions = (await c.lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
+    const rules = (await c.events.send(new ListEventRulesCommand({}))).Rules ?? [];
+    const alarms = (await c.cloudWatch.send(new DescribeAlarmsCommand({}))).MetricAlarms ?? [];
+    const logGroups = (await c.logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? [];
+    const topics = (await c.sns.send(new ListTopicsCommand({}))).Topics ?? [];
+    const subscriptions = (await c.sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? [];
+    const binRules = (await c.rbin.send(new ListRecycleBinRulesCommand({ ResourceType: "EBS_SNAPSHOT" }))).Rules ?? [];
+    const tags = (await c.ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [instanceId] }] }))).Tags ?? [];
+    return {
+        "iam roles": roles.map((r) => r.RoleName ?? ""),
+        "iam policies": policies.map((p) => p.PolicyName ?? ""),
+        "iam instance profiles": profiles.map((p) => p.InstanceProfileName ?? ""),
+        "ssm documents": documents.map((d) => d.Name ?? ""),
+        "ssm maintenance windows": windows.map((w) => w.WindowId ?? ""),
+        "lambda functions": functions.map((f) => f.FunctionName ?? ""),
+        "eventbridge rules": rules.map((r) => r.Name ?? ""),
+        "cloudwatch alarms": alarms.map((a) => a.AlarmName ?? ""),
+        "cloudwatch log groups": logGroups.map((g) => g.logGroupName ?? ""),
+        "sns topics": topics.map((t) => t.TopicArn ?? ""),
+        "sns subscriptions": subscriptions.map((s) => s.SubscriptionArn ?? ""),
+        "recycle bin rules": binRules.map((r) => r.Identifier ?? ""),
+        "ec2 tags on the enrolled instance": tags.filter((t) => t.Key !== "Name").map((t) => `${t.Key}=${t.Value}`),
+    };
+}
+
+describe("engine tier: the prod stack into the AWS API emulator, through the real Pulumi engine and the AWS-API provider", function () {
+    this.timeout(600_000);
+    let emulator: Emulator;
+    let sandbox: Sandbox;
+    let stack: Stack;
+    let clients: Clients;
+    let instanceId: string;
+    let outputs: Record<string, unknown>;
+
+    before(async function () {
+        requireEngine();
+        const missing = emulatorMissing();
+        if (missing) {
+            assert.fail(`the AWS-API engine tests need python3 with moto: ${missing}`);
+        }
+        emulator = await startEmulator();
+        // Credentials in the prod account: moto's STS makes keys that act in the assumed role's account.
+        const dummy = { region: REGION, endpoint: emulator.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+        const assumed = await new STSClient(dummy).send(
+            new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD_ACCOUNT}:role/vss-fleet-deploy`, RoleSessionName: "engine-tier" }),
+        );
+        const credentials = {
+            accessKeyId: assumed.Credentials?.AccessKeyId ?? "",
+            secretAccessKey: assumed.Credentials?.SecretAccessKey ?? "",
+            sessionToken: assumed.Credentials?.SessionToken ?? "",
+        };
+        const config = { region: REGION, endpoint: emulator.endpoint, credentials };
+        clients = {
+            ssm: new SSMClient(config),
+            lambda: new LambdaClient(config),
+            ec2: new EC2Client(config),
+            iam: new IAMClient(config),
+            events: new EventBridgeClient(config),
+            cloudWatch: new CloudWatchClient(config),
+            logs: new CloudWatchLogsClient(config),
+            sns: new SNSClient(config),
+            rbin: new RbinClient(config),
+        };
+        // The instance the stack enrolls by tagging it: a Windows instance that exists in the emulator.
+        const run = await clients.ec2.send(
+            new RunInstancesCommand({ ImageId: WINDOWS_AMI, MinCount: 1, MaxCount: 1, InstanceType: "t3.medium" }),
+        );
+        instanceId = run.Instances?.[0]?.InstanceId ?? "";
+
+        sandbox = await Sandbox.create("aws-api");
+        stack = await stackOf(sandbox, "prod", {
+            AWS_ENDPOINT_URL: emulator.endpoint,
+            AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+            AWS_SESSION_TOKEN: credentials.sessionToken,
+            AWS_REGION: REGION,
+            AWS_EC2_METADATA_DISABLED: "true",
+        });
+        await stack.setConfig("vss-fleet:instances[0]", { value: instanceId }, true);
+    });
+
+    after(async () => {
+        sandbox?.dispose();
+        await emulator?.stop();
+    });
+
+    it("up creates every resource of the stack in the emulator, with the ids and ARNs the API gave", async () => {
+        sandbox.clearCalls();
+        const result = await stack.up();
+        outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
+        const created = urnsOf(sandbox.calls(), "Create");
+        assert.strictEqual(created.length, 45, created.join("\n"));
+
+        // The window, as the stack file says (stacks/Pulumi.prod.yaml).
+        const windows = (await clients.ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
+        assert.deepStrictEqual(
+            windows.map((w) => [w.WindowId, w.Schedule, w.ScheduleTimezone, w.Duration, w.Cutoff, w.Enabled]),
+            [[outputs.windowId, "cron(30 2 ? * * *)", "America/New_York", 2, 1, true]],
+        );
+        const windowId = String(outputs.windowId);
+        assert.match(windowId, /^mw-[0-9a-f]{17}$/);
+
+        // Its target: the environment's target tags.
+        const targets = (await clients.ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: windowId }))).Targets ?? [];
+        assert.deepStrictEqual(
+            targets.map((t) => [t.ResourceType, t.Targets]),
+            [["INSTANCE", [{ Key: "tag:Backup", Values: ["prod"] }]]],
+        );
+
+        // The tasks: the document by name and version, on that target; then the function.
+        const documentName = String(outputs.documentName);
+        const document = (await clients.ssm.send(new DescribeDocumentCommand({ Name: documentName }))).Document;
+        assert.strictEqual(document?.DocumentType, "Command");
+        const tasks = (await clients.ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: windowId }))).Tasks ?? [];
+        const byType = Object.fromEntries(tasks.map((t) => [t.Type, t]));
+        assert.deepStrictEqual(Object.keys(byType).sort(), ["LAMBDA", "RUN_COMMAND"]);
+        const snapshot = byType.RUN_COMMAND;
+        assert.strictEqual(snapshot.TaskArn, documentName);
+        assert.deepStrictEqual(snapshot.Targets, [{ Key: "WindowTargetIds", Values: [targets[0].WindowTargetId] }]);
+        assert.deepStrictEqual([snapshot.MaxConcurrency, snapshot.MaxErrors, snapshot.ServiceRoleArn], ["25%", "2", outputs.taskRoleArn]);
+        const full = await clients.ssm.send(
+            new GetMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: snapshot.WindowTaskId }),
+        );
+        const runCommand = full.TaskInvocationParameters?.RunCommand;
+        assert.strictEqual(runCommand?.DocumentVersion, document?.LatestVersion);
+        assert.deepStrictEqual(
+            [runCommand?.OutputS3BucketName, runCommand?.OutputS3KeyPrefix],
+            ["example-prod-ssm-output", "vss-fleet/prod"],
+        );
+        assert.strictEqual(full.CutoffBehavior, "CONTINUE_TASK");
+
+        // The function: its code is the stack's bundle, its environment names the window and the topic.
+        const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: String(outputs.lifecycleFunctionName) }));
+        assert.strictEqual(byType.LAMBDA.TaskArn, fn.Configuration?.FunctionArn);
+        assert.deepStrictEqual(
+            [fn.Configuration?.Runtime, fn.Configuration?.Handler, fn.Configuration?.Timeout],
+            ["nodejs22.x", "index.handler", 900],
+        );
+        const variables = fn.Configuration?.Environment?.Variables ?? {};
+        assert.strictEqual(variables.VSS_FLEET_ENVIRONMENT, "prod");
+        assert.strictEqual(variables.VSS_FLEET_WINDOW_ID, windowId);
+        assert.strictEqual(variables.VSS_FLEET_ALERT_TOPIC_ARN, outputs.alertTopicArn);
+        assert.strictEqual(variables.VSS_FLEET_TARGET_TAGS, JSON.stringify({ Backup: "prod" }));
+        assert.ok((fn.Configuration?.CodeSize ?? 0) > 10_000, `code of ${fn.Configuration?.CodeSize} bytes`);
+        assert.match(String(outputs.alertTopicArn), new RegExp(`^arn:aws:sns:${REGION}:${PROD_ACCOUNT}:`));
+        // The rules may invoke it: one permission per rule, each scoped to its rule's ARN.
+        const statements = (
+            JSON.parse(
+                (await clients.lambda.send(new GetPolicyCommand({ FunctionName: fn.Configuration?.FunctionName }))).Policy ?? "{}",
+            ) as {
+                Statement: { Sid: string }[];
+            }
+        ).Statement;
+        assert.strictEqual(statements.length, 5);
+
+        // The instance carries the environment's target tag; the Recycle Bin keeps the environment's snapshots.
+        const tags =
+            (await clients.ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [instanceId] }] }))).Tags ?? [];
+        assert.deepStrictEqual(
+            tags.map((t) => [t.Key, t.Value]),
+            [["Backup", "prod"]],
+        );
+        const binRules =
+            (
+                await clients.rbin.send(
+                    new ListRecycleBinRulesCommand({
+                        ResourceType: "EBS_SNAPSHOT",
+                        ResourceTags: [{ ResourceTagKey: "vss-fleet:environment", ResourceTagValue: "prod" }],
+                    }),
+                )
+            ).Rules ?? [];
+        assert.deepStrictEqual(
+            binRules.map((r) => r.RetentionPeriod),
+            [{ RetentionPeriodValue: 7, RetentionPeriodUnit: "DAYS" }],
+        );
+
+        // Counts per service, as the offline plan lists them (test/fixtures/golden/plan-example-fleet.txt).
+        const all = await fleetResources(clients, instanceId);
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.length])), {
+            "iam roles": 3,
+            "iam policies": 1,
+            "iam instance profiles": 1,
+            "ssm documents": 1,
+            "ssm maintenance windows": 1,
+            "lambda functions": 1,
+            "eventbridge rules": 5,
+            "cloudwatch alarms": 7,
+            "cloudwatch log groups": 1,
+            "sns topics": 1,
+            "sns subscriptions": 2,
+            "recycle bin rules": 1,
+            "ec2 tags on the enrolled instance": 1,
+        });
+        for (const rule of all["eventbridge rules"]) {
+            const ruleTargets = (await clients.events.send(new ListTargetsByRuleCommand({ Rule: rule }))).Targets ?? [];
+            assert.deepStrictEqual(
+                ruleTargets.map((t) => t.Arn),
+                [fn.Configuration?.FunctionArn],
+                rule,
+            );
+        }
+    });
+
+    it("refresh of the untouched stack reads every resource back unchanged: no drift", async () => {
+        sandbox.clearCalls();
+        const events: EngineEvent[] = [];
+        const refreshed = await stack.refresh({ onEvent: (e) => events.push(e) });
+        const changed = events.flatMap((e) =>
+            e.resOutputsEvent && e.resOutputsEvent.metadata.op !== "same" ? [e.resOutputsEvent.metadata] : [],
+        );
+        assert.deepStrictEqual(
+            changed.map((m) => [m.type, m.diffs]),
+            [],
+            JSON.stringify(changed.map((m) => [m.old?.inputs, m.new?.inputs])),
+        );
+        assert.deepStrictEqual(refreshed.summary.resourceChanges, { same: 55 });
+        const reads = sandbox.calls().filter((c) => c.method === "Read");
+        assert.strictEqual(reads.length, 45);
+        const preview = await stack.preview();
+        assert.deepStrictEqual(preview.changeSummary, { same: 55 });
+    });
+
+    it("a task changed and a target deleted behind Pulumi's back: refresh shows both, up puts them back", async () => {
+        const windowId = String(outputs.windowId);
+        const tasks = (await clients.ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: windowId }))).Tasks ?? [];
+        const snapshot = tasks.find((t) => t.Type === "RUN_COMMAND");
+        await clients.ssm.send(
+            new UpdateMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: snapshot?.WindowTaskId, MaxErrors: "50%" }),
+        );
+
+        const events: EngineEvent[] = [];
+        const refreshed = await stack.refresh({ onEvent: (e) => events.push(e) });
+        assert.strictEqual(refreshed.summary.resourceChanges?.update, 1, JSON.stringify(refreshed.summary.resourceChanges));
+        const preview: EngineEvent[] = [];
+        const planned = await stack.preview({ onEvent: (e) => preview.push(e) });
+        assert.strictEqual(planned.changeSummary.update, 1);
+        const steps = preview.flatMap((e) =>
+            e.resourcePreEvent && e.resourcePreEvent.metadata.op === "update" ? [e.resourcePreEvent.metadata] : [],
+        );
+        assert.deepStrictEqual(
+            steps.map((s) => [s.type, s.diffs]),
+            [["aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", ["maxErrors"]]],
+        );
+
+        const targets = (await clients.ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: windowId }))).Targets ?? [];
+        await clients.ssm.send(
+            new DeregisterTargetFromMaintenanceWindowCommand({ WindowId: windowId, WindowTargetId: targets[0].WindowTargetId }),
+        );
+        const gone = await stack.refresh();
+        assert.strictEqual(gone.summary.resourceChanges?.delete, 1, JSON.stringify(gone.summary.resourceChanges));
+
+        const restored = await stack.up();
+        assert.strictEqual(restored.summary.resourceChanges?.create, 1, JSON.stringify(restored.summary.resourceChanges));
+        const after = (await clients.ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: windowId }))).Tasks ?? [];
+        const newTargets = (await clients.ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: windowId }))).Targets ?? [];
+        assert.strictEqual(newTargets.length, 1);
+        const restoredTask = after.find((t) => t.Type === "RUN_COMMAND");
+        assert.deepStrictEqual(
+            [restoredTask?.MaxErrors, restoredTask?.Targets],
+            ["2", [{ Key: "WindowTargetIds", Values: [newTargets[0].WindowTargetId] }]],
+        );
+    });
+
+    it("destroy leaves no fleet resource in any service of the emulator", async () => {
+        await stack.destroy();
+        const left = await fleetResources(clients, instanceId);
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(left).filter(([, v]) => v.length > 0)), {});
+        assert.deepStrictEqual((await stack.exportStack()).deployment.resources ?? [], []);
+    });
+});
