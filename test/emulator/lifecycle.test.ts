@@ -130,6 +130,44 @@ describe("emulator: the lifecycle function against a real AWS API", function () 
         assert.strictEqual(calls.DeleteSnapshot, 20, "18 deletions and the 2 throttled attempts the SDK retried");
     });
 
+    it("tiered retention: the week's newest set in the environment's zone stays; the rest beyond `days` go", async () => {
+        // Berlin in October is UTC+2: a run at 22:30 UTC is 00:30 the next day there, so the Sunday-night
+        // run of October 11 (UTC) is Monday's, in ISO week 42, and week 41's newest is the run of October 10.
+        const spec = environmentSpec("tiered", {
+            targetTags: { Backup: "tiered" },
+            scheduleTimezone: "Europe/Berlin",
+            retention: { days: 2, minSets: 2, weekly: 2 },
+        });
+        const tiered = await deploy(clients, spec, FLEET);
+        assert.deepStrictEqual(tiered.config.retention, { days: 2, minSets: 2, weekly: 2, timeZone: "Europe/Berlin" });
+        const sql = await launchWindows(clients.ec2, {
+            name: "SQL09",
+            availabilityZone: "us-east-1a",
+            tags: { Backup: "tiered" },
+            dataVolumes: 0,
+        });
+        const runs = new Map<number, string[]>();
+        let last = "";
+        for (let day = 1; day <= 14; day++) {
+            const run = await runWindow(clients, emulator(), tiered.env, [sql], new Date(Date.UTC(2026, 9, day, 22, 30)));
+            runs.set(
+                day,
+                run.results.flatMap((r) => r.snapshotIds),
+            );
+            last = run.windowExecutionId;
+        }
+        const before = await allSnapshots(clients.ec2);
+        const summary = await verifyRun(clients, tiered.config, last, new Date(Date.UTC(2026, 9, 14, 23, 10)));
+        assert.strictEqual(summary.alerted, false);
+        const after = await allSnapshots(clients.ec2);
+        const gone = new Set([...before.keys()].filter((id) => !after.has(id)));
+        // Kept: the 13th and 14th (minSets and `days`), and the 10th (week 41's newest in Berlin; in UTC it would be the 11th).
+        const keptDays = [...runs].filter(([, ids]) => ids.every((id) => !gone.has(id))).map(([day]) => day);
+        assert.deepStrictEqual(keptDays, [10, 13, 14]);
+        assert.strictEqual(summary.deletedSnapshots, 11);
+        assert.strictEqual(gone.size, 11, "only the tiered environment's sets went");
+    });
+
     describe("restore drills", () => {
         /** A fake clock: sleeping advances it, so polls and deadlines run without waiting. */
         function fakeTiming(start: Date, onSleep: () => Promise<void> = async () => undefined): DrillTiming & { now: () => number } {
