@@ -6,6 +6,7 @@
  */
 import type { InventoryInstance } from "../../policies/policyConfig";
 import type { FleetEnvironment } from "../manifest/load";
+import { burstWarnings } from "../offline/capacity";
 import { census } from "../offline/census";
 import { chooseRateControls } from "../offline/rateControl";
 import { writeRateControl } from "./stackFiles";
@@ -31,8 +32,14 @@ export async function sizeRateControls(
         }),
     );
     const chosenRates = chooseRateControls(chosen.map((env, i) => ({ spec: env.spec, enrolled: enrolled[i] })));
+    const shared = burstWarnings(
+        chosen.map((env, i) => ({ spec: { ...env.spec, maxConcurrency: chosenRates[i].maxConcurrency }, enrolled: enrolled[i] })),
+    );
     for (const [i, env] of chosen.entries()) {
         writeRateControl(stacksDir, env.spec.name, chosenRates[i]);
         log(`[${env.spec.name}] Rate control: ${chosenRates[i].why}`);
+        for (const warning of shared.get(env.spec.name) ?? []) {
+            log(`[${env.spec.name}] Warning: ${warning}`);
+        }
     }
 }

@@ -3,13 +3,20 @@
  * numbers are estimates, and the operator decides.
  */
 import type { EnvironmentSpec } from "../../core/environment";
+import { burstGroups } from "./windowRuns";
 
 /**
  * Worst-case minutes one instance's run takes: AWSEC2-CreateVssSnapshot's executionTimeout defaults
  * to 800 s, plus installing or updating AwsVssComponents first.
  */
 export const RUN_MINUTES = 15;
-/** EC2 CreateSnapshots throttle per account and region: a bucket of 100 that refills 5 per second. */
+/**
+ * EC2 CreateSnapshots throttle per account and region: a token bucket of 100 that refills 5 per
+ * second. Source: "Request throttling for the Amazon EC2 API", Amazon EC2 Developer Guide
+ * (docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html), whose table of request token
+ * bucket sizes and refill rates gives CreateSnapshot and CreateSnapshots a bucket maximum capacity of
+ * 100 and a refill rate of 5 per second; EC2 applies it per account per Region, across every caller.
+ */
 export const CREATE_SNAPSHOTS_BURST = 100;
 export const CREATE_SNAPSHOTS_REFILL_PER_SECOND = 5;
 
@@ -23,14 +30,6 @@ export function concurrencyOf(maxConcurrency: string, targets: number): number {
 
 /** A spec whose maxConcurrency is known: the manifest's, or the default the plan chose (rateControl.ts). */
 export type RatedSpec = EnvironmentSpec & { readonly maxConcurrency: string };
-
-/**
- * Environments whose windows open at the same moment in one account and region: they draw on one
- * CreateSnapshots bucket.
- */
-export function burstGroupKey(spec: EnvironmentSpec): string {
-    return [spec.accountId, spec.region, spec.schedule, spec.scheduleTimezone, spec.scheduleOffset ?? 0].join("|");
-}
 
 export function windowWarnings(spec: RatedSpec, enrolled: number): string[] {
     if (enrolled === 0) {
@@ -50,32 +49,63 @@ export function windowWarnings(spec: RatedSpec, enrolled: number): string[] {
     ];
 }
 
+/** At most this many names or windows in one warning; the rest are counted. */
+const LISTED = 6;
+
+function listed(items: readonly string[]): string {
+    return items.length <= LISTED ? items.join(", ") : `${items.slice(0, LISTED).join(", ")} and ${items.length - LISTED} more`;
+}
+
+function windowsText(specs: readonly EnvironmentSpec[]): string {
+    const distinct = [
+        ...new Set(
+            specs.map(
+                (s) => `${s.schedule} ${s.scheduleTimezone}${s.scheduleOffset ? ` +${s.scheduleOffset}d` : ""}, ${s.durationHours} h`,
+            ),
+        ),
+    ];
+    return listed(distinct);
+}
+
+const runsAtOnce = ({ spec, enrolled }: { spec: RatedSpec; enrolled: number }) =>
+    Math.min(enrolled, concurrencyOf(spec.maxConcurrency, enrolled));
+
 /**
- * Environments in one account and region whose windows open together share EC2's CreateSnapshots
- * bucket: each instance makes one call, so more than 100 at once are throttled.
+ * Environments in one account and region whose windows run at overlapping times (windowRuns.ts)
+ * share EC2's CreateSnapshots bucket: each instance makes one call as its run starts. Each member of
+ * a group of two or more is told whom it shares with and what the group starts at once; past 100
+ * at once, that the calls will be throttled.
  */
 export function burstWarnings(environments: readonly { spec: RatedSpec; enrolled: number }[]): Map<string, string[]> {
-    const groups = new Map<string, { names: string[]; concurrent: number }>();
-    for (const { spec, enrolled } of environments) {
-        const key = burstGroupKey(spec);
-        const group = groups.get(key) ?? { names: [], concurrent: 0 };
-        group.names.push(spec.name);
-        group.concurrent += Math.min(enrolled, concurrencyOf(spec.maxConcurrency, enrolled));
-        groups.set(key, group);
-    }
     const out = new Map<string, string[]>();
-    for (const [key, group] of groups) {
-        if (group.concurrent <= CREATE_SNAPSHOTS_BURST) {
-            continue;
+    for (const group of burstGroups(environments.map((e) => e.spec))) {
+        const members = group.map((i) => environments[i]);
+        const concurrent = members.reduce((n, m) => n + runsAtOnce(m), 0);
+        const { accountId: account, region } = members[0].spec;
+        const names = members.map((m) => m.spec.name);
+        const messages: string[] = [];
+        if (members.length > 1) {
+            messages.push(
+                `the windows of ${listed(names)} run at overlapping times in ${account}/${region} (${windowsText(members.map((m) => m.spec))}), ` +
+                    `so they share EC2's CreateSnapshots throttle (${CREATE_SNAPSHOTS_BURST} burst, ${CREATE_SNAPSHOTS_REFILL_PER_SECOND} per second refill, per account and region): ` +
+                    `together they start up to ${concurrent} snapshot runs at once (${listed(members.map((m) => `${m.spec.name} ${runsAtOnce(m)}`))}); ` +
+                    "stagger the schedules so the windows do not overlap to give each the whole burst.",
+            );
         }
-        const [account, region, schedule, zone] = key.split("|");
-        const who = group.names.length > 1 ? `environments ${group.names.join(", ")} together start` : "the window starts";
-        const message =
-            `${who} ${group.concurrent} snapshot runs at once in ${account}/${region} (${schedule} ${zone}), past EC2's CreateSnapshots ` +
-            `throttle (${CREATE_SNAPSHOTS_BURST} burst, ${CREATE_SNAPSHOTS_REFILL_PER_SECOND} per second refill, per account and region); ` +
-            "lower maxConcurrency or stagger the schedules.";
-        for (const name of group.names) {
-            out.set(name, [...(out.get(name) ?? []), message]);
+        if (concurrent > CREATE_SNAPSHOTS_BURST) {
+            const [schedule, zone] = [members[0].spec.schedule, members[0].spec.scheduleTimezone];
+            const who = members.length > 1 ? `environments ${listed(names)} together start` : "the window starts";
+            const where = members.length > 1 ? windowsText(members.map((m) => m.spec)) : `${schedule} ${zone}`;
+            messages.push(
+                `${who} ${concurrent} snapshot runs at once in ${account}/${region} (${where}), past EC2's CreateSnapshots ` +
+                    `throttle (${CREATE_SNAPSHOTS_BURST} burst, ${CREATE_SNAPSHOTS_REFILL_PER_SECOND} per second refill, per account and region); ` +
+                    "lower maxConcurrency or stagger the schedules.",
+            );
+        }
+        for (const name of names) {
+            if (messages.length > 0) {
+                out.set(name, [...(out.get(name) ?? []), ...messages]);
+            }
         }
     }
     return out;

@@ -128,7 +128,7 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
     const traceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     // Counted first: each environment's default rate control depends on its own enrolled count and
-    // on the others that open their windows at the same moment.
+    // on the others whose windows run at overlapping times.
     const counts = chosen.map((env) => census(env, inventory, today));
     const rates = chooseRateControls(chosen.map((env, i) => ({ spec: env.spec, enrolled: counts[i].windows.enrolled })));
     try {

@@ -15,14 +15,15 @@
  *   waves, so a tenth of the fleet failing stops further starts; a few offline agents do not.
  */
 import type { EnvironmentSpec } from "../../core/environment";
-import { burstGroupKey, concurrencyOf, CREATE_SNAPSHOTS_BURST, CREATE_SNAPSHOTS_REFILL_PER_SECOND, RUN_MINUTES } from "./capacity";
+import { burstGroups } from "./windowRuns";
+import { concurrencyOf, CREATE_SNAPSHOTS_BURST, CREATE_SNAPSHOTS_REFILL_PER_SECOND, RUN_MINUTES } from "./capacity";
 
 export interface RateControlInput {
     /** Instances the environment selects (enrolled, as the plan counts them). */
     readonly enrolled: number;
     readonly durationHours: number;
     readonly cutoffHours: number;
-    /** Runs that other environments in the same account and region start at the same moment (they share the burst). */
+    /** Runs that environments whose windows overlap this one's, in the same account and region, start at once (they share the burst). */
     readonly sharedConcurrent?: number;
 }
 
@@ -54,7 +55,7 @@ export function defaultRateControl(input: RateControlInput): RateControl {
     const { enrolled, durationHours, cutoffHours } = input;
     const bucket = Math.max(1, CREATE_SNAPSHOTS_BURST - (input.sharedConcurrent ?? 0));
     const throttle = `EC2 CreateSnapshots allows ${CREATE_SNAPSHOTS_BURST} at once per account and region, refilling ${CREATE_SNAPSHOTS_REFILL_PER_SECOND}/s`;
-    const shared = input.sharedConcurrent ? ` (${input.sharedConcurrent} taken by environments starting together, ${bucket} left)` : "";
+    const shared = input.sharedConcurrent ? ` (${input.sharedConcurrent} taken by environments whose windows overlap, ${bucket} left)` : "";
     if (enrolled <= 0) {
         const concurrency = Math.min(UNSEEN_FLEET_CONCURRENCY, bucket);
         return rateControl(
@@ -95,7 +96,8 @@ export interface Sizing {
 
 /**
  * Each environment's rate control, the unset fields derived from its enrolled count. Environments
- * whose windows open together in one account and region share one CreateSnapshots burst: the ones
+ * whose windows run at overlapping times in one account and region (windowRuns.ts: by the instants
+ * they run, not by their schedule text) share one CreateSnapshots burst: the ones
  * that set maxConcurrency keep what they set, and the rest split what is left, the smallest demand
  * served first, so a small environment is not squeezed by a big one beside it.
  */
@@ -125,10 +127,8 @@ export function chooseRateControls(environments: readonly Sizing[]): ChosenRateC
 
 /** For each environment without a maxConcurrency: the runs the others of its burst group start at once. */
 function sharedBurst(environments: readonly Sizing[]): number[] {
-    const groups = new Map<string, number[]>();
-    environments.forEach(({ spec }, i) => groups.set(burstGroupKey(spec), [...(groups.get(burstGroupKey(spec)) ?? []), i]));
     const shared = environments.map(() => 0);
-    for (const members of groups.values()) {
+    for (const members of burstGroups(environments.map((e) => e.spec))) {
         const fixed = members.filter((i) => environments[i].spec.maxConcurrency !== undefined);
         const open = members.filter((i) => environments[i].spec.maxConcurrency === undefined);
         const fixedRuns = fixed.reduce((n, i) => {

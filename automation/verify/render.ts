@@ -4,6 +4,7 @@
  * time of the set they measure. Text and markdown may hide the ok rows (--only-failures) but never
  * their counts; JSON always carries every instance.
  */
+import { hasTiers, tiersText } from "../../core/lifecycle/tiers";
 import { recycleBinLine } from "../../core/lifecycle/recycleBin";
 import { escapeMarkdown, fitDetails, GITHUB_COMMENT_LIMIT, type DetailsBlock } from "../output/markdownDetails";
 import type { EnvironmentVerdict, InstanceVerdict } from "./verdicts";
@@ -84,7 +85,7 @@ const untrustedText = (u: InstanceVerdict["untrustedSets"][number]) =>
     `${u.verdict} set from ${isoSecond(u.startTime)} (never deleted): ${u.reasons.join("; ")}`;
 
 const retentionHead = (r: NonNullable<EnvironmentVerdict["retention"]>) =>
-    `retention (${r.days} days, at least ${r.minSets} good sets): would delete ${r.wouldDelete.length} set(s), ` +
+    `retention (${r.days} days, at least ${r.minSets} good sets${hasTiers(r) ? `, tiers ${tiersText(r)}` : ""}): would delete ${r.wouldDelete.length} set(s), ` +
     `${r.wouldDelete.reduce((n, d) => n + d.snapshotIds.length, 0)} snapshot(s)`;
 
 /** "found 3 sets tagged for fleet 'acme', not 'vss-fleet': ..." for each other fleet seen. */

@@ -11,6 +11,8 @@ import { DEFAULT_FLEET, FLEET_TAG_KEY } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
 import { judgeSets } from "../../core/lifecycle/provenance";
 import type { RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
+import type { TierCounts } from "../../core/lifecycle/tiers";
+import { retentionRuleOf } from "../../core/lifecycle/lifecycleSettings";
 import { retentionReview, type Deletion, type Withheld } from "../../core/lifecycle/retention";
 import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
@@ -54,7 +56,7 @@ export interface EnvironmentVerdict {
     /** Why the copies were not judged (never silently skipped). */
     readonly copiesNotChecked?: string;
     /** With retention configured: what the lifecycle function would delete now (a dry run). */
-    readonly retention?: {
+    readonly retention?: TierCounts & {
         readonly days: number;
         readonly minSets: number;
         readonly wouldDelete: Deletion[];
@@ -154,7 +156,9 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
     const { retention } = env.spec;
     // The dry run: what the function would delete if the window's history (which verify does not read) also agrees.
     const review = retention
-        ? retentionReview(sets, retention, { environment: env.spec.name, fleet }, now, { windowHistoryRead: false })
+        ? retentionReview(sets, retentionRuleOf(env.spec) ?? retention, { environment: env.spec.name, fleet }, now, {
+              windowHistoryRead: false,
+          })
         : undefined;
     const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
     const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);

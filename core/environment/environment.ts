@@ -12,6 +12,7 @@ import { scheduleKind, scheduleProblem } from "./schedule";
 import { deadManHours } from "./scheduleGap";
 import { neverRunsProblem, scheduleLengthProblem } from "./scheduleRuns";
 import { snapshotTagKeyProblem, tagKeyProblem, tagValueProblem } from "./tags";
+import { hasTiers, tiersText } from "../lifecycle/tiers";
 
 export const DEFAULT_SCHEDULE = "cron(0 4 ? * * *)";
 /** The tag key that selects an environment's instances when it names no targetTags of its own. */
@@ -189,6 +190,15 @@ const environmentFields = z.strictObject({
         .strictObject({
             days: z.int().min(1).max(36500).describe("Delete whole snapshot sets older than this many days..."),
             minSets: z.int().min(1).max(1000).default(7).describe("...but always keep this many newest good sets per instance."),
+            daily: z.int().min(1).max(3660).optional().describe("...and the newest good set of each of the last N days that have one."),
+            weekly: z
+                .int()
+                .min(1)
+                .max(520)
+                .optional()
+                .describe("...and the newest good set of each of the last N ISO weeks that have one."),
+            monthly: z.int().min(1).max(1200).optional().describe("...and the newest good set of each of the last N months that have one."),
+            yearly: z.int().min(1).max(100).optional().describe("...and the newest good set of each of the last N years that have one."),
         })
         .optional()
         .describe("Opt-in retention of the snapshots vss-fleet made (never anyone else's); runs in the lifecycle function."),
@@ -443,7 +453,7 @@ export function lifecycleEnabled(env: Pick<Fields, "lifecycle">): boolean {
 /** One line for people: what the lifecycle will do for an environment. */
 export function lifecycleSummary(
     env: Pick<Fields, "lifecycle" | "retention" | "restoreDrill" | "rpoHours" | "accountId" | "schedule" | "durationHours"> &
-        Partial<Pick<Fields, "copies" | "lock" | "archive" | "volumeKmsKeyId">> & { readonly name?: string },
+        Partial<Pick<Fields, "copies" | "lock" | "archive" | "volumeKmsKeyId" | "scheduleTimezone">> & { readonly name?: string },
 ): string {
     if (!lifecycleEnabled(env)) {
         return "off (no verification after runs, no alarms, no retention: snapshots are kept forever, no drills)";
@@ -453,7 +463,7 @@ export function lifecycleSummary(
         `verifies each run (RPO ${env.rpoHours} h)`,
         deadMan === undefined ? "no dead-man's switch (runs too rare for an alarm)" : `alarms after ${deadMan} h without a verified run`,
         env.retention
-            ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets`
+            ? `retention ${env.retention.days} days, at least ${env.retention.minSets} good sets${hasTiers(env.retention) ? `, tiers ${tiersText(env.retention)} (${env.scheduleTimezone ?? "UTC"})` : ""}`
             : "no retention: snapshots are kept forever",
         env.restoreDrill ? `restore drill ${env.restoreDrill.schedule}, ${env.restoreDrill.instancesPerRun} instance(s)` : "no drills",
         ...protectionSummary(env),

@@ -69,7 +69,7 @@ export const FIELD_DOCS: Readonly<Record<keyof typeof environmentSchema.shape, F
         rules: "1-8760; `verify` and the lifecycle function report an instance whose newest good set is older",
     },
     retention: {
-        rules: "`{ days, minSets = 7 }`: delete whole sets older than `days`, always keeping the newest `minSets` good sets; runs in the lifecycle function",
+        rules: "`{ days, minSets = 7, daily?, weekly?, monthly?, yearly? }`: delete whole sets older than `days`, always keeping the newest `minSets` good sets and, per tier, the newest good set of each of the last N days, ISO weeks, months or years (in `scheduleTimezone`) that have one; runs in the lifecycle function",
     },
     restoreDrill: {
         rules: "`{ schedule, instancesPerRun = 1 }`: an EventBridge `cron(...)` with exactly 6 fields, in UTC; 1-20 instances per drill",

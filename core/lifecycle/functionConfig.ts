@@ -3,6 +3,7 @@
  * variables and what the handler reads back. Both sides use this module, so the contract cannot drift.
  */
 import { z } from "zod";
+import type { RetentionRule } from "./retention";
 
 /** CloudWatch namespace of every metric the function publishes. */
 export const METRICS_NAMESPACE = "VssFleet";
@@ -39,7 +40,8 @@ export interface LifecycleConfig {
     readonly targetTags: Readonly<Record<string, string>>;
     readonly rpoHours: number;
     readonly excludeBootVolume: boolean;
-    readonly retention?: { readonly days: number; readonly minSets: number };
+    /** Days, minSets and the tiers with the zone their periods are counted in (retention.ts). */
+    readonly retention?: RetentionRule;
     readonly drillInstancesPerRun?: number;
     readonly alertTopicArn: string;
     /** The environment's maintenance window: its execution history dates every set the function may delete. */
@@ -148,7 +150,15 @@ const environmentSchema = z.object({
     [ENV.targetTags]: json(z.record(z.string(), z.string())),
     [ENV.rpoHours]: z.coerce.number().int().positive(),
     [ENV.excludeBootVolume]: z.enum(["true", "false"]).transform((v) => v === "true"),
-    [ENV.retention]: json(z.object({ days: z.int().positive(), minSets: z.int().positive() })).optional(),
+    [ENV.retention]: json(
+        retentionRule.extend({
+            daily: z.int().positive().optional(),
+            weekly: z.int().positive().optional(),
+            monthly: z.int().positive().optional(),
+            yearly: z.int().positive().optional(),
+            timeZone: z.string().min(1).optional(),
+        }) satisfies z.ZodType<RetentionRule>,
+    ).optional(),
     [ENV.drillInstancesPerRun]: z.coerce.number().int().positive().optional(),
     [ENV.alertTopicArn]: z.string().startsWith("arn:"),
     [ENV.windowId]: z.string().min(1, "must name the environment's maintenance window"),

@@ -6,6 +6,20 @@
  */
 import type { EnvironmentSpec } from "../environment";
 import { protectionConfig, type LifecycleConfig, type ProtectionConfig } from "./functionConfig";
+import type { RetentionRule } from "./retention";
+import { hasTiers } from "./tiers";
+
+/**
+ * An environment's retention rule as the planner takes it: the tiers count periods in the
+ * environment's time zone, so the zone travels with them (only when there are tiers, so a plain
+ * `{ days, minSets }` configuration stays exactly what it was).
+ */
+export function retentionRuleOf(spec: Pick<EnvironmentSpec, "retention" | "scheduleTimezone">): RetentionRule | undefined {
+    if (!spec.retention) {
+        return undefined;
+    }
+    return hasTiers(spec.retention) ? { ...spec.retention, timeZone: spec.scheduleTimezone } : spec.retention;
+}
 
 export interface LifecycleSettings {
     /** The environment's name: the snapshot tag value the function selects by. */
@@ -16,8 +30,11 @@ export interface LifecycleSettings {
     readonly targetTags: Readonly<Record<string, string>>;
     readonly rpoHours: number;
     readonly excludeBootVolume: boolean;
-    /** Delete whole sets older than `days`, keeping the newest `minSets` good ones; omitted: keep everything. */
-    readonly retention?: { readonly days: number; readonly minSets: number };
+    /**
+     * Delete whole sets older than `days`, keeping the newest `minSets` good ones and the tiers' keepers
+     * (periods counted in `timeZone`); omitted: keep everything.
+     */
+    readonly retention?: RetentionRule;
     /** EventBridge cron for restore drills, and how many instances each drill restores; omitted: no drills. */
     readonly restoreDrill?: { readonly schedule: string; readonly instancesPerRun: number };
     /** Copies to other regions and accounts, snapshot locks and the archive tier; omitted: none (see protectionConfig). */
@@ -31,7 +48,7 @@ export function lifecycleSettingsOf(spec: EnvironmentSpec, fleet: string): Lifec
         targetTags: spec.targetTags,
         rpoHours: spec.rpoHours,
         excludeBootVolume: spec.vss.excludeBootVolume,
-        retention: spec.retention,
+        retention: retentionRuleOf(spec),
         restoreDrill: spec.restoreDrill,
         protection: protectionConfig(spec),
     };

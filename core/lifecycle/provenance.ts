@@ -63,6 +63,13 @@ export interface ProvenanceEvidence {
      * read (offline verify): the time is then not checked, and no set is deletable.
      */
     readonly executions?: readonly WindowExecution[];
+    /**
+     * For the executions whose Run Command invocations were read (this run's, and those that date a
+     * set of an instance the environment does not target): the instances the window ran its command
+     * on. Only that command writes this environment's tags with the document's description, so a set
+     * dated inside such an execution, of an instance it did not run on, is forged.
+     */
+    readonly executionTargets?: ReadonlyMap<string, ReadonlySet<string>>;
     readonly now: Date;
 }
 
@@ -148,9 +155,13 @@ function attachmentsOf(evidence: ProvenanceEvidence, volumeId: string): readonly
 }
 
 function volumeEvidence(set: SnapshotSet, evidence: ProvenanceEvidence, found: Findings): void {
-    // An instance that left the fleet keeps its genuine sets: unproven (counted), not contradicted (alerted).
+    // An instance that left the fleet keeps its genuine sets: unproven (counted), not contradicted
+    // (alerted). The same evidence fits a snapshot of someone else's instance with copied tags, so the
+    // reason never suggests deleting it: whose it is, is for the owner's records to say.
     if (!evidence.instanceIds.has(set.instanceId)) {
-        found.missing.push(`${set.instanceId} is not an instance this environment targets (if it left the fleet, delete its sets by hand)`);
+        found.missing.push(
+            `${set.instanceId} is not an instance this environment targets, so nothing proves the set is this fleet's: it is kept, never deleted, and counted in UnprovenSets`,
+        );
     }
     for (const s of set.snapshots) {
         const attachments = attachmentsOf(evidence, s.volumeId);
@@ -210,6 +221,12 @@ export function judgeSet(set: SnapshotSet, evidence: ProvenanceEvidence): Proven
     tagEvidence(set, evidence, found);
     volumeEvidence(set, evidence, found);
     const windowExecutionId = evidence.executions ? timeEvidence(set, evidence.executions, evidence.now, found) : undefined;
+    const targets = windowExecutionId !== undefined ? evidence.executionTargets?.get(windowExecutionId) : undefined;
+    if (targets && !targets.has(set.instanceId)) {
+        found.contradictions.push(
+            `the window's execution ${windowExecutionId} ran its command on ${targets.size} instance(s), not on ${set.instanceId}, so no run of ours took this set`,
+        );
+    }
     const verdict: Verdict = found.contradictions.length > 0 ? "contradicted" : found.missing.length > 0 ? "unproven" : "proven";
     return {
         verdict,

@@ -8,16 +8,21 @@
  * 5. ...unless the instance has fewer than `minSets` good sets at all. Its backups are failing, and
  *    until they recover every recovery point counts, partial ones included (a bad set may still
  *    hold a good boot volume), so nothing of that instance is deleted.
+ * 5a. Tiers (tiers.ts): a good set that is the newest of one of the last N days, ISO weeks, months or
+ *    years of a tier, in the environment's time zone, is kept whatever its age.
  * 6. A set is deleted only when its provenance is proven with the window history read
  *    (provenance.ts): a set that the rules above would delete but the evidence does not prove is
  *    WITHHELD and reported, never deleted. Tags alone never decide a deletion.
  */
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../environment/tags";
 import type { SnapshotSet } from "./sets";
+import { hasTiers, tierKeepers, type TierCounts } from "./tiers";
 
-export interface RetentionRule {
+export interface RetentionRule extends TierCounts {
     readonly days: number;
     readonly minSets: number;
+    /** The zone the tiers' periods are counted in (the environment's scheduleTimezone); UTC when omitted. */
+    readonly timeZone?: string;
 }
 
 export interface Deletion {
@@ -77,12 +82,14 @@ export function retentionReview(
         // Only sets wholly ours count toward minSets: another fleet's good set on the same instance keeps nothing of ours safe.
         const wholly = (set: SnapshotSet) =>
             set.snapshots.every((s) => s.tags[ENVIRONMENT_TAG_KEY] === owner.environment && s.tags[FLEET_TAG_KEY] === owner.fleet);
-        const kept = new Set(newestFirst.filter((s) => s.good && wholly(s)).slice(0, rule.minSets));
+        const candidates = newestFirst.filter((s) => s.good && wholly(s));
+        const kept = new Set(candidates.slice(0, rule.minSets));
         if (kept.size < rule.minSets) {
             continue;
         }
+        const keepers = tierKeepers(candidates, rule, rule.timeZone ?? "UTC");
         for (const set of newestFirst) {
-            if (kept.has(set) || !wholly(set) || set.startTime.getTime() >= cutoff) {
+            if (kept.has(set) || keepers.has(set) || !wholly(set) || set.startTime.getTime() >= cutoff) {
                 continue;
             }
             const allowed =
@@ -104,7 +111,7 @@ export function retentionReview(
                 setKey: set.key,
                 startTime: set.startTime.toISOString(),
                 snapshotIds: set.snapshots.map((s) => s.snapshotId),
-                reason: `${set.good ? "good" : "bad"} set older than ${rule.days} days`,
+                reason: `${set.good ? "good" : "bad"} set older than ${rule.days} days${hasTiers(rule) ? ", the newest of none of the tiers' periods" : ""}`,
             });
         }
     }

@@ -9,7 +9,7 @@
  * ignored. A set is GOOD when every volume expected for it has a completed snapshot in it and every
  * snapshot carries its engine's consistency mark.
  */
-import { ENVIRONMENT_TAG_KEY } from "../environment/tags";
+import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../environment/tags";
 import type { Provenance } from "./provenance";
 
 export interface SnapshotRecord {
@@ -89,6 +89,27 @@ function snapshotsOf(snapshots: readonly SnapshotRecord[], environment: string):
         byEnvironment.set(snapshots, cached);
     }
     return cached.index.get(environment) ?? [];
+}
+
+/**
+ * Snapshots with this environment's and fleet's tags and a set id that neither a
+ * `vss-fleet:instance-id` tag nor an attached volume ties to an instance, so snapshotSets leaves them
+ * out: copies made by CopySnapshot (whose volume id is a placeholder), snapshots of volumes since
+ * deleted or detached, or tags written on someone else's snapshot. Counted, never judged or deleted.
+ */
+export function untiedSnapshots(
+    snapshots: readonly SnapshotRecord[],
+    attachments: readonly Attachment[],
+    owner: { readonly environment: string; readonly fleet: string },
+): SnapshotRecord[] {
+    const attached = new Set(attachments.map((a) => a.volumeId));
+    return snapshotsOf(snapshots, owner.environment).filter(
+        (s) =>
+            s.tags[FLEET_TAG_KEY] === owner.fleet &&
+            setKey(s) !== undefined &&
+            s.tags["vss-fleet:instance-id"] === undefined &&
+            !attached.has(s.volumeId),
+    );
 }
 
 /** The sets of each instance, newest first. */

@@ -45,7 +45,7 @@ export async function verifyRun(
         targetedInstances(clients.ec2, config.targetTags),
         readRun(clients.ssm, windowExecutionId),
     ]);
-    const sets = await instanceSets(clients, config, instances, now);
+    const { sets, untied } = await instanceSets(clients, config, instances, now, run);
     const verdicts = runVerdicts(instances, sets, run, config.rpoHours, now);
     const failures: Failure[] = verdicts.filter((v) => !v.ok).map((v) => ({ subject: instanceLabel(v), reasons: v.reasons }));
     const metrics: Metric[] = [
@@ -62,7 +62,7 @@ export async function verifyRun(
     ];
     // Sets whose evidence disagrees are never deleted and always reported; proven ones get their execution recorded.
     failures.push(...contradictionFailures(sets), ...(await recordExecutions(clients.ec2, sets)));
-    metrics.push(...provenanceMetrics(sets));
+    metrics.push(...provenanceMetrics(sets, untied));
     let deletedSnapshots = 0;
     const owner = { environment: config.environment, fleet: config.fleet };
     const protection = config.protection;
@@ -149,7 +149,7 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
         });
     }
     const instances = await targetedInstances(clients.ec2, config.targetTags);
-    const sets = await instanceSets(clients, config, instances, now);
+    const { sets } = await instanceSets(clients, config, instances, now);
     const picks = drillPicks(instances, sets, config.drillInstancesPerRun ?? 1, swept.busySnapshots);
     // Instances to drill, none restorable: that is a failed drill too (and says the backups are failing).
     const nothingToDrill = picks.length === 0 && instances.length > 0;

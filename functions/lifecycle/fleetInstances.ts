@@ -6,9 +6,22 @@
 import { EC2Client, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import { paginateDescribeMaintenanceWindowExecutions, SSMClient } from "@aws-sdk/client-ssm";
 import { describeAttachments, describeEnvironmentSnapshots, describeVolumesById } from "../../core/lifecycle/awsShapes";
-import { judgeSets, snapshotVolumeIds, type WindowExecution } from "../../core/lifecycle/provenance";
-import { snapshotSets, type SnapshotSet } from "../../core/lifecycle/sets";
+import {
+    judgeSets,
+    snapshotVolumeIds,
+    untrustedSets,
+    type ProvenanceEvidence,
+    type WindowExecution,
+} from "../../core/lifecycle/provenance";
+import { snapshotSets, untiedSnapshots, type SnapshotRecord, type SnapshotSet } from "../../core/lifecycle/sets";
 import type { LifecycleConfig } from "../../core/lifecycle/functionConfig";
+import { readRun, type RunRecord } from "./runVerification";
+
+/**
+ * At most this many older executions are read per invocation to judge sets of instances the
+ * environment does not target (four or five SSM calls each); the rest stay unproven until a later run.
+ */
+const EXECUTIONS_READ_PER_RUN = 5;
 
 export interface FleetInstance {
     readonly instanceId: string;
@@ -59,17 +72,28 @@ export async function windowExecutions(ssm: SSMClient, windowId: string): Promis
     return out;
 }
 
+/** What instanceSets found: each instance's judged sets, and the snapshots no evidence ties to any instance. */
+export interface EnvironmentSets {
+    readonly sets: Map<string, SnapshotSet[]>;
+    /** This environment's and fleet's tags and a set id, but no instance: never judged, never deleted, counted. */
+    readonly untied: SnapshotRecord[];
+}
+
 /**
  * Each instance's snapshot sets (newest first), from this environment's snapshots only, each judged
  * for provenance: the volumes the snapshots came from are read wherever they are attached, and the
- * window's execution history dates them.
+ * window's execution history dates them. `run` (this run's command invocations) and, for sets of an
+ * instance the environment does not target, the invocations of the execution that dates them, tell
+ * an instance that left the fleet (its sets stay unproven) from tags written on someone else's
+ * snapshot (contradicted: the window never ran on that instance then).
  */
 export async function instanceSets(
     clients: { readonly ec2: EC2Client; readonly ssm: SSMClient },
     config: LifecycleConfig,
     instances: readonly FleetInstance[],
     now: Date,
-): Promise<Map<string, SnapshotSet[]>> {
+    run?: Pick<RunRecord, "windowExecutionId" | "outcomes">,
+): Promise<EnvironmentSets> {
     const [fleetVolumes, snapshots, executions] = await Promise.all([
         describeAttachments(
             clients.ec2,
@@ -90,13 +114,35 @@ export async function instanceSets(
         excludeBootVolume: config.excludeBootVolume,
         rootDeviceOf: (id) => root.get(id),
     });
-    return judgeSets(sets, {
+    const targets = new Map<string, ReadonlySet<string>>(run ? [[run.windowExecutionId, new Set(run.outcomes.keys())]] : []);
+    const evidence: ProvenanceEvidence = {
         environment: config.environment,
         fleet: config.fleet,
         instanceIds: new Set(instances.map((i) => i.instanceId)),
         attachments,
         knownVolumeIds: new Set([...known, ...others.knownVolumeIds]),
         executions,
+        executionTargets: targets,
         now,
-    });
+    };
+    let judged = judgeSets(sets, evidence);
+    const unread = [
+        ...new Set(
+            untrustedSets(judged)
+                .filter((s) => !evidence.instanceIds.has(s.instanceId))
+                .map((s) => s.provenance?.windowExecutionId)
+                .filter((id): id is string => id !== undefined && !targets.has(id)),
+        ),
+    ].slice(0, EXECUTIONS_READ_PER_RUN);
+    for (const id of unread) {
+        try {
+            targets.set(id, new Set((await readRun(clients.ssm, id)).outcomes.keys()));
+        } catch {
+            // Unreadable (SSM has dropped it, or a throttle): the set stays unproven, which deletes nothing.
+        }
+    }
+    if (unread.length > 0) {
+        judged = judgeSets(sets, evidence);
+    }
+    return { sets: judged, untied: untiedSnapshots(snapshots, attachments, { environment: config.environment, fleet: config.fleet }) };
 }

@@ -1,12 +1,12 @@
 /**
- * What the function does with the provenance verdicts (automation/lifecycle/provenance.ts judges):
- * contradicted sets alert, every untrusted set is counted, and a set proven by SSM's execution
+ * What the function does with the provenance verdicts (core/lifecycle/provenance.ts judges):
+ * contradicted sets alert, every untrusted set and every untied snapshot is counted, and a set proven by SSM's execution
  * history gets that execution recorded on its snapshots while the history still holds it (SSM drops
  * it after about 30 days, long before most retention periods end).
  */
 import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { untrustedSets, WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
-import type { SnapshotSet } from "../../core/lifecycle/sets";
+import type { SnapshotRecord, SnapshotSet } from "../../core/lifecycle/sets";
 import type { Failure, Metric } from "./report";
 
 /** EC2 CreateTags takes at most 1,000 resources per call. */
@@ -22,12 +22,18 @@ export function contradictionFailures(sets: ReadonlyMap<string, readonly Snapsho
         }));
 }
 
-export function provenanceMetrics(sets: ReadonlyMap<string, readonly SnapshotSet[]>): Metric[] {
+/**
+ * Every set the function refuses to treat as ours, counted: contradicted (also alerted), unproven
+ * (kept; an instance that left the fleet, or evidence since gone), and snapshots no evidence ties to
+ * an instance at all (copies, snapshots of deleted volumes, tags on someone else's snapshot).
+ */
+export function provenanceMetrics(sets: ReadonlyMap<string, readonly SnapshotSet[]>, untied: readonly SnapshotRecord[] = []): Metric[] {
     const untrusted = untrustedSets(sets);
     const count = (verdict: string) => untrusted.filter((s) => s.provenance?.verdict === verdict).length;
     return [
         { MetricName: "ContradictedSets", Value: count("contradicted"), Unit: "Count" },
         { MetricName: "UnprovenSets", Value: count("unproven"), Unit: "Count" },
+        { MetricName: "UntiedSnapshots", Value: untied.length, Unit: "Count" },
     ];
 }
 

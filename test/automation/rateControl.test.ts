@@ -36,10 +36,10 @@ describe("defaultRateControl", () => {
         assert.match(over.why, /capped at the throttle/);
     });
 
-    it("shares the burst with environments starting together, never below one", () => {
+    it("shares the burst with environments whose windows overlap, never below one", () => {
         const shared = defaultRateControl({ enrolled: 400, durationHours: 1, cutoffHours: 0, sharedConcurrent: 60 });
         assert.strictEqual(shared.maxConcurrency, "40");
-        assert.match(shared.concurrencyWhy, /\(60 taken by environments starting together, 40 left\)$/);
+        assert.match(shared.concurrencyWhy, /\(60 taken by environments whose windows overlap, 40 left\)$/);
         assert.deepStrictEqual(pick({ enrolled: 400, durationHours: 1, cutoffHours: 0, sharedConcurrent: 99 }), ["1", "40"]);
         assert.deepStrictEqual(pick({ enrolled: 400, durationHours: 1, cutoffHours: 0, sharedConcurrent: 250 }), ["1", "40"]);
     });
@@ -95,7 +95,7 @@ describe("chooseRateControls: environments whose windows open together share the
         assert.deepStrictEqual(concurrency(chosen), ["33", "33", "34"]);
         assert.match(
             chosen[0].why,
-            /^default maxConcurrency 33 for 400 enrolled: .*\(67 taken by environments starting together, 33 left\); default maxErrors 40/,
+            /^default maxConcurrency 33 for 400 enrolled: .*\(67 taken by environments whose windows overlap, 33 left\); default maxErrors 40/,
         );
     });
 
@@ -107,7 +107,7 @@ describe("chooseRateControls: environments whose windows open together share the
         assert.deepStrictEqual(concurrency(chosen), ["60", "40"]);
         assert.deepStrictEqual(chosen[0].defaulted, ["maxErrors"]);
         assert.strictEqual(chosen[0].why, "maxConcurrency 60 from the manifest; default maxErrors 10, a tenth of the enrolled");
-        assert.match(chosen[1].why, /\(60 taken by environments starting together, 40 left\)/);
+        assert.match(chosen[1].why, /\(60 taken by environments whose windows overlap, 40 left\)/);
     });
 
     it("a percentage in the manifest counts as the runs it starts: 25% of 100 enrolled leaves 75", () => {

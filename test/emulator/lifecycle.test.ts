@@ -130,6 +130,83 @@ describe("emulator: the lifecycle function against a real AWS API", function () 
         assert.strictEqual(calls.DeleteSnapshot, 20, "18 deletions and the 2 throttled attempts the SDK retried");
     });
 
+    it("verify-run: this fleet's exact tags on another instance's snapshot, inside the run, are contradicted and alerted", async () => {
+        // The database team's server: not tagged for the fleet, so the window never runs on it.
+        const db = await launchWindows(clients.ec2, { name: "DB01", availabilityZone: "us-east-1a", tags: { Team: "db" }, dataVolumes: 0 });
+        const run = await runWindow(clients, emulator(), prod.env, fleet, NIGHT(1));
+        await emulator().control("clock", { now: new Date(NIGHT(1).getTime() + 5 * 60_000).toISOString() });
+        await clients.ec2.send(
+            new CreateSnapshotCommand({
+                VolumeId: db.volumes[0].volumeId,
+                Description: "vss-fleet acme/prod",
+                TagSpecifications: [
+                    {
+                        ResourceType: "snapshot",
+                        Tags: [
+                            { Key: "vss-fleet:environment", Value: "prod" },
+                            { Key: "vss-fleet:fleet", Value: "acme" },
+                            { Key: "vss-fleet:engine", Value: "aws-vss" },
+                            { Key: "AwsVssConfig", Value: "AwsVssComponents=2.3.1;SnapshotSetId=forged" },
+                            { Key: "AppConsistent", Value: "true" },
+                        ],
+                    },
+                ],
+            }),
+        );
+        const summary = await verifyRun(clients, prod.config, run.windowExecutionId, new Date(NIGHT(1).getTime() + AFTER_RUN_MS));
+        assert.deepStrictEqual(summary.failedInstances, []);
+        assert.strictEqual(summary.alerted, true);
+        const [alert] = await alerts(emulator(), prod.config.alertTopicArn);
+        assert.ok(
+            alert.message.includes(
+                `  - the window's execution ${run.windowExecutionId} ran its command on 3 instance(s), not on ${db.instanceId}, so no run of ours took this set`,
+            ),
+            alert.message,
+        );
+        assert.doesNotMatch(alert.message, /by hand/);
+        const window = [NIGHT(1), NIGHT(2)] as const;
+        assert.strictEqual(await metricSum(clients.cloudWatch, "prod", "ContradictedSets", ...window), 1);
+        assert.strictEqual(await metricSum(clients.cloudWatch, "prod", "UnprovenSets", ...window), 0);
+    });
+
+    it("tiered retention: the week's newest set in the environment's zone stays; the rest beyond `days` go", async () => {
+        // Berlin in October is UTC+2: a run at 22:30 UTC is 00:30 the next day there, so the Sunday-night
+        // run of October 11 (UTC) is Monday's, in ISO week 42, and week 41's newest is the run of October 10.
+        const spec = environmentSpec("tiered", {
+            targetTags: { Backup: "tiered" },
+            scheduleTimezone: "Europe/Berlin",
+            retention: { days: 2, minSets: 2, weekly: 2 },
+        });
+        const tiered = await deploy(clients, spec, FLEET);
+        assert.deepStrictEqual(tiered.config.retention, { days: 2, minSets: 2, weekly: 2, timeZone: "Europe/Berlin" });
+        const sql = await launchWindows(clients.ec2, {
+            name: "SQL09",
+            availabilityZone: "us-east-1a",
+            tags: { Backup: "tiered" },
+            dataVolumes: 0,
+        });
+        const runs = new Map<number, string[]>();
+        let last = "";
+        for (let day = 1; day <= 14; day++) {
+            const run = await runWindow(clients, emulator(), tiered.env, [sql], new Date(Date.UTC(2026, 9, day, 22, 30)));
+            runs.set(
+                day,
+                run.results.flatMap((r) => r.snapshotIds),
+            );
+            last = run.windowExecutionId;
+        }
+        const before = await allSnapshots(clients.ec2);
+        const summary = await verifyRun(clients, tiered.config, last, new Date(Date.UTC(2026, 9, 14, 23, 10)));
+        assert.strictEqual(summary.alerted, false);
+        const after = await allSnapshots(clients.ec2);
+        const gone = new Set([...before.keys()].filter((id) => !after.has(id)));
+        // Kept: the 13th and 14th (minSets and `days`), and the 10th (week 41's newest in Berlin; in UTC it would be the 11th).
+        const keptDays = [...runs].filter(([, ids]) => ids.every((id) => !gone.has(id))).map(([day]) => day);
+        assert.deepStrictEqual(keptDays, [10, 13, 14]);
+        assert.strictEqual(summary.deletedSnapshots, 11);
+        assert.strictEqual(gone.size, 11, "only the tiered environment's sets went");
+    });
+
     describe("restore drills", () => {
         /** A fake clock: sleeping advances it, so polls and deadlines run without waiting. */
         function fakeTiming(start: Date, onSleep: () => Promise<void> = async () => undefined): DrillTiming & { now: () => number } {

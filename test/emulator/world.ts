@@ -3,6 +3,7 @@
  * configures its own), an environment deployed onto the emulator, and reads of the emulator's state
  * that do not go through the code under test.
  */
+import { retentionRuleOf } from "../../core/lifecycle/lifecycleSettings";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client, type Volume } from "@aws-sdk/client-ec2";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -47,7 +48,7 @@ export async function deploy(clients: Clients & { ssm: SSMClient }, spec: Enviro
         targetTags: spec.targetTags,
         rpoHours: spec.rpoHours,
         excludeBootVolume: spec.vss.excludeBootVolume,
-        ...(spec.retention ? { retention: spec.retention } : {}),
+        ...(spec.retention ? { retention: retentionRuleOf(spec) } : {}),
         ...(spec.restoreDrill ? { drillInstancesPerRun: spec.restoreDrill.instancesPerRun } : {}),
         alertTopicArn: topic.TopicArn ?? "",
         windowId: env.windowId,

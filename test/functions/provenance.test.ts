@@ -7,6 +7,7 @@ import * as assert from "assert";
 import { PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { CreateTagsCommand, DeleteSnapshotCommand, type Snapshot, type Volume } from "@aws-sdk/client-ec2";
 import { PublishCommand } from "@aws-sdk/client-sns";
+import { ListCommandInvocationsCommand, DescribeMaintenanceWindowExecutionTaskInvocationsCommand } from "@aws-sdk/client-ssm";
 import { verifyRun } from "../../functions/lifecycle/actions";
 import {
     clients,
@@ -170,5 +171,96 @@ describe("lifecycle function: provenance before any deletion", () => {
         const data = mocks.cloudWatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
         assert.strictEqual(metricValue(data, "UnprovenSets"), 1);
         assert.strictEqual(metricValue(data, "RetentionWithheldSets"), 1);
+    });
+});
+
+describe("lifecycle function: sets it refuses to treat as ours are visible", () => {
+    let mocks: Mocks;
+    before(() => (mocks = createMocks()));
+    afterEach(() => resetMocks(mocks));
+    after(() => restoreMocks(mocks));
+
+    /** An instance that was in the fleet and left it: the execution 6 days ago ran on it. */
+    const GONE = "i-0e0e0e0e0e0e0e0e1";
+    const GONE_VOLUME = "vol-0e00000000000e001";
+    const SIX_DAYS_AGO = "24bea65d-5ccc-462d-a2f3-000000000006";
+    const OLD_COMMAND = "e8d3c0e4-71f7-4491-898f-000000000006";
+
+    function forgeries(): World {
+        return {
+            instances: [instance(SQL, "SQL01", "us-east-1a")],
+            volumes: [volume(ROOT, SQL, "/dev/sda1"), volume(DB_VOLUME, DB, "xvdf"), volume(GONE_VOLUME, GONE, "xvdf")],
+            snapshots: [
+                snapshot(ROOT, "today", new Date(RUN_START.getTime() + 60_000), id("101")),
+                // The database team's volume with this fleet's exact tags and description, dated inside today's run...
+                snapshot(DB_VOLUME, "forged-now", new Date(RUN_START.getTime() + 90_000), id("f10")),
+                // ...and inside the run of 5 days ago.
+                snapshot(DB_VOLUME, "forged-old", at(5, "07:30:00"), id("f11")),
+                // A genuine set of an instance that has since left the fleet, taken by the run 6 days ago.
+                snapshot(GONE_VOLUME, "left", at(6, "07:30:00"), id("e10")),
+                // A copy of a genuine snapshot with its tags: CopySnapshot's placeholder volume id ties it to nothing.
+                snapshot("vol-ffffffff", "copied", at(3, "09:00:00"), id("c10")),
+            ],
+            invocations: { [SQL]: ["Success", "Success"] },
+        };
+    }
+
+    it("alerts on forged tags that the window's own runs contradict, counts the rest, and advises no deletion", async () => {
+        serve(mocks, forgeries());
+        // The run 6 days ago ran its command on GONE (then enrolled) as well; every other run on SQL01 only.
+        mocks.ssm.on(DescribeMaintenanceWindowExecutionTaskInvocationsCommand).callsFake((input: { WindowExecutionId: string }) => ({
+            WindowExecutionTaskInvocationIdentities: [
+                { ExecutionId: input.WindowExecutionId === SIX_DAYS_AGO ? OLD_COMMAND : "e8d3c0e4-71f7-4491-898f-c9b35bee5f3b" },
+            ],
+        }));
+        mocks.ssm.on(ListCommandInvocationsCommand).callsFake((input: { CommandId: string }) => ({
+            CommandInvocations: [SQL, ...(input.CommandId === OLD_COMMAND ? [GONE] : [])].map((InstanceId) => ({
+                CommandId: input.CommandId,
+                InstanceId,
+                Status: "Success",
+            })),
+        }));
+        const summary = await verifyRun(clients(), retention, WINDOW_EXECUTION, NOW);
+        assert.deepStrictEqual(summary.failedInstances, []);
+        assert.strictEqual(summary.deletedSnapshots, 0);
+        assert.strictEqual(summary.alerted, true);
+        const message = mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "";
+        assert.ok(
+            message.includes(
+                `  - the window's execution ${WINDOW_EXECUTION} ran its command on 1 instance(s), not on ${DB}, so no run of ours took this set`,
+            ),
+            message,
+        );
+        assert.ok(
+            message.includes(
+                "  - the window's execution 24bea65d-5ccc-462d-a2f3-000000000005 ran its command on 1 instance(s), not on " +
+                    `${DB}, so no run of ours took this set`,
+            ),
+            message,
+        );
+        // The instance that left the fleet is neither alerted nor blamed; nothing anywhere says to delete anything by hand.
+        assert.doesNotMatch(message, new RegExp(GONE));
+        assert.doesNotMatch(message, /by hand|delete (it|them|its)/i);
+        const data = mocks.cloudWatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
+        assert.strictEqual(metricValue(data, "ContradictedSets"), 2);
+        assert.strictEqual(metricValue(data, "UnprovenSets"), 1);
+        assert.strictEqual(metricValue(data, "UntiedSnapshots"), 1);
+    });
+
+    it("without the window's invocations for an old run, a forged set stays unproven: kept, counted, not alerted", async () => {
+        const w = forgeries();
+        serve(mocks, { ...w, snapshots: w.snapshots.filter((s) => s.SnapshotId !== id("f10").SnapshotId) });
+        mocks.ssm.on(DescribeMaintenanceWindowExecutionTaskInvocationsCommand).rejects(new Error("throttled"));
+        // Today's run is read by readRun before the sets (and fails here too): give it its own answer.
+        mocks.ssm
+            .on(DescribeMaintenanceWindowExecutionTaskInvocationsCommand, { WindowExecutionId: WINDOW_EXECUTION })
+            .resolves({ WindowExecutionTaskInvocationIdentities: [{ ExecutionId: "e8d3c0e4-71f7-4491-898f-c9b35bee5f3b" }] } as never);
+        const summary = await verifyRun(clients(), retention, WINDOW_EXECUTION, NOW);
+        assert.strictEqual(summary.deletedSnapshots, 0);
+        const data = mocks.cloudWatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
+        assert.strictEqual(metricValue(data, "ContradictedSets"), 0);
+        assert.strictEqual(metricValue(data, "UnprovenSets"), 2);
+        assert.strictEqual(metricValue(data, "UntiedSnapshots"), 1);
+        assert.strictEqual(summary.alerted, false);
     });
 });

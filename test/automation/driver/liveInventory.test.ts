@@ -193,7 +193,7 @@ describe("driver: the live inventory carries the preflight facts", function () {
         );
         assert.ok(
             logged.some((line) =>
-                /^\[a\] Rate control: default maxConcurrency 95 for 400 enrolled: .*\(5 taken by environments starting together, 95 left\)/.test(
+                /^\[a\] Rate control: default maxConcurrency 95 for 400 enrolled: .*\(5 taken by environments whose windows overlap, 95 left\)/.test(
                     line,
                 ),
             ),

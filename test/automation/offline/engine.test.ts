@@ -179,7 +179,8 @@ describe("capacity check", () => {
         const all = { maxConcurrency: "100%" };
         const a = { ...specOf({ targetTags: { B: "a" } }, "a"), ...all };
         const b = { ...specOf({ targetTags: { B: "b" } }, "b"), ...all };
-        const elsewhere = { ...specOf({ targetTags: { B: "c" }, schedule: "cron(0 5 ? * * *)" }, "c"), ...all };
+        // a and b run 04:00-05:00 UTC; c 05:00-06:00 (touching, not overlapping).
+        const elsewhere = { ...specOf({ targetTags: { B: "c" }, schedule: "cron(0 5 ? * * *)", durationHours: 1 }, "c"), ...all };
         assert.strictEqual(burstWarnings([{ spec: a, enrolled: 100 }]).size, 0);
         const warnings = burstWarnings([
             { spec: a, enrolled: 60 },
@@ -187,10 +188,14 @@ describe("capacity check", () => {
             { spec: elsewhere, enrolled: 90 },
         ]);
         assert.deepStrictEqual([...warnings.keys()], ["a", "b"]);
-        assert.match(
-            warnings.get("a")?.[0] ?? "",
-            /^environments a, b together start 120 snapshot runs at once in 111111111111\/us-east-1/,
-        );
+        assert.deepStrictEqual(warnings.get("a"), [
+            "the windows of a, b run at overlapping times in 111111111111/us-east-1 (cron(0 4 ? * * *) UTC, 1 h), so they share " +
+                "EC2's CreateSnapshots throttle (100 burst, 5 per second refill, per account and region): together they start up to " +
+                "120 snapshot runs at once (a 60, b 60); stagger the schedules so the windows do not overlap to give each the whole burst.",
+            "environments a, b together start 120 snapshot runs at once in 111111111111/us-east-1 (cron(0 4 ? * * *) UTC, 1 h), " +
+                "past EC2's CreateSnapshots throttle (100 burst, 5 per second refill, per account and region); lower maxConcurrency or stagger the schedules.",
+        ]);
+        assert.deepStrictEqual(warnings.get("b"), warnings.get("a"));
     });
 
     it("shows up in the plan", async () => {
@@ -231,15 +236,22 @@ describe("capacity check", () => {
         );
         assert.match(
             plan.environments[1].rateControl.why,
-            /capped at the throttle: .*\(50 taken by environments starting together, 50 left\)/,
+            /capped at the throttle: .*\(50 taken by environments whose windows overlap, 50 left\)/,
         );
-        // 400 at 50 need 8 waves of 15 min; a 1 h window has 4. Never a burst warning: 50 + 50 = 100.
+        // 400 at 50 need 8 waves of 15 min; a 1 h window has 4. Never a burst warning (50 + 50 = 100), but each is told it shares.
         assert.deepStrictEqual(
             plan.environments.map((e) => e.warnings.filter((w) => /waves|at once/.test(w)).map((w) => w.slice(0, 65))),
             [
-                ["400 instances at a concurrency of 50 need 8 waves of up to 15 min"],
-                ["400 instances at a concurrency of 50 need 8 waves of up to 15 min"],
+                [
+                    "400 instances at a concurrency of 50 need 8 waves of up to 15 min",
+                    "the windows of a, b run at overlapping times in 111111111111/us-e",
+                ],
+                [
+                    "400 instances at a concurrency of 50 need 8 waves of up to 15 min",
+                    "the windows of a, b run at overlapping times in 111111111111/us-e",
+                ],
             ],
         );
+        assert.match(plan.environments[0].warnings.join("\n"), /together they start up to 100 snapshot runs at once \(a 50, b 50\)/);
     });
 });

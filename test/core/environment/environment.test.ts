@@ -29,6 +29,10 @@ describe("EnvironmentSpec", () => {
             lifecycleSummary(specOf({ retention: { days: 35 } })),
             "verifies each run (RPO 26 h); alarms after 27 h without a verified run; retention 35 days, at least 7 good sets; no drills",
         );
+        assert.strictEqual(
+            lifecycleSummary(specOf({ scheduleTimezone: "Europe/Berlin", retention: { days: 7, weekly: 4, yearly: 3 } })),
+            "verifies each run (RPO 26 h); alarms after 27 h without a verified run; retention 7 days, at least 7 good sets, tiers weekly 4, yearly 3 (Europe/Berlin); no drills",
+        );
     });
 
     it("says when the schedule is too sparse for a dead-man's switch", () => {
@@ -249,6 +253,9 @@ describe("EnvironmentSpec", () => {
             ));
         it("retention without days", () => rejects({ retention: { minSets: 3 } }, "retention.days", /expected number/));
         it("retention keeping no set", () => rejects({ retention: { days: 30, minSets: 0 } }, "retention.minSets", />=1/));
+        it("a retention tier of zero periods", () => rejects({ retention: { days: 7, weekly: 0 } }, "retention.weekly", />=1/));
+        it("a retention tier that is not a count", () => rejects({ retention: { days: 7, monthly: 1.5 } }, "retention.monthly", /int/));
+        it("a misspelt retention tier", () => rejects({ retention: { days: 7, weeks: 4 } }, "retention.weeks", /unknown key/));
         it("a deploy role that is not a role ARN", () => rejects({ deployRoleArn: "deployer" }, "deployRoleArn", /IAM role ARN/));
         it("a deploy role in another account", () =>
             rejects(

@@ -1,5 +1,6 @@
 /** The lifecycle's projection of a spec, and the function configuration derived from it. */
 import * as assert from "assert";
+import { functionEnvironment, readConfig } from "../../../core/lifecycle/functionConfig";
 import { functionConfigOf, lifecycleSettingsOf } from "../../../core/lifecycle/lifecycleSettings";
 import { specOf } from "../../helpers";
 
@@ -52,5 +53,39 @@ describe("lifecycleSettingsOf / functionConfigOf", () => {
         assert.strictEqual(config.drillInstancesPerRun, undefined);
         assert.strictEqual(settings.rpoHours, 26);
         assert.strictEqual(settings.excludeBootVolume, false);
+    });
+
+    it("tiers travel to the function with the environment's time zone, and read back unchanged", () => {
+        const tiered = specOf({
+            scheduleTimezone: "Europe/Berlin",
+            retention: { days: 7, minSets: 3, daily: 7, weekly: 4, monthly: 12, yearly: 3 },
+        });
+        const settings = lifecycleSettingsOf(tiered, "acme");
+        assert.deepStrictEqual(settings.retention, {
+            days: 7,
+            minSets: 3,
+            daily: 7,
+            weekly: 4,
+            monthly: 12,
+            yearly: 3,
+            timeZone: "Europe/Berlin",
+        });
+        const config = functionConfigOf(settings, "arn:aws:sns:eu-central-1:111111111111:a", "mw-0c50858d01abc0123");
+        const variables = functionEnvironment(config);
+        assert.strictEqual(
+            variables.VSS_FLEET_RETENTION,
+            '{"days":7,"minSets":3,"daily":7,"weekly":4,"monthly":12,"yearly":3,"timeZone":"Europe/Berlin"}',
+        );
+        assert.deepStrictEqual(readConfig(variables).retention, settings.retention);
+    });
+
+    it("a plain { days, minSets } stays exactly what it was: no zone, the same variable", () => {
+        const config = functionConfigOf(
+            lifecycleSettingsOf(spec, "acme-fleet"),
+            "arn:aws:sns:us-east-1:111111111111:a",
+            "mw-0c50858d01abc0123",
+        );
+        assert.strictEqual(functionEnvironment(config).VSS_FLEET_RETENTION, '{"days":35,"minSets":7}');
+        assert.deepStrictEqual(readConfig(functionEnvironment(config)).retention, { days: 35, minSets: 7 });
     });
 });

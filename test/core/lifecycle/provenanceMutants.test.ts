@@ -223,10 +223,54 @@ describe("provenance: volumes and instances", () => {
         const left = { ...evidence, instanceIds: new Set(["i-2"]) };
         assert.deepStrictEqual(judgeSet(set([snap("vol-a", "26T07:30:00")]), left), {
             verdict: "unproven",
-            reasons: ["i-1 is not an instance this environment targets (if it left the fleet, delete its sets by hand)"],
+            reasons: [
+                "i-1 is not an instance this environment targets, so nothing proves the set is this fleet's: it is kept, never deleted, and counted in UnprovenSets",
+            ],
             windowExecutionId: "exec-26",
             deletable: false,
         });
+    });
+
+    it("never advises deleting a set it cannot prove: no reason says 'delete'", () => {
+        const left = { ...evidence, instanceIds: new Set(["i-2"]) };
+        const reasons = [
+            ...judgeSet(set([snap("vol-a", "26T07:30:00")]), left).reasons,
+            ...judgeSet(set([snap("vol-gone", "26T07:30:00")]), evidence).reasons,
+            ...judgeSet(set([snap("vol-a", "10T07:30:00")]), evidence).reasons,
+        ];
+        assert.strictEqual(reasons.length, 3);
+        assert.deepStrictEqual(
+            reasons.filter((r) => /delete (it|them|its)|by hand/i.test(r)),
+            [],
+        );
+    });
+
+    it("contradicts a set of an instance the window's execution did not run on (forged tags on someone else's volume)", () => {
+        // i-db's volume, with this fleet's tags and the document's description, dated inside exec-26.
+        const forged: SnapshotSet = { ...set([snap("vol-db", "26T07:30:00")]), instanceId: "i-db" };
+        const targets = new Map([["exec-26", new Set(["i-1", "i-2"])]]);
+        assert.deepStrictEqual(judgeSet(forged, { ...evidence, executionTargets: targets }), {
+            verdict: "contradicted",
+            reasons: [
+                "the window's execution exec-26 ran its command on 2 instance(s), not on i-db, so no run of ours took this set",
+                "i-db is not an instance this environment targets, so nothing proves the set is this fleet's: it is kept, never deleted, and counted in UnprovenSets",
+            ],
+            windowExecutionId: "exec-26",
+            deletable: false,
+        });
+        // Without the execution's targets (not read), the same set is only unproven.
+        assert.strictEqual(judgeSet(forged, evidence).verdict, "unproven");
+        // Targets read for another execution say nothing about exec-26.
+        assert.strictEqual(
+            judgeSet(forged, { ...evidence, executionTargets: new Map([["exec-25", new Set(["i-1"])]]) }).verdict,
+            "unproven",
+        );
+        // An instance the execution did run on stays proven.
+        const genuine = set([snap("vol-a", "26T07:30:00")]);
+        assert.strictEqual(
+            judgeSet(genuine, { ...evidence, executionTargets: new Map([["exec-26", new Set(["i-1"])]]) }).verdict,
+            "proven",
+        );
     });
 
     it("puts contradictions before missing evidence", () => {

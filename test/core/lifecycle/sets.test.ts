@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { snapshotSets, type Attachment, type SnapshotRecord } from "../../../core/lifecycle/sets";
+import { snapshotSets, untiedSnapshots, type Attachment, type SnapshotRecord } from "../../../core/lifecycle/sets";
 
 const T0 = new Date("2026-11-28T07:30:00Z");
 const attach = (volumeId: string, device: string, attachTime = new Date("2026-09-01T00:00:00Z")): Attachment => ({
@@ -123,5 +123,33 @@ describe("snapshot sets", () => {
         delete (withoutTag.tags as Record<string, string>)["vss-fleet:consistency"];
         const [bad] = snapshotSets([disk("d1", "vol-root"), withoutTag], attachments, options).get("i-1") ?? [];
         assert.deepStrictEqual(bad.problems, ["d2 (vol-data) lacks vss-fleet:consistency"]);
+    });
+});
+
+describe("untied snapshots", () => {
+    const ours = { "vss-fleet:fleet": "acme" };
+    it("are this environment's and fleet's snapshots with a set id that no instance tag or attachment ties to an instance", () => {
+        const snapshots = [
+            snap("copy", "vol-ffffffff", "set-A", { tags: ours }), // CopySnapshot's placeholder volume: untied
+            snap("gone", "vol-deleted", "set-B", { tags: ours }), // a volume since deleted: untied
+            snap("tied-by-attachment", "vol-root", "set-A", { tags: ours }),
+            snap("tied-by-tag", "vol-deleted", "set-C", { tags: { ...ours, "vss-fleet:instance-id": "i-9" } }),
+            snap("other-fleet", "vol-deleted", "set-D", { tags: { "vss-fleet:fleet": "other" } }),
+            snap("no-fleet", "vol-deleted", "set-E"),
+            snap("other-env", "vol-deleted", "set-F", { tags: { ...ours, "vss-fleet:environment": "dev" } }),
+            snap("no-set-id", "vol-deleted", "", { tags: { ...ours, AwsVssConfig: undefined as unknown as string } }),
+            snap("shadow", "vol-deleted", "", {
+                tags: { ...ours, AwsVssConfig: undefined as unknown as string, "vss-fleet:shadow-set-id": "{s}" },
+            }),
+        ].map((s) => ({ ...s, tags: Object.fromEntries(Object.entries(s.tags).filter(([, v]) => v !== undefined)) }));
+        assert.deepStrictEqual(
+            untiedSnapshots(snapshots, attachments, { environment: "prod", fleet: "acme" }).map((s) => s.snapshotId),
+            ["copy", "gone", "shadow"],
+        );
+        // snapshotSets groups exactly the tied ones; the untied ones of other fleets are simply not ours to count.
+        const grouped = [...snapshotSets(snapshots, attachments, options).values()]
+            .flat()
+            .flatMap((set) => set.snapshots.map((x) => x.snapshotId));
+        assert.deepStrictEqual(grouped.sort(), ["tied-by-attachment", "tied-by-tag"]);
     });
 });
