@@ -51,10 +51,12 @@ export default defineCommand({
             [
                 "",
                 ...(source.kind === "tarball" && !copied
-                    ? [`${source.tarball} is gone: copy the vss-fleet ${pkg.version} tarball there first.`]
+                    ? [
+                          `${source.tarball}, the tarball vss-fleet was installed from, is gone: put the vss-fleet ${pkg.version} tarball at ${vendorTarget}.`,
+                      ]
                     : []),
                 "Next:",
-                ...preparationCommands(source, pkg.version, dir, copied).map((c) => `  ${c}`),
+                ...preparationCommands(source, pkg.version, dir).map((c) => `  ${c}`),
                 `  ${cd}npm install    # ${from}, and the Pulumi SDK; commit package-lock.json too`,
                 `  npx vss-fleet validate ${MANIFEST}`,
                 `  npx vss-fleet plan ${MANIFEST} --offline`,

@@ -91,21 +91,17 @@ function arg(value: string): string {
 }
 
 /**
- * The commands that give the new repository in `dir` its vss-fleet, before `npm install` (none for a
- * registry, and none for a tarball that init copied). `dir` as the user named it.
+ * The commands that give the new repository in `dir` its vss-fleet before `npm install`, for a folder
+ * install (a tarball is copied by init itself; a registry needs none). `dir` as the user named it.
  */
-export function preparationCommands(source: InstallSource, version: string, dir: string, copied: boolean): string[] {
+export function preparationCommands(source: InstallSource, version: string, dir: string): string[] {
     const vendored = vendoredTarball(source, version);
-    if (!vendored || copied) {
+    if (source.kind !== "folder" || !vendored) {
         return [];
     }
     const target = path.join(dir, ...vendored.split("/"));
-    if (source.kind === "tarball") {
-        return [`mkdir -p ${arg(path.dirname(target))} && cp ${arg(source.tarball)} ${arg(target)}`];
-    }
     // `npm pack` in the folder itself, so its prepack builds dist/ as for any release.
-    const folder = source.kind === "folder" ? source.folder : ".";
     return [
-        `mkdir -p ${arg(path.dirname(target))} && (cd ${arg(folder)} && npm pack --pack-destination ${arg(path.resolve(path.dirname(target)))})`,
+        `mkdir -p ${arg(path.dirname(target))} && (cd ${arg(source.folder)} && npm pack --pack-destination ${arg(path.resolve(path.dirname(target)))})`,
     ];
 }

@@ -32,7 +32,8 @@ function awsCliMissing(): string | undefined {
 }
 
 describe("emulator: the bootstrap script an administrator runs (deploy-policy --bootstrap --out-dir)", function () {
-    this.timeout(120_000);
+    // Each AWS CLI call is a Python start: a run of the script is about 20 of them.
+    this.timeout(300_000);
     const { emulator } = useEmulator(this);
     let dir: string;
 

@@ -34,7 +34,7 @@ describe("where vss-fleet was installed from", () => {
         const source = installSourceOf(pkg);
         assert.deepStrictEqual(source, { kind: "registry" });
         assert.strictEqual(dependencySpec(source, "0.1.0"), "^0.1.0");
-        assert.deepStrictEqual(preparationCommands(source, "0.1.0", "myfleet", false), []);
+        assert.deepStrictEqual(preparationCommands(source, "0.1.0", "myfleet"), []);
     });
 
     it("a tarball: file:../x.tgz resolved against the host, from package-lock.json or node_modules/.package-lock.json", () => {
@@ -44,10 +44,8 @@ describe("where vss-fleet was installed from", () => {
         const source = installSourceOf(pkg);
         assert.deepStrictEqual(source, { kind: "tarball", tarball: path.join(tmp, "vss-fleet-0.1.0.tgz") });
         assert.strictEqual(dependencySpec(source, "0.1.0"), "file:vendor/vss-fleet-0.1.0.tgz");
-        assert.deepStrictEqual(preparationCommands(source, "0.1.0", "myfleet", true), []);
-        assert.deepStrictEqual(preparationCommands(source, "0.1.0", "myfleet", false), [
-            `mkdir -p myfleet/vendor && cp ${path.join(tmp, "vss-fleet-0.1.0.tgz")} myfleet/vendor/vss-fleet-0.1.0.tgz`,
-        ]);
+        // init copies the tarball itself: nothing to run first.
+        assert.deepStrictEqual(preparationCommands(source, "0.1.0", "myfleet"), []);
         // package-lock.json wins over the hidden lockfile.
         write(path.join(app, "package-lock.json"), lockOf("file:/opt/dist/vss-fleet-0.2.0.tgz"));
         assert.deepStrictEqual(installSourceOf(pkg), { kind: "tarball", tarball: "/opt/dist/vss-fleet-0.2.0.tgz" });
@@ -72,7 +70,7 @@ describe("where vss-fleet was installed from", () => {
         assert.deepStrictEqual(source, { kind: "folder", folder: clone });
         assert.deepStrictEqual(installSourceOf(clone), source);
         assert.strictEqual(dependencySpec(source, "0.1.0"), "file:vendor/vss-fleet-0.1.0.tgz");
-        assert.deepStrictEqual(preparationCommands(source, "0.1.0", "myfleet", false), [
+        assert.deepStrictEqual(preparationCommands(source, "0.1.0", "myfleet"), [
             `mkdir -p myfleet/vendor && (cd '${clone}' && npm pack --pack-destination ${path.resolve("myfleet", "vendor")})`,
         ]);
     });
