@@ -21,7 +21,7 @@ export type Engine = (typeof ENGINES)[number];
 /** Run Command notification events (SSM NotificationConfig.NotificationEvents). */
 export const NOTIFICATION_EVENTS = ["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"] as const;
 
-export const tagKey = z.string().superRefine((key, ctx) => {
+const tagKey = z.string().superRefine((key, ctx) => {
     const problem = tagKeyProblem(key);
     if (problem) {
         ctx.addIssue({ code: "custom", message: problem });
@@ -34,7 +34,7 @@ const snapshotTagKey = tagKey.superRefine((key, ctx) => {
         ctx.addIssue({ code: "custom", message: problem });
     }
 });
-export const tagValue = z.string().superRefine((value, ctx) => {
+const tagValue = z.string().superRefine((value, ctx) => {
     const problem = tagValueProblem(value);
     if (problem) {
         ctx.addIssue({ code: "custom", message: problem });
