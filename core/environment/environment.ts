@@ -386,6 +386,19 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
 ];
 
+/** Every rule relating fields, each able to report several problems at their own paths. */
+const ALL_CHECKS: readonly { keys: readonly string[]; problems: (env: Fields) => { path: (string | number)[]; message: string }[] }[] = [
+    ...CROSS_CHECKS.map((check) => ({
+        keys: check.keys,
+        problems: (env: Fields) => {
+            const message = check.problem(env);
+            return message ? [{ path: [...check.path], message }] : [];
+        },
+    })),
+    // Values AWS can never accept here (awsLimits.ts): kept apart, one rule per field group.
+    ...AWS_LIMIT_CHECKS,
+];
+
 /**
  * Problems between fields. Each check runs when the fields it reads are valid on their own, even if
  * other fields are not, so one pass reports every problem (zod would skip them after any failure).
@@ -393,17 +406,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
 export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string; keys: string[] }[] {
     const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
     const issues: { path: (string | number)[]; message: string; keys: string[] }[] = [];
-    const checks: readonly { keys: readonly string[]; problems: (env: Fields) => { path: (string | number)[]; message: string }[] }[] = [
-        ...CROSS_CHECKS.map((check) => ({
-            keys: check.keys,
-            problems: (env: Fields) => {
-                const message = check.problem(env);
-                return message ? [{ path: [...check.path], message }] : [];
-            },
-        })),
-        ...AWS_LIMIT_CHECKS,
-    ];
-    for (const check of checks) {
+    for (const check of ALL_CHECKS) {
         const values: Record<string, unknown> = {};
         const valid = check.keys.every((key) => {
             const parsed = environmentFields.shape[key as keyof Fields].safeParse(raw[key]);
