@@ -4,7 +4,7 @@
  * shared EnvironmentSpec, and the published JSON Schema is generated from it, never kept beside it.
  */
 import { z } from "zod";
-import { ENVIRONMENT_NAME, environmentSchema, INSTANCE_ID, tagKey, tagValue } from "../../core/environment";
+import { ENVIRONMENT_NAME, environmentSchema, INSTANCE_ID, tagKeyLengthProblem, tagValueLengthProblem } from "../../core/environment";
 
 /** A real calendar date as YYYY-MM-DD. */
 function isCalendarDate(text: string): boolean {
@@ -43,6 +43,16 @@ export const exemptionSchema = z
         message: "name exactly one of instanceId, urn or namePattern",
     });
 
+/** A string that `problem` accepts. */
+function lengthChecked(problem: (text: string) => string | undefined) {
+    return z.string().superRefine((text, ctx) => {
+        const found = problem(text);
+        if (found) {
+            ctx.addIssue({ code: "custom", message: found });
+        }
+    });
+}
+
 /** What an environment entry adds to an EnvironmentSpec. */
 export const manifestExtrasSchema = z.strictObject({
     instances: z
@@ -52,8 +62,11 @@ export const manifestExtrasSchema = z.strictObject({
         .describe("Existing instances to enroll by tagging them with the target tags."),
     scope: z
         .strictObject({
-            // Tags AWS can hold: a longer key could match no instance, and the scope would be silently empty.
-            tags: z.record(tagKey, tagValue).describe("Inventory instances with all of these tags must be enrolled or exempted."),
+            // Only lengths: EC2 takes more characters than targetTags may use, but no instance carries a
+            // longer key or value, so such a scope would match nothing and pass silently.
+            tags: z
+                .record(lengthChecked(tagKeyLengthProblem), lengthChecked(tagValueLengthProblem))
+                .describe("Inventory instances with all of these tags must be enrolled or exempted."),
         })
         .optional(),
     exemptions: z.array(exemptionSchema).default([]),

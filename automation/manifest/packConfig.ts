@@ -52,6 +52,8 @@ function withAttachedRoles(inventory: readonly InventoryInstance[], roles: reado
     if (!roles) {
         return inventory;
     }
-    const attached = new Set(roles.map((entry) => splitRolePath(entry).name));
-    return inventory.map((i) => (i.role && attached.has(i.role.name) ? { ...i, role: { ...i.role, canSnapshot: true } } : i));
+    // IAM role names compare without case (CreateRole: "Names are not distinguished by case"): the
+    // stack attaches the policy to the role whatever case the manifest spells it in.
+    const attached = new Set(roles.map((entry) => splitRolePath(entry).name.toLowerCase()));
+    return inventory.map((i) => (i.role && attached.has(i.role.name.toLowerCase()) ? { ...i, role: { ...i.role, canSnapshot: true } } : i));
 }

@@ -5,7 +5,7 @@
  * - a key id is the key ARN in the account and region where it is used (a key id is looked up there);
  * - an alias (name or ARN) cannot be a Resource: the region's keys are granted, but only the ones that
  *   carry that alias (condition kms:ResourceAliases, AWS KMS Developer Guide, "Condition keys for AWS
- *   KMS"), never every key of the account.
+ *   KMS"; it holds for keys with at most 50 aliases), never every key of the account.
  * Each grant keeps the caller's own condition (KMS only through EC2).
  */
 import type { Statement } from "./policyDocument";

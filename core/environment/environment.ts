@@ -22,7 +22,7 @@ export type Engine = (typeof ENGINES)[number];
 /** Run Command notification events (SSM NotificationConfig.NotificationEvents). */
 export const NOTIFICATION_EVENTS = ["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"] as const;
 
-export const tagKey = z.string().superRefine((key, ctx) => {
+const tagKey = z.string().superRefine((key, ctx) => {
     const problem = tagKeyProblem(key);
     if (problem) {
         ctx.addIssue({ code: "custom", message: problem });
@@ -35,7 +35,7 @@ const snapshotTagKey = tagKey.superRefine((key, ctx) => {
         ctx.addIssue({ code: "custom", message: problem });
     }
 });
-export const tagValue = z.string().superRefine((value, ctx) => {
+const tagValue = z.string().superRefine((value, ctx) => {
     const problem = tagValueProblem(value);
     if (problem) {
         ctx.addIssue({ code: "custom", message: problem });
@@ -396,6 +396,19 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
 ];
 
+/** Every rule relating fields, each able to report several problems at their own paths. */
+const ALL_CHECKS: readonly { keys: readonly string[]; problems: (env: Fields) => { path: (string | number)[]; message: string }[] }[] = [
+    ...CROSS_CHECKS.map((check) => ({
+        keys: check.keys,
+        problems: (env: Fields) => {
+            const message = check.problem(env);
+            return message ? [{ path: [...check.path], message }] : [];
+        },
+    })),
+    // Values AWS can never accept here (awsLimits.ts): kept apart, one rule per field group.
+    ...AWS_LIMIT_CHECKS,
+];
+
 /**
  * Problems between fields. Each check runs when the fields it reads are valid on their own, even if
  * other fields are not, so one pass reports every problem (zod would skip them after any failure).
@@ -403,17 +416,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
 export function crossFieldIssues(input: unknown): { path: (string | number)[]; message: string; keys: string[] }[] {
     const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
     const issues: { path: (string | number)[]; message: string; keys: string[] }[] = [];
-    const checks: readonly { keys: readonly string[]; problems: (env: Fields) => { path: (string | number)[]; message: string }[] }[] = [
-        ...CROSS_CHECKS.map((check) => ({
-            keys: check.keys,
-            problems: (env: Fields) => {
-                const message = check.problem(env);
-                return message ? [{ path: [...check.path], message }] : [];
-            },
-        })),
-        ...AWS_LIMIT_CHECKS,
-    ];
-    for (const check of checks) {
+    for (const check of ALL_CHECKS) {
         const values: Record<string, unknown> = {};
         const valid = check.keys.every((key) => {
             const parsed = environmentFields.shape[key as keyof Fields].safeParse(raw[key]);

@@ -28,12 +28,28 @@ export const RESERVED_SNAPSHOT_TAG_KEYS: readonly string[] = [
     ENGINE_TAG_KEY,
 ];
 
-/** Why `key` cannot be a tag key, or undefined. */
-export function tagKeyProblem(key: string): string | undefined {
+/** Why no AWS resource can carry the tag key `key` (its length), or undefined. */
+export function tagKeyLengthProblem(key: string): string | undefined {
     // AWS counts Unicode characters, not UTF-16 units.
     const length = [...key].length;
-    if (length < 1 || length > TAG_KEY_MAX) {
-        return `tag key must be 1-${TAG_KEY_MAX} characters (AWS's limit); this one has ${length}`;
+    return length < 1 || length > TAG_KEY_MAX
+        ? `tag key must be 1-${TAG_KEY_MAX} characters (AWS's limit); this one has ${length}`
+        : undefined;
+}
+
+/** Why no AWS resource can carry the tag value `value` (its length), or undefined. */
+export function tagValueLengthProblem(value: string): string | undefined {
+    const length = [...value].length;
+    return length > TAG_VALUE_MAX
+        ? `tag value must be at most ${TAG_VALUE_MAX} characters (AWS's limit); this one has ${length}`
+        : undefined;
+}
+
+/** Why `key` cannot be a tag key, or undefined. */
+export function tagKeyProblem(key: string): string | undefined {
+    const tooLong = tagKeyLengthProblem(key);
+    if (tooLong) {
+        return tooLong;
     }
     if (key.toLowerCase().startsWith("aws:")) {
         return "tag keys starting with 'aws:' are reserved by AWS";
@@ -61,9 +77,9 @@ export function snapshotTagKeyProblem(key: string): string | undefined {
 
 /** Why `value` cannot be a tag value, or undefined. */
 export function tagValueProblem(value: string): string | undefined {
-    const length = [...value].length;
-    if (length > TAG_VALUE_MAX) {
-        return `tag value must be at most ${TAG_VALUE_MAX} characters (AWS's limit); this one has ${length}`;
+    const tooLong = tagValueLengthProblem(value);
+    if (tooLong) {
+        return tooLong;
     }
     if (!TAG_CHARACTERS.test(value)) {
         return "tag value may contain only letters, digits, spaces and _ . : / = + - @";

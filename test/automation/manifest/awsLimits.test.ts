@@ -195,6 +195,7 @@ const ACCEPTED: [string, string][] = [
       - { region: eu-west-3, kmsKeyId: mrk-${"0".repeat(32)}, retention: { days: 30 } }
 `,
     ],
+    ["a scope tag with a character EC2 allows but SSM targets do not", `${HEAD}    scope: { tags: { "Cost#Center": "4711" } }\n`],
     ["role names of different spelling", `${HEAD}    existingInstanceRoleNames: [WebServers, /app/WebServers2]\n`],
     [
         "GovCloud ARNs in GovCloud",

@@ -83,4 +83,23 @@ describe("generatedPolicyConfig", () => {
         assert.strictEqual(config["windows-instance-enrolled"].resolveAmis, false);
         assert.deepStrictEqual((config["fleet-windows-instances-enrolled"] as unknown as { inventory: unknown[] }).inventory, []);
     });
+
+    it("counts an instance's role as able to snapshot when existingInstanceRoleNames names it in another case", () => {
+        const spec = specOf({ existingInstanceRoleNames: ["/app/WebServers"] }, "prod");
+        const withRoles: FleetEnvironment = { ...prod, spec };
+        const role = (name: string) => ({
+            ...instance(`i-0bbbbbbbbbbbbbb${name.length}`, "111111111111", "us-east-1"),
+            role: { name, canSnapshot: false },
+        });
+        const config = generatedPolicyConfig(fleet, withRoles, [role("webservers"), role("WebServers2")], {
+            resolveAmis: true,
+        }) as unknown as Record<string, { inventory: InventoryInstance[] }>;
+        assert.deepStrictEqual(
+            config["fleet-enrolled-instances-snapshot-ready"].inventory.map((i) => [i.role?.name, i.role?.canSnapshot]),
+            [
+                ["webservers", true],
+                ["WebServers2", false],
+            ],
+        );
+    });
 });
