@@ -281,3 +281,66 @@ describe("round-4: who may assume a role under /vss-fleet/ (the guardrail SCP)",
         );
     });
 });
+
+describe("round-4: one environment's heartbeat is not another's to publish", function () {
+    this.timeout(60_000);
+    const PROD_LIFECYCLE = "arn:aws:sts::111111111111:assumed-role/prod-lifecycle-role-0a1b2c3/fn";
+    const publish = async (policy: PolicyDocument, namespace: string, boundary?: PolicyDocument) =>
+        simulate({
+            principal: PROD_LIFECYCLE,
+            identityPolicies: [{ name: "lifecycle", policy }],
+            boundary,
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": namespace },
+        });
+    let now: PolicyDocument;
+    let boundaryNow: PolicyDocument;
+    before(async () => {
+        const prod = (await resolvedFleet()).get("prod") as ResolvedEnvironment;
+        const role = prod.roles.find((r) => r.logicalName === "prod-lifecycle-role");
+        now = role?.policies.find((p) => p.name === "prod-lifecycle-permissions")?.policy as PolicyDocument;
+        boundaryNow = bootstrap(prod.spec, DEFAULT_FLEET, prod.instances).boundary.policy;
+    });
+
+    it("prod's lifecycle role publishes FailedInstances for prod-eu, keeping prod-eu's dead-man alarm quiet (fixed): Allowed before, ImplicitlyDenied now", async () => {
+        // Before, every environment published into VssFleet with an Environment dimension IAM cannot see.
+        assert.strictEqual(await publish(printedBefore("lifecycle-prod.json"), "VssFleet", printedBefore("boundary-prod.json")), "Allowed");
+        assert.strictEqual(await publish(now, "VssFleet/prod-eu", boundaryNow), "ImplicitlyDenied");
+        assert.strictEqual(await publish(now, "VssFleet", boundaryNow), "ImplicitlyDenied");
+    });
+    it("a role holding prod's whole boundary publishes prod-eu's heartbeat: ImplicitlyDenied", async () => {
+        assert.strictEqual(await publish(STAR_POLICY, "VssFleet/prod-eu", boundaryNow), "ImplicitlyDenied");
+    });
+    it("prod's lifecycle role still publishes its own metrics, also under the guardrail SCP: Allowed", async () => {
+        assert.strictEqual(await publish(now, "VssFleet/prod", boundaryNow), "Allowed");
+        const role = "arn:aws:iam::111111111111:role/vss-fleet/prod/prod-lifecycle-role-0a1b2c3";
+        const underScp = await simulate({
+            principal: PROD_LIFECYCLE,
+            identityPolicies: [{ name: "lifecycle", policy: now }],
+            boundary: boundaryNow,
+            scps: [guardrailPolicy("aws")],
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": "VssFleet/prod", "aws:PrincipalArn": role },
+        });
+        assert.strictEqual(underScp, "Allowed");
+    });
+    it("a server running the CloudWatch agent publishes into VssFleet/prod under the guardrail SCP: ExplicitlyDenied", async () => {
+        const agent = "arn:aws:iam::111111111111:role/web-servers";
+        const decision = await simulate({
+            principal: agent,
+            identityPolicies: [{ name: "agent", policy: STAR_POLICY }],
+            scps: [guardrailPolicy("aws")],
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": "VssFleet/prod", "aws:PrincipalArn": agent },
+        });
+        assert.strictEqual(decision, "ExplicitlyDenied");
+    });
+});
+
+const STAR_POLICY: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }],
+};
