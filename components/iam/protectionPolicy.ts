@@ -80,6 +80,8 @@ function copyStatements(
                 source: snapshotsIn(input, input.region),
                 destinations,
                 deleteSid: "DeleteOnlyOwnCopiesAtTheDestinations",
+                // Same account: the source's tags are visible, so only the environment's own snapshots are copied.
+                ownSourceOnly: true,
             }),
         );
         const keys = [...new Set(local.map((c) => c.kmsKeyId).filter((k): k is string => k !== undefined))];
