@@ -132,7 +132,8 @@ export function permissionsBoundaryPolicy(input: BoundaryPolicyInput): PolicyDoc
 
 /**
  * AmazonSSMManagedInstanceCore's actions, except the parameter reads it grants on "*": through the
- * boundary only the environment's own parameters (none today) and AWS's public ones (/aws/service/..., not /aws/reference/, which reads Secrets Manager).
+ * boundary only the environment's own parameters (none today) and AWS's public ones (/aws/service/...;
+ * not /aws/reference/, which reads Secrets Manager).
  */
 function agentStatements(scope: ArnScope & { readonly environment: string }): Statement[] {
     return [

@@ -16,25 +16,52 @@ export interface CopyStatementsInput {
     readonly destinations: readonly string[];
     /** The delete statement's Sid: the two roles name it for where they delete. */
     readonly deleteSid: string;
+    /**
+     * The source must carry the environment's tags (ec2:ResourceTag): true in the source's own account,
+     * where its tags are visible. Without it any snapshot of the source region could be copied into a
+     * snapshot tagged for the environment, and then shared with a copy account.
+     */
+    readonly ownSourceOnly?: boolean;
 }
 
 export function copySnapshotStatements(input: CopyStatementsInput): Statement[] {
     const destinations = [...input.destinations];
     const own = { [`ec2:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: input.environment, [`ec2:ResourceTag/${FLEET_TAG_KEY}`]: input.fleet };
+    const requestTags = {
+        [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: input.environment,
+        [`aws:RequestTag/${FLEET_TAG_KEY}`]: input.fleet,
+    };
+    const copy: Statement[] = input.ownSourceOnly
+        ? [
+              {
+                  // CopySnapshot authorises the source and the new snapshot: the source (in another region
+                  // than every destination) must be the environment's own, the copy tagged for it (below).
+                  Sid: "CopyOnlyTheEnvironmentsOwnSnapshots",
+                  Effect: "Allow",
+                  Action: "ec2:CopySnapshot",
+                  Resource: input.source,
+                  Condition: { StringEquals: own },
+              },
+              {
+                  Sid: "CopyOnlyIntoEnvironmentTaggedSnapshots",
+                  Effect: "Allow",
+                  Action: "ec2:CopySnapshot",
+                  Resource: destinations.filter((d) => d !== input.source),
+                  Condition: { StringEquals: requestTags },
+              },
+          ]
+        : [
+              {
+                  // CopySnapshot authorises the source and the new snapshot; the request tags apply to both.
+                  Sid: "CopyOnlyIntoEnvironmentTaggedSnapshots",
+                  Effect: "Allow",
+                  Action: "ec2:CopySnapshot",
+                  Resource: [input.source, ...destinations.filter((d) => d !== input.source)],
+                  Condition: { StringEquals: requestTags },
+              },
+          ];
     return [
-        {
-            // CopySnapshot authorises the source and the new snapshot; the request tags apply to both.
-            Sid: "CopyOnlyIntoEnvironmentTaggedSnapshots",
-            Effect: "Allow",
-            Action: "ec2:CopySnapshot",
-            Resource: [input.source, ...destinations.filter((d) => d !== input.source)],
-            Condition: {
-                StringEquals: {
-                    [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: input.environment,
-                    [`aws:RequestTag/${FLEET_TAG_KEY}`]: input.fleet,
-                },
-            },
-        },
+        ...copy,
         {
             Sid: "TagCopiesOnlyWhileCreatingThem",
             Effect: "Allow",

@@ -101,7 +101,10 @@ export function guardrailPolicy(partition: string, existingInstanceRoles: readon
             Effect: "Deny",
             Action: "cloudwatch:PutMetricData",
             Resource: "*",
-            Condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE }, ArnNotLike: { "aws:PrincipalArn": fleetRoles } },
+            Condition: {
+                StringLike: { "cloudwatch:namespace": [METRICS_NAMESPACE, `${METRICS_NAMESPACE}/*`] },
+                ArnNotLike: { "aws:PrincipalArn": fleetRoles },
+            },
         },
     ]);
 }

@@ -12,7 +12,7 @@ import {
     DRILL_TAG_KEY,
     DRILL_VOLUME_TAG_KEY,
     DRILLED_AT_TAG_KEY,
-    METRICS_NAMESPACE,
+    metricsNamespace,
     type ProtectionConfig,
 } from "../../core/lifecycle/functionConfig";
 import { WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
@@ -151,11 +151,12 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
             },
         },
         {
-            Sid: "PublishOnlyVssFleetMetrics",
+            // Only its environment's namespace: another environment's heartbeat is not its to publish.
+            Sid: "PublishOnlyItsEnvironmentsMetrics",
             Effect: "Allow",
             Action: "cloudwatch:PutMetricData",
             Resource: "*",
-            Condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
+            Condition: { StringEquals: { "cloudwatch:namespace": metricsNamespace(input.environment) } },
         },
         // Also the function's on-failure destination: failed asynchronous invocations land on this topic.
         { Sid: "AlertOnlyTheEnvironmentsTopic", Effect: "Allow", Action: "sns:Publish", Resource: input.alertTopicArn },

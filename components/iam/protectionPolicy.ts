@@ -81,6 +81,8 @@ function copyStatements(
                 source: snapshotsIn(input, input.region),
                 destinations,
                 deleteSid: "DeleteOnlyOwnCopiesAtTheDestinations",
+                // Same account: the source's tags are visible, so only the environment's own snapshots are copied.
+                ownSourceOnly: true,
             }),
         );
         // A copy key is used in its destination region; the source key in the environment's.

@@ -5,11 +5,11 @@
  * - did it work? breaches the verification found (failed instances, contradicted sets, retention and drill failures);
  * - is the function healthy? its errors, and failures to deliver its failed invocations to the topic.
  *
- * The metrics are the ones functions/lifecycle publishes (namespace VssFleet, dimension Environment):
+ * The metrics are the ones functions/lifecycle publishes (namespace VssFleet/<env>, dimension Environment):
  * every completed verification publishes FailedInstances, even 0, so its sample count is the heartbeat.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
+import { metricsNamespace } from "../../core/lifecycle/functionConfig";
 
 export const ALARM_PERIOD_SECONDS = 3600;
 /** The function's own metrics: five-minute periods, so an error reaches someone within minutes. */
@@ -46,7 +46,7 @@ function anyAbove(environment: string, kind: string, metricName: string, descrip
     return {
         kind,
         description: `vss-fleet ${environment}: ${description}`,
-        namespace: METRICS_NAMESPACE,
+        namespace: metricsNamespace(environment),
         metricName,
         dimensions: { Environment: environment },
         statistic: "Maximum",
@@ -85,7 +85,7 @@ export function deadManAlarm(environment: string, hours: number): AlarmSpec {
     return {
         kind: "no-verified-run",
         description: `vss-fleet ${environment}: no backup run was verified in the last ${hours} h (the schedule's longest gap plus a margin). Did the window run? Is the verify task failing?`,
-        namespace: METRICS_NAMESPACE,
+        namespace: metricsNamespace(environment),
         metricName: "FailedInstances",
         dimensions: { Environment: environment },
         statistic: "SampleCount",

@@ -5,8 +5,17 @@
 import { z } from "zod";
 import type { RetentionRule } from "./retention";
 
-/** CloudWatch namespace of every metric the function publishes. */
+/** The prefix of every CloudWatch namespace the function publishes in (the guardrail SCP protects it). */
 export const METRICS_NAMESPACE = "VssFleet";
+
+/**
+ * One namespace per environment, "VssFleet/<env>": IAM can condition PutMetricData on the namespace
+ * only (not on dimensions), so only a namespace of its own keeps one environment's role from
+ * publishing another's heartbeat and silencing its dead-man alarm.
+ */
+export function metricsNamespace(environment: string): string {
+    return `${METRICS_NAMESPACE}/${environment}`;
+}
 /** On every volume a drill creates: the environment it belongs to (IAM lets the function delete only these). */
 export const DRILL_TAG_KEY = "vss-fleet:drill";
 /**

@@ -106,7 +106,7 @@ export async function verifyRun(
         failures.push(...outcome.failures);
         metrics.push(...outcome.metrics);
     }
-    await putMetrics(clients.cloudWatch, metricData(config.environment, metrics, now));
+    await putMetrics(clients.cloudWatch, config.environment, metricData(config.environment, metrics, now));
     const alerted = await alertOnFailures(clients.sns, config.alertTopicArn, config.environment, "backup verification", failures);
     return {
         action: "verify-run",
@@ -179,7 +179,7 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
                 instanceId: r.instanceId,
             })),
     ];
-    await putMetrics(clients.cloudWatch, metricData(config.environment, metrics, now));
+    await putMetrics(clients.cloudWatch, config.environment, metricData(config.environment, metrics, now));
     const alerted = await alertOnFailures(clients.sns, config.alertTopicArn, config.environment, "restore drill", failures);
     return {
         action: "drill",

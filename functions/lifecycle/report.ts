@@ -4,7 +4,7 @@
  */
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { METRICS_NAMESPACE } from "../../core/lifecycle/functionConfig";
+import { metricsNamespace } from "../../core/lifecycle/functionConfig";
 
 /** PutMetricData takes at most 1,000 metrics per request. */
 const METRICS_PER_REQUEST = 1000;
@@ -20,10 +20,10 @@ export function metricData(environment: string, metrics: readonly Metric[], now:
     }));
 }
 
-export async function putMetrics(cloudWatch: CloudWatchClient, data: readonly MetricDatum[]): Promise<void> {
+export async function putMetrics(cloudWatch: CloudWatchClient, environment: string, data: readonly MetricDatum[]): Promise<void> {
     for (let i = 0; i < data.length; i += METRICS_PER_REQUEST) {
         await cloudWatch.send(
-            new PutMetricDataCommand({ Namespace: METRICS_NAMESPACE, MetricData: data.slice(i, i + METRICS_PER_REQUEST) }),
+            new PutMetricDataCommand({ Namespace: metricsNamespace(environment), MetricData: data.slice(i, i + METRICS_PER_REQUEST) }),
         );
     }
 }

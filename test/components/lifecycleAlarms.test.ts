@@ -13,7 +13,7 @@ describe("the lifecycle's alarms", () => {
             kind: "no-verified-run",
             description:
                 "vss-fleet prod: no backup run was verified in the last 27 h (the schedule's longest gap plus a margin). Did the window run? Is the verify task failing?",
-            namespace: "VssFleet",
+            namespace: "VssFleet/prod",
             metricName: "FailedInstances",
             dimensions: { Environment: "prod" },
             statistic: "SampleCount",
@@ -66,10 +66,10 @@ describe("the lifecycle's alarms", () => {
                 s.treatMissingData,
             ]),
             [
-                ["failed-instances", "VssFleet", "FailedInstances", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
-                ["contradicted-sets", "VssFleet", "ContradictedSets", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
-                ["retention-failures", "VssFleet", "RetentionFailures", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
-                ["drill-failed", "VssFleet", "DrillFailed", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
+                ["failed-instances", "VssFleet/prod", "FailedInstances", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
+                ["contradicted-sets", "VssFleet/prod", "ContradictedSets", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
+                ["retention-failures", "VssFleet/prod", "RetentionFailures", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
+                ["drill-failed", "VssFleet/prod", "DrillFailed", "Maximum", 3600, 0, "GreaterThanThreshold", "notBreaching"],
                 ["function-errors", "AWS/Lambda", "Errors", "Sum", 300, 0, "GreaterThanThreshold", "notBreaching"],
                 ["alert-delivery", "AWS/Lambda", "DestinationDeliveryFailures", "Sum", 300, 0, "GreaterThanThreshold", "notBreaching"],
             ],
@@ -85,7 +85,7 @@ describe("the lifecycle's alarms", () => {
             .join("\n");
         const published = new Set([...source.matchAll(/MetricName: "(\w+)"/g)].map((m) => m[1]));
         const ours = lifecycleAlarmSpecs({ ...BASE, deadManHours: 27, retention: true, restoreDrill: true }).filter(
-            (s) => s.namespace === "VssFleet",
+            (s) => s.namespace === "VssFleet/prod",
         );
         for (const spec of ours) {
             assert.ok(published.has(spec.metricName), `${spec.metricName} is not published by functions/lifecycle`);

@@ -148,11 +148,18 @@ describe("lifecycle function policy (IAM simulation)", () => {
     });
 
     describe("reporting", () => {
-        it("publishes metrics only in the VssFleet namespace", async () => {
+        it("publishes metrics only in its environment's namespace, VssFleet/prod", async () => {
             assert.strictEqual(
-                await decide(principal, policy, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "VssFleet" }),
+                await decide(principal, policy, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "VssFleet/prod" }),
                 "Allowed",
             );
+            for (const other of ["VssFleet", "VssFleet/prod-eu", "VssFleet/prod/x"]) {
+                assert.strictEqual(
+                    await decide(principal, policy, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": other }),
+                    "ImplicitlyDenied",
+                    other,
+                );
+            }
             assert.strictEqual(
                 await decide(principal, policy, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "AWS/EC2" }),
                 "ImplicitlyDenied",

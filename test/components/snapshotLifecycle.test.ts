@@ -139,7 +139,7 @@ describe("the snapshot lifecycle in an environment", () => {
             assert.deepStrictEqual(sids(permissions), [
                 "ReadInstancesSnapshotsAndRuns",
                 "RecordProvenanceOnOwnSnapshots",
-                "PublishOnlyVssFleetMetrics",
+                "PublishOnlyItsEnvironmentsMetrics",
                 "AlertOnlyTheEnvironmentsTopic",
                 "WriteOwnLogs",
             ]);

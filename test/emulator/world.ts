@@ -9,7 +9,7 @@ import { DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client, type Volum
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Clients } from "../../functions/lifecycle/actions";
-import { DRILL_TAG_KEY, METRICS_NAMESPACE, type LifecycleConfig } from "../../core/lifecycle/functionConfig";
+import { DRILL_TAG_KEY, metricsNamespace, type LifecycleConfig } from "../../core/lifecycle/functionConfig";
 import { parseEnvironment, type EnvironmentSpec } from "../../core/environment";
 import { deployEnvironment, type SimEnvironment } from "./fleet";
 import { DEFAULT_ACCOUNT, type Emulator } from "./server";
@@ -85,7 +85,7 @@ export function alerts(emulator: Emulator, topicArn: string): Promise<Alert[]> {
 export async function metricSum(cloudWatch: CloudWatchClient, environment: string, name: string, from: Date, to: Date): Promise<number> {
     const out = await cloudWatch.send(
         new GetMetricStatisticsCommand({
-            Namespace: METRICS_NAMESPACE,
+            Namespace: metricsNamespace(environment),
             MetricName: name,
             Dimensions: [{ Name: "Environment", Value: environment }],
             StartTime: from,

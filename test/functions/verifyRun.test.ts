@@ -103,7 +103,7 @@ describe("lifecycle function: verify a run", () => {
         serve(mocks, world());
         await verifyRun(clients(), config, WINDOW_EXECUTION, NOW);
         const data = metrics(mocks);
-        assert.strictEqual(mocks.cloudWatch.commandCalls(PutMetricDataCommand)[0].args[0].input.Namespace, "VssFleet");
+        assert.strictEqual(mocks.cloudWatch.commandCalls(PutMetricDataCommand)[0].args[0].input.Namespace, "VssFleet/prod");
         assert.strictEqual(metric(data, "GoodSets"), 1);
         assert.strictEqual(metric(data, "FailedInstances"), 1);
         assert.strictEqual(metric(data, "NewestGoodSetAgeHours", SQL), 0.48);

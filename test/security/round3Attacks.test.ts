@@ -170,13 +170,13 @@ const RUNTIME_ROLES: readonly Case[] = [
         (f, b) => ({ ...session(lifecycleRole(get(f, "prod")), "fn", b), action: "sns:Publish", resource: TEAM_TOPIC }),
     ],
     [
-        "RESIDUAL: the prod lifecycle role publishes prod-eu's heartbeat metric (cloudwatch:namespace is the only key; dimensions are not), silencing prod-eu's dead-man alarm",
-        "Allowed",
+        "the prod lifecycle role publishes prod-eu's heartbeat metric, silencing prod-eu's dead-man alarm (fixed in round 4: a namespace per environment)",
+        "ImplicitlyDenied",
         (f, b) => ({
             ...session(lifecycleRole(get(f, "prod")), "fn", b),
             action: "cloudwatch:PutMetricData",
             resource: "*",
-            context: { "cloudwatch:namespace": "VssFleet" },
+            context: { "cloudwatch:namespace": "VssFleet/prod-eu" },
         }),
     ],
     [
@@ -251,7 +251,7 @@ const heartbeat = (principal: string, policies: Request["identityPolicies"], scp
     identityPolicies: policies,
     action: "cloudwatch:PutMetricData",
     resource: "*",
-    context: { "cloudwatch:namespace": "VssFleet", "aws:PrincipalArn": principal },
+    context: { "cloudwatch:namespace": "VssFleet/prod", "aws:PrincipalArn": principal },
     ...(scps ? { scps } : {}),
 });
 const agentPolicy: Request["identityPolicies"] = [
@@ -284,7 +284,7 @@ const ANYONE: readonly Case[] = [
             return {
                 ...heartbeat(role.arn, [], [guardrailPolicy("aws")]),
                 ...session(role, "fn", b),
-                context: { "cloudwatch:namespace": "VssFleet", "aws:PrincipalArn": role.arn },
+                context: { "cloudwatch:namespace": "VssFleet/prod", "aws:PrincipalArn": role.arn },
             };
         },
     ],
@@ -295,7 +295,7 @@ const ANYONE: readonly Case[] = [
             ...session(instanceRole(get(f, "prod")), OWN_INSTANCE, b),
             action: "cloudwatch:PutMetricData",
             resource: "*",
-            context: { "cloudwatch:namespace": "VssFleet" },
+            context: { "cloudwatch:namespace": "VssFleet/prod" },
         }),
     ],
     [
@@ -305,7 +305,7 @@ const ANYONE: readonly Case[] = [
             ...session(taskRole(get(f, "prod")), "window", b),
             action: "cloudwatch:PutMetricData",
             resource: "*",
-            context: { "cloudwatch:namespace": "VssFleet" },
+            context: { "cloudwatch:namespace": "VssFleet/prod" },
         }),
     ],
 ];

@@ -281,3 +281,104 @@ describe("round-4: who may assume a role under /vss-fleet/ (the guardrail SCP)",
         );
     });
 });
+
+describe("round-4: one environment's heartbeat is not another's to publish", function () {
+    this.timeout(60_000);
+    const PROD_LIFECYCLE = "arn:aws:sts::111111111111:assumed-role/prod-lifecycle-role-0a1b2c3/fn";
+    const publish = async (policy: PolicyDocument, namespace: string, boundary?: PolicyDocument) =>
+        simulate({
+            principal: PROD_LIFECYCLE,
+            identityPolicies: [{ name: "lifecycle", policy }],
+            boundary,
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": namespace },
+        });
+    let now: PolicyDocument;
+    let boundaryNow: PolicyDocument;
+    before(async () => {
+        const prod = (await resolvedFleet()).get("prod") as ResolvedEnvironment;
+        const role = prod.roles.find((r) => r.logicalName === "prod-lifecycle-role");
+        now = role?.policies.find((p) => p.name === "prod-lifecycle-permissions")?.policy as PolicyDocument;
+        boundaryNow = bootstrap(prod.spec, DEFAULT_FLEET, prod.instances).boundary.policy;
+    });
+
+    it("prod's lifecycle role publishes FailedInstances for prod-eu, keeping prod-eu's dead-man alarm quiet (fixed): Allowed before, ImplicitlyDenied now", async () => {
+        // Before, every environment published into VssFleet with an Environment dimension IAM cannot see.
+        assert.strictEqual(await publish(printedBefore("lifecycle-prod.json"), "VssFleet", printedBefore("boundary-prod.json")), "Allowed");
+        assert.strictEqual(await publish(now, "VssFleet/prod-eu", boundaryNow), "ImplicitlyDenied");
+        assert.strictEqual(await publish(now, "VssFleet", boundaryNow), "ImplicitlyDenied");
+    });
+    it("a role holding prod's whole boundary publishes prod-eu's heartbeat: ImplicitlyDenied", async () => {
+        assert.strictEqual(await publish(STAR_POLICY, "VssFleet/prod-eu", boundaryNow), "ImplicitlyDenied");
+    });
+    it("prod's lifecycle role still publishes its own metrics, also under the guardrail SCP: Allowed", async () => {
+        assert.strictEqual(await publish(now, "VssFleet/prod", boundaryNow), "Allowed");
+        const role = "arn:aws:iam::111111111111:role/vss-fleet/prod/prod-lifecycle-role-0a1b2c3";
+        const underScp = await simulate({
+            principal: PROD_LIFECYCLE,
+            identityPolicies: [{ name: "lifecycle", policy: now }],
+            boundary: boundaryNow,
+            scps: [guardrailPolicy("aws")],
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": "VssFleet/prod", "aws:PrincipalArn": role },
+        });
+        assert.strictEqual(underScp, "Allowed");
+    });
+    it("a server running the CloudWatch agent publishes into VssFleet/prod under the guardrail SCP: ExplicitlyDenied", async () => {
+        const agent = "arn:aws:iam::111111111111:role/web-servers";
+        const decision = await simulate({
+            principal: agent,
+            identityPolicies: [{ name: "agent", policy: STAR_POLICY }],
+            scps: [guardrailPolicy("aws")],
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": "VssFleet/prod", "aws:PrincipalArn": agent },
+        });
+        assert.strictEqual(decision, "ExplicitlyDenied");
+    });
+});
+
+const STAR_POLICY: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }],
+};
+
+describe("round-4: copies only of the environment's own snapshots", function () {
+    this.timeout(60_000);
+    const DATABASE_SNAPSHOT = "arn:aws:ec2:us-east-1::snapshot/snap-0ddddddddddddddd0";
+    const copyOf = (policy: PolicyDocument, boundary: PolicyDocument, source: Record<string, string>) =>
+        simulate({
+            principal: "arn:aws:sts::111111111111:assumed-role/prod-lifecycle-role-0a1b2c3/fn",
+            identityPolicies: [{ name: "lifecycle", policy }],
+            boundary,
+            action: "ec2:CopySnapshot",
+            resource: DATABASE_SNAPSHOT,
+            context: {
+                ...source,
+                "aws:RequestTag/vss-fleet:environment": "prod",
+                "aws:RequestTag/vss-fleet:fleet": DEFAULT_FLEET,
+                "aws:TagKeys": ["vss-fleet:environment", "vss-fleet:fleet"],
+            },
+        });
+    let now: PolicyDocument;
+    let boundaryNow: PolicyDocument;
+    before(async () => {
+        const prod = (await resolvedFleet()).get("prod") as ResolvedEnvironment;
+        const role = prod.roles.find((r) => r.logicalName === "prod-lifecycle-role");
+        now = role?.policies.find((p) => p.name === "prod-lifecycle-permissions")?.policy as PolicyDocument;
+        boundaryNow = bootstrap(prod.spec, DEFAULT_FLEET, prod.instances).boundary.policy;
+    });
+
+    it("prod's lifecycle role copies a database team's snapshot into a prod-tagged copy (which it may then share with the vault) (fixed): Allowed before, ImplicitlyDenied now", async () => {
+        const database = { "ec2:ResourceTag/team": "database" };
+        assert.strictEqual(await copyOf(printedBefore("lifecycle-prod.json"), printedBefore("boundary-prod.json"), database), "Allowed");
+        assert.strictEqual(await copyOf(now, boundaryNow, database), "ImplicitlyDenied");
+        assert.strictEqual(await copyOf(STAR_POLICY, boundaryNow, database), "ImplicitlyDenied", "holding the whole boundary");
+    });
+    it("prod's lifecycle role still copies its own snapshot (the source's authorisation): Allowed", async () => {
+        const own = { "ec2:ResourceTag/vss-fleet:environment": "prod", "ec2:ResourceTag/vss-fleet:fleet": DEFAULT_FLEET };
+        assert.strictEqual(await copyOf(now, boundaryNow, own), "Allowed");
+    });
+});
