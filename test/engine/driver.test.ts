@@ -86,6 +86,8 @@ describe("engine tier: `vss-fleet` as a process, through the real Pulumi CLI and
 
         const clean = await sandbox.vssFleet(["drift", ...MANIFEST]);
         assert.strictEqual(clean.code, 0, clean.stdout + clean.stderr);
+        // drift's preview attaches the pack too.
+        assert.deepStrictEqual(sandbox.takeSwaps(), [policies]);
 
         // Someone changed the maintenance window by hand: the refreshed state no longer matches the program.
         const state = await stateOf();
@@ -99,6 +101,7 @@ describe("engine tier: `vss-fleet` as a process, through the real Pulumi CLI and
         const drifted = await sandbox.vssFleet(["drift", ...MANIFEST]);
         assert.strictEqual(drifted.code, 3, drifted.stdout + drifted.stderr);
         assert.match(drifted.stdout, /^ {4}update aws:ssm\/maintenanceWindow:MaintenanceWindow \S+: duration \(update\)$/m);
+        assert.deepStrictEqual(sandbox.takeSwaps(), [policies]);
 
         sandbox.clearCalls();
         const destroyed = await sandbox.vssFleet(["destroy", "examples/fleet.yaml", "--env", "prod", "--no-account-check", "--yes"]);
@@ -117,7 +120,8 @@ describe("engine tier: `vss-fleet` as a process, through the real Pulumi CLI and
             fleet,
         );
         assert.strictEqual(result.code, 0, result.stdout + result.stderr);
-        assert.deepStrictEqual(sandbox.takeSwaps(), [path.join(fleet, "node_modules", "vss-fleet", "dist", "policies")]);
+        // Node runs the linked package from its real path, so the driver names the pack there.
+        assert.deepStrictEqual(sandbox.takeSwaps(), [fs.realpathSync(path.join(fleet, "node_modules", "vss-fleet", "dist", "policies"))]);
         assert.match(result.stdout, /^ {2}dev +succeeded +create 46; 0 mandatory, /m);
     });
 

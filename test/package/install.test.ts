@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { lifecycleFunctionBundle } from "../../components/lifecycle/functionBundle";
+import { pulumiEntryPoint } from "../stacks/entryPoint";
 import { seedApp } from "./lockfile";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -107,6 +108,13 @@ describe("the packed package, installed into an empty folder", function () {
         const plan = ok(sh("npx", ["vss-fleet", "plan", "fleet.yaml", "--offline"], fleet), "plan --offline");
         assert.match(plan, /^prod {2}us-east-1 \/ 111111111111$/m);
         assert.match(plan, /^OK: 2 of 2 environment\(s\) planned, no mandatory policy violations/m);
+    });
+
+    it("the installed @pulumi/pulumi's cmd/run would run the scaffold's stacks/index.ts (test/stacks/entryPoint.ts)", () => {
+        assert.strictEqual(
+            pulumiEntryPoint(fleet, path.join(app, "node_modules", "@pulumi", "pulumi")),
+            path.join(fleet, "stacks", "index.ts"),
+        );
     });
 
     it("defaults come from the working directory: render --check and preview-stacks read myfleet/stacks/", () => {
