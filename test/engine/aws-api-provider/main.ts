@@ -120,11 +120,13 @@ class Provider {
         return handler;
     }
 
-    check(urn: string, olds: Props, news: Props): Props {
+    check(urn: string, olds: Props, news: Props, seed: Uint8Array): Props {
         const handler = this.handler(urn);
         if (handler.autoname && (news.name === undefined || news.name === null || news.name === "")) {
             const kept = typeof olds.name === "string" && olds.name !== "" ? olds.name : undefined;
-            const suffix = crypto.randomBytes(4).toString("hex").slice(0, 7);
+            // From the engine's random seed, so a preview and the update after it name a resource alike.
+            const random = seed.length > 0 ? crypto.createHash("sha256").update(seed).update(urn).digest() : crypto.randomBytes(4);
+            const suffix = random.toString("hex").slice(0, 7);
             const name = kept ?? `${logicalName(urn).slice(0, handler.autoname - 8)}-${suffix}`;
             return { ...news, name };
         }
@@ -293,7 +295,7 @@ function service(provider: Provider) {
         check: unary("Check", async (req) => {
             record({ method: "Check", urn: req.getUrn() });
             const out = new provproto.CheckResponse();
-            out.setInputs(toStruct(provider.check(req.getUrn(), js(req.getOlds()), js(req.getNews()))));
+            out.setInputs(toStruct(provider.check(req.getUrn(), js(req.getOlds()), js(req.getNews()), req.getRandomseed_asU8())));
             return out;
         }),
         diff: unary("Diff", async (req) => {
