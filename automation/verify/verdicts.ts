@@ -16,7 +16,7 @@ import { retentionRuleOf } from "../../core/lifecycle/lifecycleSettings";
 import { retentionReview, type Deletion, type Withheld } from "../../core/lifecycle/retention";
 import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
-import { snapshotSets, type Attachment, type SnapshotRecord, type SnapshotSet } from "../../core/lifecycle/sets";
+import { snapshotSets, untiedSnapshots, type Attachment, type SnapshotRecord, type SnapshotSet } from "../../core/lifecycle/sets";
 
 export interface InstanceVerdict {
     readonly instanceId: string;
@@ -61,6 +61,11 @@ export interface EnvironmentVerdict {
     readonly copies?: CopyVerdict[];
     /** Why the copies were not judged (never silently skipped). */
     readonly copiesNotChecked?: string;
+    /**
+     * Snapshots with this environment's and fleet's tags and a set id that nothing ties to an
+     * instance (copies, snapshots of deleted volumes): never deleted; listed only when there are some.
+     */
+    readonly untiedSnapshots?: string[];
     /** With retention configured: what the lifecycle function would delete now (a dry run). */
     readonly retention?: TierCounts & {
         readonly days: number;
@@ -110,6 +115,7 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         knownVolumeIds: new Set(inputs.volumeIds ?? inputs.attachments.map((a) => a.volumeId)),
         now,
     });
+    const untied = untiedSnapshots(inputs.snapshots, inputs.attachments, { environment: env.spec.name, fleet });
     const { retention } = env.spec;
     // The dry run: what the function would delete if the window's history (which verify does not read) also agrees.
     const review = retention
@@ -140,6 +146,7 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                       : {}),
               }
             : {}),
+        ...(untied.length > 0 ? { untiedSnapshots: untied.map((s) => s.snapshotId) } : {}),
         ...(retention && review ? { retention: { ...retention, wouldDelete: review.deletions, withheld: review.withheld } } : {}),
         instances: instances.map((instance) => {
             const mine = sets.get(instance.instanceId) ?? [];

@@ -3,6 +3,7 @@
  * retention tiers that keep it, its storage tier and the destinations holding a complete copy.
  */
 import * as assert from "assert";
+import { verifyText } from "../../../automation/verify/render";
 import { verifyEnvironment } from "../../../automation/verify/verdicts";
 import type { CopiedSnapshot } from "../../../core/lifecycle/copies";
 import type { Attachment, SnapshotRecord } from "../../../core/lifecycle/sets";
@@ -113,5 +114,26 @@ describe("verify: every good set is a restore point", () => {
             verdict.instances[0].goodSets.map((g) => [g.key, g.storage, g.tiers, g.copies]),
             [["k", "not read", [], []]],
         );
+    });
+});
+
+describe("verify: snapshots nothing ties to an instance are listed", () => {
+    it("a copy with the fleet's tags (CopySnapshot's placeholder volume) is listed as untied; none, no field", () => {
+        const spec = specOf({ targetTags: { Backup: "prod" } });
+        const inventory = [
+            { instanceId: SQL, accountId: "111111111111", region: "us-east-1", platform: "windows", tags: { Backup: "prod" } },
+        ];
+        const [copied] = run("copied", "2026-11-20T03:00:00Z");
+        const env = { spec, instances: [], scopeTags: {}, exemptions: [] };
+        const snapshots = [...run("k", "2026-11-27T03:00:00Z"), { ...copied, snapshotId: "snap-copy", volumeId: "vol-ffffffff" }];
+        const verdict = verifyEnvironment(env, { inventory, attachments, snapshots }, NOW);
+        assert.deepStrictEqual(verdict.untiedSnapshots, ["snap-copy"]);
+        assert.ok(
+            verifyText([verdict], { at: NOW, environmentsInManifest: 1 }).includes(
+                "  1 snapshot(s) carry this environment's tags and a set id but nothing ties them to an instance " +
+                    "(copies, or snapshots of volumes since deleted); never deleted: snap-copy",
+            ),
+        );
+        assert.ok(!("untiedSnapshots" in verifyEnvironment(env, { inventory, attachments, snapshots: snapshots.slice(0, 2) }, NOW)));
     });
 });
