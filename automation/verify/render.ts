@@ -142,6 +142,12 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[], options: Ren
             lines.push(`  ${env.copiesNotChecked}`);
         }
         lines.push(...otherFleetNotes(env, options.fleet).map((n) => `  ${n}`));
+        if (env.untiedSnapshots) {
+            lines.push(
+                `  ${env.untiedSnapshots.length} snapshot(s) carry this environment's tags and a set id but nothing ties them to an instance ` +
+                    `(copies, or snapshots of volumes since deleted); never deleted: ${env.untiedSnapshots.join(", ")}`,
+            );
+        }
         if (env.retention) {
             const { wouldDelete, withheld } = env.retention;
             lines.push(`  ${retentionHead(env.retention)}`);

@@ -11,12 +11,12 @@ import { DEFAULT_FLEET, FLEET_TAG_KEY } from "../../core/environment/tags";
 import type { FleetEnvironment } from "../manifest/load";
 import { judgeSets } from "../../core/lifecycle/provenance";
 import type { RecycleBinVerdict } from "../../core/lifecycle/recycleBin";
-import type { TierCounts } from "../../core/lifecycle/tiers";
+import { hasTiers, tierKeepers, type TierCounts } from "../../core/lifecycle/tiers";
 import { retentionRuleOf } from "../../core/lifecycle/lifecycleSettings";
 import { retentionReview, type Deletion, type Withheld } from "../../core/lifecycle/retention";
 import { judgeRpo, roundHours } from "../../core/lifecycle/rpo";
 import { destinationLabel, judgeCopies, type CopiedSnapshot, type CopyVerdict } from "../../core/lifecycle/copies";
-import { snapshotSets, type Attachment, type SnapshotRecord, type SnapshotSet } from "../../core/lifecycle/sets";
+import { snapshotSets, untiedSnapshots, type Attachment, type SnapshotRecord, type SnapshotSet } from "../../core/lifecycle/sets";
 
 export interface InstanceVerdict {
     readonly instanceId: string;
@@ -27,12 +27,28 @@ export interface InstanceVerdict {
         readonly ageHours: number;
         readonly snapshotIds: string[];
     };
+    /** Every good set, newest first: the restore points, each with what keeps and protects it. */
+    readonly goodSets: GoodSet[];
     /** The newest set, when it is not good: what is wrong with it. */
     readonly newestSetProblems: string[];
     readonly inconsistentSets: number;
     /** Sets whose evidence does not prove they are this environment's: never good, never deleted. */
     readonly untrustedSets: { readonly key: string; readonly startTime: string; readonly verdict: string; readonly reasons: string[] }[];
     readonly rpoBreached: boolean;
+}
+
+/** A restore point as verify lists it. */
+export interface GoodSet {
+    readonly key: string;
+    readonly startTime: string;
+    /** aws-vss | diskshadow (the sets' vss-fleet:engine tag). */
+    readonly engine: string;
+    /** The retention tiers that keep it ("newest of month 2026-10"); empty without tiers or when none does. */
+    readonly tiers: string[];
+    /** archive | standard | partly archived; "not read" when DescribeSnapshots did not say (older exports). */
+    readonly storage: string;
+    /** The copy destinations that hold a complete copy of it (only those read; see copiesNotChecked). */
+    readonly copies: string[];
 }
 
 export interface EnvironmentVerdict {
@@ -55,6 +71,11 @@ export interface EnvironmentVerdict {
     readonly copies?: CopyVerdict[];
     /** Why the copies were not judged (never silently skipped). */
     readonly copiesNotChecked?: string;
+    /**
+     * Snapshots with this environment's and fleet's tags and a set id that nothing ties to an
+     * instance (copies, snapshots of deleted volumes): never deleted; listed only when there are some.
+     */
+    readonly untiedSnapshots?: string[];
     /** With retention configured: what the lifecycle function would delete now (a dry run). */
     readonly retention?: TierCounts & {
         readonly days: number;
@@ -153,6 +174,7 @@ export function judgedSets(
 export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date, fleet = DEFAULT_FLEET): EnvironmentVerdict {
     const instances = enrolledInstances(env, inputs.inventory, now);
     const sets = judgedSets(env, inputs, now, fleet);
+    const untied = untiedSnapshots(inputs.snapshots, inputs.attachments, { environment: env.spec.name, fleet });
     const { retention } = env.spec;
     // The dry run: what the function would delete if the window's history (which verify does not read) also agrees.
     const review = retention
@@ -192,10 +214,14 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                       : {}),
               }
             : {}),
+        ...(untied.length > 0 ? { untiedSnapshots: untied.map((s) => s.snapshotId) } : {}),
         ...(retention && review ? { retention: { ...retention, wouldDelete: review.deletions, withheld: review.withheld } } : {}),
         instances: instances.map((instance) => {
             const mine = sets.get(instance.instanceId) ?? [];
             const { newestGood: good, ageHours, breached } = judgeRpo(mine, env.spec.rpoHours, now);
+            const goodSets = mine.filter((s) => s.good);
+            const rule = retentionRuleOf(env.spec);
+            const keepers = rule && hasTiers(rule) ? tierKeepers(goodSets, rule, rule.timeZone ?? "UTC") : new Map<SnapshotSet, string[]>();
             return {
                 instanceId: instance.instanceId,
                 ...(instance.name ? { name: instance.name } : {}),
@@ -209,6 +235,14 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
                           },
                       }
                     : {}),
+                goodSets: goodSets.map((s) => ({
+                    key: s.key,
+                    startTime: s.startTime.toISOString(),
+                    engine: s.snapshots[0]?.tags["vss-fleet:engine"] ?? "unknown",
+                    tiers: keepers.get(s) ?? [],
+                    storage: storageOf(s),
+                    copies: destinations.filter(({ label }) => completeCopy(inputs.copies?.get(label), s)).map(({ label }) => label),
+                })),
                 newestSetProblems: mine[0] && !mine[0].good ? mine[0].problems : [],
                 inconsistentSets: mine.filter((s) => !s.good).length,
                 untrustedSets: mine
@@ -223,6 +257,24 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
             };
         }),
     };
+}
+
+function storageOf(set: SnapshotSet): string {
+    const tiers = new Set(set.snapshots.map((s) => s.storageTier));
+    if (tiers.has(undefined)) {
+        return "not read";
+    }
+    return tiers.size === 1 ? ([...tiers][0] ?? "not read") : "partly archived";
+}
+
+/** Whether a destination holds a completed copy of every snapshot of the set. */
+function completeCopy(copies: readonly CopiedSnapshot[] | undefined, set: SnapshotSet): boolean {
+    const copied = new Set(
+        (copies ?? [])
+            .filter((c) => c.instanceId === set.instanceId && c.setKey === set.key && c.state === "completed")
+            .map((c) => c.sourceSnapshotId),
+    );
+    return set.snapshots.every((s) => copied.has(s.snapshotId));
 }
 
 export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number {

@@ -43,6 +43,7 @@ export const describeSnapshotsSchema = z.looseObject({
             StartTime: time,
             State: z.string(),
             Description: z.string().optional(),
+            StorageTier: z.string().optional(),
             Tags: tags,
         }),
     ),
@@ -66,6 +67,7 @@ export function toSnapshots(output: z.infer<typeof describeSnapshotsSchema>): Sn
         startTime: s.StartTime,
         state: s.State,
         ...(s.Description !== undefined ? { description: s.Description } : {}),
+        ...(s.StorageTier !== undefined ? { storageTier: s.StorageTier } : {}),
         tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key, t.Value])),
     }));
 }

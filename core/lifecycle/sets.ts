@@ -20,6 +20,8 @@ export interface SnapshotRecord {
     readonly state: string;
     /** The snapshot's description (part of its provenance: each engine writes its own). */
     readonly description?: string;
+    /** standard | archive, when DescribeSnapshots said (verify lists it per good set). */
+    readonly storageTier?: string;
     readonly tags: Readonly<Record<string, string>>;
 }
 

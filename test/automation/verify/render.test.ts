@@ -21,6 +21,7 @@ function instance(n: number, breached: boolean): InstanceVerdict {
                       snapshotIds: [`snap-${n}`],
                   },
               }),
+        goodSets: [],
         newestSetProblems: [],
         inconsistentSets: 0,
         untrustedSets: [],

@@ -77,6 +77,16 @@ describe("vss-fleet verify", () => {
                     ageHours: 24.5,
                     snapshotIds: ["snap-0a000000000001001", "snap-0a000000000001002"],
                 },
+                goodSets: [
+                    {
+                        key: "AwsVssComponents=2.4.1;SnapshotSetId={11111111-1111-1111-1111-111111111111}",
+                        startTime: "2026-11-27T07:30:04.000Z",
+                        engine: "aws-vss",
+                        tiers: [],
+                        storage: "standard",
+                        copies: [],
+                    },
+                ],
                 newestSetProblems: ["snap-0a000000000002002 (vol-0a00000000000a002) is error", "no snapshot of vol-0a00000000000a003"],
                 inconsistentSets: 1,
                 untrustedSets: [],
@@ -91,6 +101,16 @@ describe("vss-fleet verify", () => {
                     ageHours: 0.5,
                     snapshotIds: ["snap-0b000000000001001"],
                 },
+                goodSets: [
+                    {
+                        key: "AwsVssComponents=2.4.1;SnapshotSetId={33333333-3333-3333-3333-333333333333}",
+                        startTime: "2026-11-28T07:31:10.000Z",
+                        engine: "aws-vss",
+                        tiers: [],
+                        storage: "standard",
+                        copies: [],
+                    },
+                ],
                 newestSetProblems: [],
                 inconsistentSets: 0,
                 untrustedSets: [],
@@ -99,6 +119,7 @@ describe("vss-fleet verify", () => {
             {
                 instanceId: "i-0a1b2c3d4e5f60003",
                 name: "files-prod-01",
+                goodSets: [],
                 newestSetProblems: ["no snapshot of vol-0c00000000000c002"],
                 inconsistentSets: 1,
                 untrustedSets: [],
