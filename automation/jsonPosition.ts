@@ -147,9 +147,14 @@ function pastString(text: string, i: number): number {
     }
 }
 
+const MANY_KEYS = 32;
+
 interface Frame {
-    /** The object's keys and where each first stands; undefined for an array. */
-    readonly keys: Map<string, number> | undefined;
+    /** The object's keys, and where each stands; undefined for an array. Objects have few keys: a list is cheaper than a Map. */
+    readonly keys: string[] | undefined;
+    readonly offsets: number[];
+    /** The same keys indexed, once there are many (a list search would be quadratic). */
+    index?: Map<string, number>;
     /** The current key, or element index: this frame's part of a path. */
     segment: string | number;
     expectKey: boolean;
@@ -167,13 +172,18 @@ export function duplicateKeys(text: string, max: number): DuplicateKey[] {
             if (top?.keys && top.expectKey) {
                 const raw = text.slice(i + 1, end - 1);
                 const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end)) as string) : raw;
-                const first = top.keys.get(key);
+                const index = top.index ? (top.index.get(key) ?? -1) : top.keys.indexOf(key);
                 top.segment = key;
                 top.expectKey = false;
-                if (first === undefined) {
-                    top.keys.set(key, i);
+                if (index < 0) {
+                    top.index?.set(key, top.keys.length);
+                    top.keys.push(key);
+                    top.offsets.push(i);
+                    if (!top.index && top.keys.length > MANY_KEYS) {
+                        top.index = new Map(top.keys.map((k, n) => [k, n]));
+                    }
                 } else {
-                    found.push({ path: stack.map((f) => f.segment), offset: i, firstOffset: first });
+                    found.push({ path: stack.map((f) => f.segment), offset: i, firstOffset: top.offsets[index] });
                     if (found.length >= max) {
                         return found;
                     }
@@ -183,9 +193,9 @@ export function duplicateKeys(text: string, max: number): DuplicateKey[] {
             continue;
         }
         if (c === 0x7b) {
-            stack.push({ keys: new Map(), segment: "", expectKey: true });
+            stack.push({ keys: [], offsets: [], segment: "", expectKey: true });
         } else if (c === 0x5b) {
-            stack.push({ keys: undefined, segment: 0, expectKey: false });
+            stack.push({ keys: undefined, offsets: [], segment: 0, expectKey: false });
         } else if (c === 0x7d || c === 0x5d) {
             stack.pop();
         } else if (c === 0x2c) {

@@ -121,9 +121,12 @@ function acquire(dir: string, options: LockOptions): () => void {
         try {
             fs.writeSync(fd, JSON.stringify(me) + "\n");
             fs.fsyncSync(fd);
-        } finally {
+        } catch (error) {
             fs.closeSync(fd);
+            fs.rmSync(file, { force: true });
+            throw new UserInputError([folderProblem(dir, error)]);
         }
+        fs.closeSync(fd);
         return () => {
             if (readHolder(file)?.pid === me.pid) {
                 fs.rmSync(file, { force: true });

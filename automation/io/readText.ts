@@ -52,15 +52,21 @@ export function readLimitedBytes(file: string, limit: ReadLimit): Buffer {
         if (stat.isFile() && stat.size > limit.maxBytes) {
             throw new UserInputError([`${file}: ${limit.what} is ${sizeText(stat.size)}, over the ${mib(limit.maxBytes)} limit${fix}`]);
         }
+        // A regular file is read into one buffer of its size (and a byte more, to see it grow past the
+        // limit); anything else chunk by chunk. Either way the bytes are counted, never trusted to stat.
         const chunks: Buffer[] = [];
         let total = 0;
+        let buffer = Buffer.allocUnsafe(Math.min(stat.isFile() ? stat.size + 1 : CHUNK, limit.maxBytes + 1));
+        let used = 0;
         for (;;) {
-            // One byte more than the limit allows, so a file of exactly the limit is read whole and one byte more is refused.
-            const room = limit.maxBytes + 1 - total;
-            const buffer = Buffer.allocUnsafe(Math.min(CHUNK, room));
+            if (used === buffer.length) {
+                chunks.push(buffer);
+                buffer = Buffer.allocUnsafe(Math.min(CHUNK, limit.maxBytes + 1 - total));
+                used = 0;
+            }
             let n: number;
             try {
-                n = fs.readSync(fd, buffer, 0, buffer.length, null);
+                n = fs.readSync(fd, buffer, used, buffer.length - used, null);
             } catch (error) {
                 if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
                     pause(10);
@@ -71,13 +77,14 @@ export function readLimitedBytes(file: string, limit: ReadLimit): Buffer {
             if (n === 0) {
                 break;
             }
-            chunks.push(n === buffer.length ? buffer : buffer.subarray(0, n));
+            used += n;
             total += n;
             if (total > limit.maxBytes) {
                 throw new UserInputError([`${file}: ${limit.what} is over the ${mib(limit.maxBytes)} limit (reading stopped there)${fix}`]);
             }
         }
-        return Buffer.concat(chunks, total);
+        const last = buffer.subarray(0, used);
+        return chunks.length === 0 ? last : Buffer.concat([...chunks, last], total);
     } finally {
         fs.closeSync(fd);
     }

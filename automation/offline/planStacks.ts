@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { DEFAULT_FLEET } from "../../core/environment";
+import { DEFAULT_FLEET, MANIFEST_LIMITS } from "../../core/environment";
+import { readLimitedText } from "../io/readText";
 import { CONFIG_NAMESPACE, loadStackEnvironment, STACK_CONFIG_DIR } from "../../stacks/stackConfig";
 import { defineStackFromConfig } from "../../stacks/program";
 import { runUnderMocks, type RecordedResource } from "./mockRuntime";
@@ -23,7 +24,8 @@ export function stackNames(dir: string): string[] {
 
 /** A stack file's config as the Pulumi engine hands it to the program: structured values as JSON. */
 export function stackConfig(file: string): Record<string, string> {
-    const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const text = readLimitedText(file, { maxBytes: MANIFEST_LIMITS.maxBytes, what: "the stack file" });
+    const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
     return Object.fromEntries(
         Object.entries(doc.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
     );

@@ -189,7 +189,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         );
         assert.strictEqual(code, 2);
         assert.strictEqual(out, "");
-        assert.match(err, /^--json-file .*missing\/preview\.json: ENOENT: no such file or directory/m);
+        assert.match(err, /^--json-file .*missing\/preview\.json: cannot write in .*missing \(no such file or folder, ENOENT\)$/m);
         assert.deepStrictEqual(fs.readdirSync(path.join(dir, "stacks")), []);
     });
 
