@@ -37,7 +37,6 @@ export default defineCommand({
             "--accept-unproven",
             "also restore a set that verify cannot prove (its instance or volumes are gone), after you checked its snapshots; a set whose evidence contradicts it is never restored",
         ),
-        fleetTag,
         optionalText("at", "--at <time>", "the newest good set at or before this ISO 8601 time"),
         choice(
             "mode",
