@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import type { CommandDefinition } from "./commands/command";
 import { COMMANDS } from "./commands";
 import { type Io } from "./commands/shared";
+import { awsFailureLine } from "./awsFailure";
 import { UserInputError } from "./errors";
 import { EXIT, exitCodeHelp } from "./exitCodes";
 import { visible } from "./display";
@@ -73,10 +74,12 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
             io.err(error.message);
             return EXIT.invalidInput;
         }
-        if (isAwsError(error)) {
-            // Credentials missing or refused, throttled, access denied: the environment could not be
-            // checked or changed. One line, as for every user-facing error; exit 1, not "invalid input".
-            io.err(`vss-fleet: an AWS call failed: ${error.name}: ${error.message}`);
+        // Credentials missing or refused, throttled, access denied, an endpoint that is not AWS: the
+        // environment could not be checked or changed. One line, as for every user-facing error (which
+        // call, where, what came back, what to check); exit 1, not "invalid input".
+        const aws = awsFailureLine(error);
+        if (aws !== undefined) {
+            io.err(`vss-fleet: ${aws}`);
             return EXIT.violations;
         }
         if (isErrno(error)) {
@@ -103,9 +106,4 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
 function unambiguous(io: Io, argv: readonly string[]): Io {
     const raw = argv.some((a) => a === "--write-enrollment" || a.startsWith("--write-enrollment="));
     return { ...io, out: raw ? io.out : (t) => io.out(visible(t)), err: (t) => io.err(visible(t)) };
-}
-
-/** Errors raised by the AWS SDK: service errors carry $metadata; credential errors are named for it. */
-function isAwsError(error: unknown): error is Error {
-    return error instanceof Error && ("$metadata" in error || /CredentialsProviderError|ProviderError|TokenProviderError/.test(error.name));
 }

@@ -6,7 +6,10 @@ export const EXIT = { ok: 0, violations: 1, invalidInput: 2, drift: 3 } as const
 
 export const EXIT_CODES: readonly { readonly code: number; readonly meaning: string }[] = [
     { code: EXIT.ok, meaning: "ok (advisories allowed)" },
-    { code: EXIT.violations, meaning: "a mandatory violation, a failed environment, an RPO breach or a failed AWS call" },
+    {
+        code: EXIT.violations,
+        meaning: "a mandatory violation, a failed environment, an RPO breach, an environment verify could not check, or a failed AWS call",
+    },
     { code: EXIT.invalidInput, meaning: "invalid input: the manifest, an inventory file, a flag, or no Pulumi CLI" },
     { code: EXIT.drift, meaning: "drift found (and nothing worse)" },
 ];

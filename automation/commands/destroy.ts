@@ -1,7 +1,8 @@
-/** `vss-fleet destroy`: remove the environments' stacks; refuses without --yes and names them first. */
+/** `vss-fleet destroy`: remove the environments' stacks; asks on a terminal, needs --yes elsewhere. */
 import { stackOperation } from "./stackOperation";
 
-export default stackOperation("destroy", "Destroy the environments' stacks (needs --yes, and names them first).", [
-    "vss-fleet destroy fleet.yaml --env dev",
-    "vss-fleet destroy fleet.yaml --env dev --yes",
-]);
+export default stackOperation(
+    "destroy",
+    "Destroy the environments' stacks: on a terminal, shows each one's destroy preview and asks; elsewhere needs --yes.",
+    ["vss-fleet destroy fleet.yaml --env dev", "vss-fleet destroy fleet.yaml --env dev --yes"],
+);

@@ -25,6 +25,7 @@ export default defineCommand({
         repeatable("ssm", "--ssm <file>", "preflight: 'aws ssm describe-instance-information --output json' (repeatable)"),
         repeatable("iam", "--iam <file>", "preflight: 'aws iam get-account-authorization-details --output json' (repeatable)"),
         envFilter,
+        flag("all", "--all", "text: list every finding of each policy (default: the first 10 per environment; --json has every one)"),
         jsonNotFormat,
         format("output format"),
     ],
@@ -52,7 +53,13 @@ export default defineCommand({
             : loadInventoryFiles(options.inventory);
         const done = progressOf(io, options.json, "planned");
         const plan = await planFleet(fleet, inventory, { environments, onEnvironment: done && ((p, n, total) => done(p.name, n, total)) });
-        io.out(options.json ? toJson(plan) : options.format === "markdown" ? toMarkdown(plan, manifest) : toText(plan, manifest));
+        io.out(
+            options.json
+                ? toJson(plan)
+                : options.format === "markdown"
+                  ? toMarkdown(plan, manifest)
+                  : toText(plan, manifest, options.all ? Infinity : undefined),
+        );
         return plan.ok ? EXIT.ok : EXIT.violations;
     },
 });

@@ -119,7 +119,8 @@ export default defineCommand({
         } else {
             const { EC2Client, DescribeInstancesCommand, DescribeVolumesCommand } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
-            ec2 = new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) });
+            const { traced } = await import("../awsFailure");
+            ec2 = traced(new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) }));
             const instance = await ec2
                 .send(new DescribeInstancesCommand({ InstanceIds: [options.instance] }))
                 .catch(() => ({ Reservations: [] }));

@@ -123,33 +123,55 @@ export default defineCommand({
             const { EC2Client } = await import("@aws-sdk/client-ec2");
             const { credentialsFor } = await import("../driver/identity");
             const { describeWindowsInstances } = await import("../inventory/live");
+            const { awsFailureLine, traced } = await import("../awsFailure");
             for (const env of chosen) {
-                const client = new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) });
-                const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
-                const inventory = await describeWindowsInstances(scope, client);
-                const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
-                const { liveCopies } = await import("../verify/copyInputs");
-                const [fleetVolumes, snapshots] = await Promise.all([
-                    shapes.describeAttachments(client, ids),
-                    shapes.describeEnvironmentSnapshots(client, env.spec.name),
-                ]);
-                // The snapshots' volumes wherever they are attached: provenance must see one attached elsewhere.
-                const known = new Set(fleetVolumes.map((a) => a.volumeId));
-                const others = await shapes.describeVolumesById(
-                    client,
-                    snapshotVolumeIds(snapshots).filter((id) => !known.has(id)),
-                );
-                const inputs = {
-                    inventory,
-                    attachments: [...fleetVolumes, ...others.attachments],
-                    volumeIds: [...known, ...others.knownVolumeIds],
-                    snapshots,
-                    ...(await liveCopies(env.spec, (region) => new EC2Client({ region, credentials: credentialsFor(env.spec) }))),
-                };
-                verdicts.push({
-                    ...verifyEnvironment(env, inputs, now, fleetName),
-                    recycleBin: rbin.recycleBinVerdict(await listRecycleBinRules(env.spec, credentialsFor(env.spec))),
-                });
+                try {
+                    const client = traced(new EC2Client({ region: env.spec.region, credentials: credentialsFor(env.spec) }));
+                    const scope = { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region, scopeTags: {} };
+                    const inventory = await describeWindowsInstances(scope, client);
+                    const ids = enrolledInstances(env, inventory, now).map((i) => i.instanceId);
+                    const { liveCopies } = await import("../verify/copyInputs");
+                    const [fleetVolumes, snapshots] = await Promise.all([
+                        shapes.describeAttachments(client, ids),
+                        shapes.describeEnvironmentSnapshots(client, env.spec.name),
+                    ]);
+                    // The snapshots' volumes wherever they are attached: provenance must see one attached elsewhere.
+                    const known = new Set(fleetVolumes.map((a) => a.volumeId));
+                    const others = await shapes.describeVolumesById(
+                        client,
+                        snapshotVolumeIds(snapshots).filter((id) => !known.has(id)),
+                    );
+                    const inputs = {
+                        inventory,
+                        attachments: [...fleetVolumes, ...others.attachments],
+                        volumeIds: [...known, ...others.knownVolumeIds],
+                        snapshots,
+                        ...(await liveCopies(env.spec, (region) =>
+                            traced(new EC2Client({ region, credentials: credentialsFor(env.spec) })),
+                        )),
+                    };
+                    // The Recycle Bin check is advisory: a failed call makes it "not checked (...)", never fails the run.
+                    const recycleBin = await listRecycleBinRules(env.spec, credentialsFor(env.spec)).then(
+                        (rules) => rbin.recycleBinVerdict(rules),
+                        (error: unknown) => {
+                            const line = awsFailureLine(error, "the Recycle Bin check");
+                            if (line === undefined) {
+                                throw error;
+                            }
+                            return { checked: false, rules: [], reason: line };
+                        },
+                    );
+                    verdicts.push({ ...verifyEnvironment(env, inputs, now, fleetName), recycleBin });
+                } catch (error) {
+                    // One environment's failed call: its line in the report (and --json stays one object with
+                    // the verdicts already reached); the others are still read.
+                    const line = awsFailureLine(error);
+                    if (line === undefined) {
+                        throw error;
+                    }
+                    io.err(`vss-fleet: environment ${env.spec.name}: ${line}`);
+                    verdicts.push({ name: env.spec.name, rpoHours: env.spec.rpoHours, instances: [], failed: line });
+                }
                 done?.(env.spec.name, verdicts.length, chosen.length);
             }
         }
@@ -182,7 +204,8 @@ export default defineCommand({
 async function listRecycleBinRules(spec: { readonly name: string; readonly region: string }, credentials: unknown) {
     const { RbinClient, paginateListRules } = await import("@aws-sdk/client-rbin");
     const { listRulesSchema, recycleBinQuery } = await import("../../core/lifecycle/recycleBin");
-    const client = new RbinClient({ region: spec.region, credentials: credentials as never });
+    const { traced } = await import("../awsFailure");
+    const client = traced(new RbinClient({ region: spec.region, credentials: credentials as never }));
     const output: ListRulesOutput = { Rules: [] };
     for await (const page of paginateListRules({ client }, recycleBinQuery(spec.name))) {
         output.Rules.push(...listRulesSchema.parse({ Rules: page.Rules ?? [] }).Rules);

@@ -5,6 +5,7 @@
  */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { traced } from "../awsFailure";
 import type { EnvironmentSpec } from "../../core/environment";
 
 export function credentialsFor(spec: EnvironmentSpec): ReturnType<typeof fromTemporaryCredentials> | undefined {
@@ -18,7 +19,7 @@ export function credentialsFor(spec: EnvironmentSpec): ReturnType<typeof fromTem
 
 export type StsFactory = (spec: EnvironmentSpec) => STSClient;
 
-export const defaultSts: StsFactory = (spec) => new STSClient({ region: spec.region, credentials: credentialsFor(spec) });
+export const defaultSts: StsFactory = (spec) => traced(new STSClient({ region: spec.region, credentials: credentialsFor(spec) }));
 
 /** Why the environment must not run with these credentials, or undefined when the account matches. */
 export async function accountProblem(spec: EnvironmentSpec, makeSts: StsFactory = defaultSts): Promise<string | undefined> {

@@ -3,6 +3,7 @@
  * `parallel` at once. One environment failing never stops or corrupts the others (unless
  * failFast); Ctrl-C (the signal) cancels running updates cleanly and skips the rest.
  */
+import { awsFailureLine, traced } from "../awsFailure";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -95,8 +96,8 @@ async function inventoryFor(env: FleetEnvironment, files: readonly InventoryInst
         return files;
     }
     const credentials = credentialsFor(env.spec);
-    const ec2 = options.ec2?.(env) ?? new EC2Client({ region: env.spec.region, credentials });
-    const ssm = options.ssm?.(env) ?? new SSMClient({ region: env.spec.region, credentials });
+    const ec2 = options.ec2?.(env) ?? traced(new EC2Client({ region: env.spec.region, credentials }));
+    const ssm = options.ssm?.(env) ?? traced(new SSMClient({ region: env.spec.region, credentials }));
     // discover's readers: the instances with their instance profiles and SSM registration, so the
     // preflight policy judges the live path as it judges discover's files.
     return liveInventory({ environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region }, ec2, ssm, env.scopeTags);
@@ -185,7 +186,8 @@ export async function runFleet(fleet: Fleet, chosen: readonly FleetEnvironment[]
             if (options.failFast) {
                 stop.abort();
             }
-            const message = error instanceof UserInputError ? error.message : (error as Error).message;
+            // An AWS call (the STS guard, the live inventory) is one line: which call, where, what to check.
+            const message = error instanceof UserInputError ? error.message : (awsFailureLine(error) ?? (error as Error).message);
             return { name, status: "failed", changes: {}, violations: [], durationMs: Date.now() - started, attempts: 0, error: message };
         }
     };

@@ -8,7 +8,12 @@ function changes(env: EnvironmentRun): string {
     const parts = Object.entries(env.changes)
         .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
         .map(([op, n]) => `${op} ${n}`);
-    return parts.length > 0 ? parts.join(", ") : "no changes";
+    // A failed, refused or cancelled environment never reads as "no changes": nothing is known of them.
+    return parts.length > 0
+        ? parts.join(", ")
+        : ["succeeded", "drift", "blocked", "skipped"].includes(env.status)
+          ? "no changes"
+          : "changes not known";
 }
 
 /**

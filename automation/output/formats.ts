@@ -1,5 +1,24 @@
 /** The plan for people (terminal), for pull requests (markdown) and for pipelines (one JSON object). */
 import type { EnvironmentPlan, FleetPlan } from "../offline/engine";
+import { GITHUB_COMMENT_LIMIT } from "./markdownDetails";
+
+type Violation = EnvironmentPlan["violations"][number];
+
+/** How many findings of one policy each environment lists before "... and N more" (plan --all: every one). */
+export const FIRST_FINDINGS = 10;
+
+/** The AWS ids a finding names (instances, volumes, snapshots, images), as data for --json. */
+const idsIn = (message: string) => [...new Set(message.match(/\b(?:i|vol|snap|ami)-[0-9a-f]{8,17}\b/g) ?? [])];
+
+/** An environment's findings grouped by level and policy, in the order they first appear. */
+function groups(violations: readonly Violation[]): Violation[][] {
+    const byKey = new Map<string, Violation[]>();
+    for (const v of violations) {
+        const key = `${v.enforcementLevel}\u0000${v.policy}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), v]);
+    }
+    return [...byKey.values()];
+}
 
 function countByType(plan: EnvironmentPlan): [string, number][] {
     const counts = new Map<string, number>();
@@ -26,6 +45,7 @@ export function toJson(plan: FleetPlan): string {
                 enforcementLevel: v.enforcementLevel,
                 message: v.message,
                 urn: v.urn ?? null,
+                ids: idsIn(v.message),
             })),
             windows: env.windows,
             rateControl: env.rateControl,
@@ -45,7 +65,7 @@ function verdict(plan: FleetPlan): string {
         : `BLOCKED: ${count} mandatory policy violation(s) in ${blocked.map((e) => e.name).join(", ")}${caveat}.`;
 }
 
-export function toText(plan: FleetPlan, manifest: string): string {
+export function toText(plan: FleetPlan, manifest: string, first = FIRST_FINDINGS): string {
     const lines = [
         `vss-fleet plan of ${manifest} (offline: the real program under Pulumi's mock runtime; no credentials, no Pulumi CLI)`,
         "",
@@ -67,9 +87,15 @@ export function toText(plan: FleetPlan, manifest: string): string {
         }
         lines.push(`  Lifecycle: ${env.lifecycle}`);
         lines.push(...env.warnings.map((w) => `  warning: ${w}`));
-        for (const v of env.violations) {
-            const [description, ...detail] = v.message.split("\n");
-            lines.push(`  ${v.enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${v.policy}: ${detail.join(" ") || description}`);
+        for (const group of groups(env.violations)) {
+            const label = `${group[0].enforcementLevel === "mandatory" ? "BLOCK" : "advise"} ${group[0].policy}`;
+            for (const v of group.slice(0, first)) {
+                const [description, ...detail] = v.message.split("\n");
+                lines.push(`  ${label}: ${detail.join(" ") || description}`);
+            }
+            if (group.length > first) {
+                lines.push(`  ... and ${group.length - first} more ${label} (plan --all lists them; --json has every one)`);
+            }
         }
         lines.push("");
     }
@@ -79,7 +105,22 @@ export function toText(plan: FleetPlan, manifest: string): string {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function toMarkdown(plan: FleetPlan, manifest: string): string {
+/**
+ * Markdown for one pull-request comment: each policy's findings listed up to a number per
+ * environment, that number lowered until the comment fits GitHub's limit (the table and the counts
+ * are never cut); --json has every finding.
+ */
+export function toMarkdown(plan: FleetPlan, manifest: string, limit = GITHUB_COMMENT_LIMIT): string {
+    for (const first of [FIRST_FINDINGS, 3, 1]) {
+        const text = markdownListing(plan, manifest, first);
+        if (text.length <= limit) {
+            return text;
+        }
+    }
+    return markdownListing(plan, manifest, 0).slice(0, limit);
+}
+
+function markdownListing(plan: FleetPlan, manifest: string, first: number): string {
     const lines = [
         `### vss-fleet plan: ${plan.ok ? "OK" : "BLOCKED"}`,
         "",
@@ -97,11 +138,17 @@ export function toMarkdown(plan: FleetPlan, manifest: string): string {
         lines.push("", `#### ${env.name}`, "");
         lines.push(...env.notChecked.map((n) => `- :grey_question: ${cell(n)}`));
         lines.push(...env.warnings.map((w) => `- :warning: ${cell(w)}`));
-        for (const v of env.violations) {
-            const detail = v.message.split("\n").slice(1).join(" ") || v.message;
-            lines.push(
-                `- ${v.enforcementLevel === "mandatory" ? ":no_entry:" : ":information_source:"} **${v.policy}** (${v.enforcementLevel}): ${cell(detail)}`,
-            );
+        for (const group of groups(env.violations)) {
+            const { enforcementLevel, policy } = group[0];
+            const head = `- ${enforcementLevel === "mandatory" ? ":no_entry:" : ":information_source:"} **${policy}** (${enforcementLevel})`;
+            for (const v of group.slice(0, first)) {
+                lines.push(`${head}: ${cell(v.message.split("\n").slice(1).join(" ") || v.message)}`);
+            }
+            if (group.length > first) {
+                lines.push(
+                    `${head}: ${first > 0 ? `... and ${group.length - first} more` : `${group.length} finding(s)`} (\`plan --json\` has every one)`,
+                );
+            }
         }
     }
     lines.push("", verdict(plan));

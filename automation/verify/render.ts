@@ -60,7 +60,7 @@ const hasCopies = (c: Counts) => c.copies.ok + c.copies.breach > 0;
 /** "3 instance(s) in 2 environment(s): 2 ok, 1 breach (prod: 2 ok, 0 breach; dev: 0 ok, 1 breach); copied sets: 1 ok, 3 breach" */
 export function summaryLine(verdicts: readonly EnvironmentVerdict[]): string {
     const total = totalCounts(verdicts);
-    const each = verdicts.map((e) => `${e.name}: ${e.notChecked ? "not checked" : okBreach(countsOf(e))}`).join("; ");
+    const each = verdicts.map((e) => `${e.name}: ${e.failed ? "failed" : e.notChecked ? "not checked" : okBreach(countsOf(e))}`).join("; ");
     const copies = hasCopies(total) ? `; copied sets: ${okBreach(total.copies)}` : "";
     return `${total.instances} instance(s) in ${verdicts.length} environment(s): ${okBreach(total)} (${each})${copies}`;
 }
@@ -97,17 +97,27 @@ export const otherFleetNotes = (env: EnvironmentVerdict, fleet = "this fleet"): 
     );
 
 /** The environments verify read no instance of: "not checked", never counted as OK. */
-const unchecked = (verdicts: readonly EnvironmentVerdict[]) => verdicts.filter((e) => e.notChecked !== undefined).map((e) => e.name);
+const unchecked = (verdicts: readonly EnvironmentVerdict[]) =>
+    verdicts.filter((e) => e.notChecked !== undefined && e.failed === undefined).map((e) => e.name);
+/** The environments an AWS call failed in: never "OK", never "no good set". */
+const failedIn = (verdicts: readonly EnvironmentVerdict[]) => verdicts.filter((e) => e.failed !== undefined).map((e) => e.name);
 
 function verdictLines(verdicts: readonly EnvironmentVerdict[]): string[] {
     const total = totalCounts(verdicts);
     const notChecked = unchecked(verdicts);
     return [
+        ...(failedIn(verdicts).length > 0
+            ? [`FAILED: ${failedIn(verdicts).join(", ")}: an AWS call failed, nothing there was verified.`]
+            : []),
         total.breach > 0
             ? `BREACH: ${total.breach} instance(s) without a good set within the RPO.`
-            : notChecked.length === 0
-              ? "OK: every enrolled instance has a good set within its RPO."
-              : `NOT CHECKED: ${notChecked.join(", ")}: no instance was read there, so nothing was verified${notChecked.length < verdicts.length ? "; the others have a good set within the RPO" : ""}.`,
+            : notChecked.length === 0 && failedIn(verdicts).length > 0
+              ? failedIn(verdicts).length < verdicts.length
+                  ? "No breach in the environments that were read."
+                  : ""
+              : notChecked.length === 0
+                ? "OK: every enrolled instance has a good set within its RPO."
+                : `NOT CHECKED: ${notChecked.join(", ")}: no instance was read there, so nothing was verified${notChecked.length < verdicts.length ? "; the others have a good set within the RPO" : ""}.`,
         ...(total.breach > 0 && notChecked.length > 0 ? [`NOT CHECKED: ${notChecked.join(", ")}: no instance was read there.`] : []),
         ...(total.copies.breach > 0
             ? [`BREACH: ${total.copies.breach} copied instance set(s) missing or older than the destination's RPO.`]
@@ -123,7 +133,7 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[], options: Ren
     const hidden = (n: number, indent: string) => (options.onlyFailures && n > 0 ? [`${indent}(${n} ok not listed: --only-failures)`] : []);
     for (const env of verdicts) {
         const counts = countsOf(env);
-        lines.push(`${env.name} (RPO ${env.rpoHours} h): ${env.notChecked ?? okBreach(counts)}`);
+        lines.push(`${env.name} (RPO ${env.rpoHours} h): ${env.failed ? `FAILED: ${env.failed}` : (env.notChecked ?? okBreach(counts))}`);
         for (const i of env.instances.filter((v) => v.rpoBreached || !options.onlyFailures)) {
             lines.push(`  ${i.rpoBreached ? "BREACH" : "ok    "} ${label(i)}: ${newestText(i)}`);
             lines.push(...i.newestSetProblems.map((p) => `         newest set: ${p}`));
@@ -166,7 +176,7 @@ export function verifyText(verdicts: readonly EnvironmentVerdict[], options: Ren
             lines.push(recycleBinLine(env.name, env.recycleBin));
         }
     }
-    lines.push(`Summary: ${summaryLine(verdicts)}`, ...verdictLines(verdicts));
+    lines.push(`Summary: ${summaryLine(verdicts)}`, ...verdictLines(verdicts).filter((line) => line !== ""));
     return lines.join("\n");
 }
 
@@ -192,14 +202,14 @@ export function verifyMarkdown(verdicts: readonly EnvironmentVerdict[], options:
     const row = (name: string, rpo: string, c: Counts) =>
         `| ${name} | ${rpo} | ${c.instances} | ${c.ok} | ${c.breach} |${copies ? ` ${c.copies.ok} | ${c.copies.breach} |` : ""}`;
     const notes = verdicts.flatMap((env) => [
-        ...(env.notChecked ? [`${env.name}: ${env.notChecked}`] : []),
+        ...(env.failed ? [`${env.name}: FAILED: ${env.failed}`] : env.notChecked ? [`${env.name}: ${env.notChecked}`] : []),
         ...otherFleetNotes(env, options.fleet).map((n) => `${env.name}: ${n}`),
         ...(env.copiesNotChecked ? [`${env.name}: ${env.copiesNotChecked}`] : []),
         ...(env.retention ? [`${env.name}: ${retentionHead(env.retention)}`] : []),
         ...(env.recycleBin ? [`${env.name}: ${recycleBinLine(env.name, env.recycleBin).trim()}`] : []),
     ]);
     const head = [
-        `### vss-fleet verify: ${total.breach + total.copies.breach > 0 ? "BREACH" : unchecked(verdicts).length > 0 ? "NOT CHECKED" : "OK"}`,
+        `### vss-fleet verify: ${failedIn(verdicts).length > 0 ? "FAILED" : total.breach + total.copies.breach > 0 ? "BREACH" : unchecked(verdicts).length > 0 ? "NOT CHECKED" : "OK"}`,
         "",
         `${counted(verdicts, options)}: ${okBreach(total)}${copies ? `; copied sets: ${okBreach(total.copies)}` : ""}.`,
         "",

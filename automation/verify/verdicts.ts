@@ -61,6 +61,8 @@ export interface EnvironmentVerdict {
      * none there): its verdict is "not checked", never OK, and verify's exit code is 1.
      */
     readonly notChecked?: string;
+    /** An AWS call failed while reading the environment (one line: which call, where, what to check): nothing was judged. */
+    readonly failed?: string;
     /**
      * Sets of this environment tagged for another fleet (another project's name): never judged as
      * ours, and named so that a wrong project name is seen, not read as "no good set".
@@ -280,5 +282,5 @@ function completeCopy(copies: readonly CopiedSnapshot[] | undefined, set: Snapsh
 export function verifyExitCode(verdicts: readonly EnvironmentVerdict[]): number {
     const breached = (e: EnvironmentVerdict) =>
         e.instances.some((i) => i.rpoBreached) || (e.copies ?? []).some((c) => c.instances.some((i) => i.rpoBreached));
-    return verdicts.some((e) => breached(e) || e.notChecked !== undefined) ? 1 : 0;
+    return verdicts.some((e) => breached(e) || e.notChecked !== undefined || e.failed !== undefined) ? 1 : 0;
 }

@@ -24,6 +24,8 @@ export type ListRulesOutput = z.infer<typeof listRulesSchema>;
 export interface RecycleBinVerdict {
     /** False when verify had nothing to ask (offline without --recycle-bin). */
     readonly checked: boolean;
+    /** Why it was not checked, when not for being offline (a failed call: the check is advisory, the run goes on). */
+    readonly reason?: string;
     /** The rules that retain the environment's snapshots: "<id> (<n> days)". */
     readonly rules: string[];
 }
@@ -52,7 +54,7 @@ export function recycleBinVerdict(output: ListRulesOutput | undefined): RecycleB
 
 export function recycleBinLine(environment: string, verdict: RecycleBinVerdict): string {
     if (!verdict.checked) {
-        return "  recycle bin: not checked (offline: pass --recycle-bin FILE)";
+        return `  recycle bin: not checked (${verdict.reason ?? "offline: pass --recycle-bin FILE"})`;
     }
     return verdict.rules.length > 0
         ? `  recycle bin: ${verdict.rules.join(", ")}`

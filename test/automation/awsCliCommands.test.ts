@@ -62,6 +62,9 @@ function filesUnder(entry: string): string[] {
         .map((d) => path.join(d.parentPath, d.name));
 }
 
+/** The AWS CLI's own commands, not in any API model (its "customizations"). */
+const CLI_CUSTOMIZATIONS = new Set(["sso login", "sso logout", "configure sso", "configure list", "s3 cp", "s3 ls", "s3 sync"]);
+
 interface Printed {
     readonly where: string;
     readonly service: string;
@@ -96,6 +99,9 @@ describe("every AWS CLI command vss-fleet prints exists (botocore's models)", fu
     };
     const problems = (commands: readonly Printed[]) =>
         commands.flatMap((c) => {
+            if (!c.wait && CLI_CUSTOMIZATIONS.has(`${c.service} ${c.name}`)) {
+                return [];
+            }
             const m = model(c.service);
             if (!m) {
                 return [`${c.where}: aws ${c.service}: no such service`];

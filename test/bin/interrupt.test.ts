@@ -42,7 +42,7 @@ describe("the bin on a second Ctrl-C", function () {
             stacks: { a: { up: { delayMs: 8_000, ignoreSigint: true } } },
         });
         try {
-            const argv = ["bin/vss-fleet.js", "apply", path.join(dir, "fleet.yaml"), "--project-dir", dir, "--no-account-check"];
+            const argv = ["bin/vss-fleet.js", "apply", path.join(dir, "fleet.yaml"), "--project-dir", dir, "--no-account-check", "--yes"];
             const child = spawn(process.execPath, [...argv, "--inventory", "examples/inventory.json"], {
                 env: { ...process.env, TMPDIR: tmp, PATH: `${path.join(fake.root, "bin")}${path.delimiter}${process.env.PATH}` },
                 stdio: ["ignore", "pipe", "pipe"],

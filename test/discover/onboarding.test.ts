@@ -148,7 +148,8 @@ describe("onboarding: discover, enroll, plan (CLI, offline)", function () {
         const merged = `${files.dir}/fleet-roles.yaml`;
         fs.writeFileSync(merged, manifest.toString());
 
-        const { code, out } = await runCli("plan", merged, "--offline", ...facts(files));
+        // --all: every finding listed (by default the text stops at 10 per policy and environment).
+        const { code, out } = await runCli("plan", merged, "--offline", ...facts(files), "--all");
         assert.strictEqual(code, 0);
         assert.doesNotMatch(out, /legacy-role lacks the snapshot permission/);
         // What is left for a person: 8 servers without a profile, 4 unknown to SSM, 2 agents offline.

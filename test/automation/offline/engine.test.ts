@@ -94,6 +94,7 @@ describe("offline plan of the example fleet", () => {
                 enforcementLevel: "mandatory",
                 message: blocked.environments[0].violations[0].message,
                 urn: null,
+                ids: ["i-0a1b2c3d4e5f60099"],
             },
         ]);
     });

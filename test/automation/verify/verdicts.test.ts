@@ -393,10 +393,10 @@ describe("verify's live reads (EC2, paginated and filtered)", () => {
         ec2.on(DescribeInstancesCommand).rejects(denied);
         const { code, out, err } = await run("verify", "examples/fleet.yaml", "--env", "prod");
         assert.strictEqual(code, 1);
-        assert.strictEqual(out, "");
+        assert.match(out, /^prod \(RPO 26 h\): FAILED: /m);
         assert.strictEqual(
             err,
-            "vss-fleet: an AWS call failed: UnauthorizedOperation: You are not authorized to perform this operation.\n",
+            "vss-fleet: environment prod: an AWS call failed: UnauthorizedOperation: You are not authorized to perform this operation.\n",
         );
     });
 
