@@ -234,6 +234,8 @@ describe("docs/START.md, followed literally (moto for AWS)", function () {
                 path.join(dir, "fleet.yaml"),
                 `version: 1\nenvironments:\n  prod:\n    region: us-east-1\n    accountId: "${DEFAULT_ACCOUNT}"\n    targetTags: { Backup: prod }\n`,
             );
+            // A fleet repository: its Pulumi project's name is the fleet tag the night's snapshots carry.
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: vss-fleet\nruntime: nodejs\nmain: stacks/index.ts\n");
             const script = `instance=${sql.instanceId}\n${startBlocks(text, "sh start:restore").join("\n")}`;
             const out = ok(bash(script, dir), "the restore blocks");
             const heading = `Restore of ${sql.instanceId} from the set of 2026-11-28T02:31:00.000Z (beside), 3 step(s); nothing is deleted:`;

@@ -95,7 +95,7 @@ describe("restore trusts exactly the sets verify trusts", function () {
         assert.strictEqual(refused.code, 2);
         assert.strictEqual(
             refused.err.trim(),
-            `--set ${SET}: verify cannot prove this set is this environment's (not trusted: ${INSTANCE} is not an instance this environment targets (if it left the fleet, delete its sets by hand)); check its snapshots, then run again with --accept-unproven to restore it`,
+            `--set ${SET}: verify cannot prove this set is this environment's (not trusted: ${INSTANCE} is not an instance this environment targets, so nothing proves the set is this fleet's: it is kept, never deleted, and counted in UnprovenSets); check its snapshots, then run again with --accept-unproven to restore it`,
         );
         const accepted = await runCli(...args, ...exports, "--set", SET, "--accept-unproven", "--json");
         assert.strictEqual(accepted.code, 0, accepted.err);

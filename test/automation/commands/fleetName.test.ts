@@ -28,9 +28,9 @@ describe("the fleet's name comes from the project's Pulumi.yaml", function () {
     const fleetCondition = (out: string) =>
         (
             JSON.parse(out) as {
-                boundary: { policy: { Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[] } };
+                boundary: { policy: { Statement: { Action: string | string[]; Condition?: Record<string, Record<string, string>> }[] } };
             }
-        ).boundary.policy.Statement.find((s) => s.Sid === "DeleteOnlyTheEnvironmentsSnapshots")?.Condition?.StringEquals[
+        ).boundary.policy.Statement.find((s) => ([] as string[]).concat(s.Action).includes("ec2:DeleteSnapshot"))?.Condition?.StringEquals[
             "ec2:ResourceTag/vss-fleet:fleet"
         ];
 
