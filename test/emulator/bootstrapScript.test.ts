@@ -48,6 +48,8 @@ describe("emulator: the bootstrap script an administrator runs (deploy-policy --
             this.skip();
         }
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "vss-bootstrap-"));
+        // A fleet repository: the boundary's fleet conditions take its Pulumi project's name.
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: vss-fleet\nruntime: nodejs\nmain: stacks/index.ts\n");
         fs.writeFileSync(
             path.join(dir, "fleet.yaml"),
             [

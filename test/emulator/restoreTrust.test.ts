@@ -46,7 +46,9 @@ describe("emulator: live restore trusts exactly the sets live verify trusts", fu
                 "",
             ].join("\n"),
         );
-        const at = ["--at", "2026-10-05T08:30:00Z", "--fleet", "acme"];
+        // The fleet repository of project 'acme', whose name the deployment above wrote on the snapshots.
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: acme\nruntime: nodejs\nmain: stacks/index.ts\n");
+        const at = ["--at", "2026-10-05T08:30:00Z", "--project-dir", dir];
         const verify = async () => {
             const result = await runCli("verify", file, ...at, "--json");
             const report = JSON.parse(result.out) as { environments: { instances: { newestGoodSet?: { key: string } }[] }[] };
