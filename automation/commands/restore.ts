@@ -52,7 +52,6 @@ export default defineCommand({
         repeatable("inventory", "--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)"),
         repeatable("volumes", "--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)"),
         repeatable("snapshots", "--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)"),
-        fleetTag,
         projectDir,
         json,
     ],
