@@ -9,14 +9,10 @@
  * deployed once and carried through the steps: each command starts the host (tens of seconds).
  */
 import * as assert from "assert";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTagsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { EventBridgeClient, ListRulesCommand as ListEventRulesCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { IAMClient, ListInstanceProfilesCommand, ListPoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { GetFunctionCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import { ListRulesCommand as ListRecycleBinRulesCommand, RbinClient } from "@aws-sdk/client-rbin";
-import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DescribeTagsCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { GetFunctionCommand, GetPolicyCommand } from "@aws-sdk/client-lambda";
+import { ListRulesCommand as ListRecycleBinRulesCommand } from "@aws-sdk/client-rbin";
 import {
     DeregisterTargetFromMaintenanceWindowCommand,
     DescribeDocumentCommand,
@@ -24,60 +20,14 @@ import {
     DescribeMaintenanceWindowTargetsCommand,
     DescribeMaintenanceWindowTasksCommand,
     GetMaintenanceWindowTaskCommand,
-    ListDocumentsCommand,
-    SSMClient,
     UpdateMaintenanceWindowTaskCommand,
 } from "@aws-sdk/client-ssm";
 import { emulatedAccount, PROD_ACCOUNT, REGION, type EmulatedAccount } from "./emulatedAccount";
+import { clientsOf, fleetResources, type Clients } from "./fleetResources";
 import { expectOk, requireEngine, Sandbox, urnsOf, type CliResult } from "./sandbox";
 
 /** moto's Windows Server image (test/emulator/moto_server.py loads it). */
 const WINDOWS_AMI = "ami-12c6146b";
-
-interface Clients {
-    ssm: SSMClient;
-    lambda: LambdaClient;
-    ec2: EC2Client;
-    iam: IAMClient;
-    events: EventBridgeClient;
-    cloudWatch: CloudWatchClient;
-    logs: CloudWatchLogsClient;
-    sns: SNSClient;
-    rbin: RbinClient;
-}
-
-/** Every fleet resource the emulator holds, per service (names and ids), for the "nothing left" check. */
-async function fleetResources(c: Clients, instanceId: string): Promise<Record<string, string[]>> {
-    const roles = (await c.iam.send(new ListRolesCommand({ PathPrefix: "/vss-fleet/" }))).Roles ?? [];
-    const policies = (await c.iam.send(new ListPoliciesCommand({ Scope: "Local", PathPrefix: "/vss-fleet/" }))).Policies ?? [];
-    const profiles = (await c.iam.send(new ListInstanceProfilesCommand({ PathPrefix: "/vss-fleet/" }))).InstanceProfiles ?? [];
-    const documents =
-        (await c.ssm.send(new ListDocumentsCommand({ Filters: [{ Key: "Owner", Values: ["Self"] }] }))).DocumentIdentifiers ?? [];
-    const windows = (await c.ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
-    const functions = (await c.lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
-    const rules = (await c.events.send(new ListEventRulesCommand({}))).Rules ?? [];
-    const alarms = (await c.cloudWatch.send(new DescribeAlarmsCommand({}))).MetricAlarms ?? [];
-    const logGroups = (await c.logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? [];
-    const topics = (await c.sns.send(new ListTopicsCommand({}))).Topics ?? [];
-    const subscriptions = (await c.sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? [];
-    const binRules = (await c.rbin.send(new ListRecycleBinRulesCommand({ ResourceType: "EBS_SNAPSHOT" }))).Rules ?? [];
-    const tags = (await c.ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [instanceId] }] }))).Tags ?? [];
-    return {
-        "iam roles": roles.map((r) => r.RoleName ?? ""),
-        "iam policies": policies.map((p) => p.PolicyName ?? ""),
-        "iam instance profiles": profiles.map((p) => p.InstanceProfileName ?? ""),
-        "ssm documents": documents.map((d) => d.Name ?? ""),
-        "ssm maintenance windows": windows.map((w) => w.WindowId ?? ""),
-        "lambda functions": functions.map((f) => f.FunctionName ?? ""),
-        "eventbridge rules": rules.map((r) => r.Name ?? ""),
-        "cloudwatch alarms": alarms.map((a) => a.AlarmName ?? ""),
-        "cloudwatch log groups": logGroups.map((g) => g.logGroupName ?? ""),
-        "sns topics": topics.map((t) => t.TopicArn ?? ""),
-        "sns subscriptions": subscriptions.map((s) => s.SubscriptionArn ?? ""),
-        "recycle bin rules": binRules.map((r) => r.Identifier ?? ""),
-        "ec2 tags on the enrolled instance": tags.filter((t) => t.Key !== "Name").map((t) => `${t.Key}=${t.Value}`),
-    };
-}
 
 /** `pulumi preview --json`'s digest: the steps it plans and their count per operation. */
 interface PreviewDigest {
@@ -98,18 +48,7 @@ describe("engine tier: `pulumi` on the prod stack into the AWS API emulator, thr
     before(async function () {
         requireEngine();
         account = await emulatedAccount();
-        const config = account.config;
-        clients = {
-            ssm: new SSMClient(config),
-            lambda: new LambdaClient(config),
-            ec2: new EC2Client(config),
-            iam: new IAMClient(config),
-            events: new EventBridgeClient(config),
-            cloudWatch: new CloudWatchClient(config),
-            logs: new CloudWatchLogsClient(config),
-            sns: new SNSClient(config),
-            rbin: new RbinClient(config),
-        };
+        clients = clientsOf(account.config);
         // The instance the stack enrolls by tagging it: a Windows instance that exists in the emulator.
         const run = await clients.ec2.send(
             new RunInstancesCommand({ ImageId: WINDOWS_AMI, MinCount: 1, MaxCount: 1, InstanceType: "t3.medium" }),
@@ -297,10 +236,16 @@ describe("engine tier: `pulumi` on the prod stack into the AWS API emulator, thr
         );
     });
 
-    it("destroy leaves no fleet resource in any service of the emulator", async () => {
+    it("destroy leaves no fleet resource in any service of the emulator but the retained Recycle Bin rule", async () => {
+        const binRules = (await fleetResources(clients, instanceId))["recycle bin rules"];
+        assert.strictEqual(binRules.length, 1);
         ok(await sandbox.cli(["destroy", "-s", "prod", "--yes"]));
         const left = await fleetResources(clients, instanceId);
-        assert.deepStrictEqual(Object.fromEntries(Object.entries(left).filter(([, v]) => v.length > 0)), {});
+        // But the Recycle Bin rule: the stack retains it on delete (components/recycleBin.ts), so a destroy
+        // never makes the environment's deleted snapshots unrecoverable.
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(left).filter(([, v]) => v.length > 0)), {
+            "recycle bin rules": binRules,
+        });
         const state = JSON.parse(ok(await sandbox.cli(["stack", "export", "-s", "prod"]))) as { deployment: { resources?: unknown[] } };
         assert.deepStrictEqual(state.deployment.resources ?? [], []);
     });
