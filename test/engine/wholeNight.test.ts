@@ -69,6 +69,8 @@ describe("engine tier: the whole path on what `vss-fleet apply` produced in the 
     let policies: string;
     let variables: Record<string, string>;
     const snapshotsMade: string[] = [];
+    /** When the last played window closed (ms). */
+    let lastWindowEnd = 0;
 
     before(async function () {
         requireEngine();
@@ -148,7 +150,12 @@ describe("engine tier: the whole path on what `vss-fleet apply` produced in the 
         assert.deepStrictEqual(resolved, [instance.instanceId]);
 
         // Run Command, as the task says, with the pseudo-parameters the window fills in. The window
-        // opens now: before its snapshots (moto keeps times to the second, hence the second's margin).
+        // opens now: before its snapshots (moto keeps times to the second, hence the second's margin),
+        // and after the previous window closed, or the function would find that night's snapshots
+        // in this window too (and rightly distrust them).
+        while (Date.now() - 1000 <= lastWindowEnd + 1000) {
+            await new Promise((resolve) => setTimeout(resolve, 250));
+        }
         const start = new Date(Date.now() - 1000);
         const windowExecutionId = randomUUID();
         const pseudo: Record<string, string> = {
@@ -219,7 +226,7 @@ describe("engine tier: the whole path on what `vss-fleet apply` produced in the 
             region: REGION,
             windowId,
             startTime: start.toISOString(),
-            endTime: new Date(Date.now() + 1000).toISOString(),
+            endTime: new Date((lastWindowEnd = Date.now() + 1000)).toISOString(),
             tasks: [
                 { taskArn: documentName, taskType: "RUN_COMMAND", commandId },
                 { taskArn: verifyTask.TaskArn, taskType: "LAMBDA" },
@@ -273,6 +280,7 @@ describe("engine tier: the whole path on what `vss-fleet apply` produced in the 
                 second.summary.alerted,
             ],
             ["verify-run", 1, [], 0, false],
+            JSON.stringify(await alertsSent()),
         );
 
         // The drill: the input its schedule rule sends, as EventBridge holds it.
@@ -316,9 +324,23 @@ describe("engine tier: the whole path on what `vss-fleet apply` produced in the 
             new DeregisterTargetFromMaintenanceWindowCommand({ WindowId: windowId, WindowTargetId: target.WindowTargetId }),
         );
 
-        const drifted = await sandbox.vssFleet(["drift", ...manifest]);
+        const steps = path.join(sandbox.dir, "drift.json");
+        const drifted = await sandbox.vssFleet(["drift", ...manifest, "--json-file", steps]);
         assert.strictEqual(drifted.code, 3, drifted.stdout + drifted.stderr);
-        assert.match(drifted.stdout, /^ {4}create aws:ssm\/maintenanceWindowTarget:MaintenanceWindowTarget /m);
+        assert.match(drifted.stdout, /^ {2}prod +drift +create 1, update 1; /m);
+        // The task that pointed at the target must point at its successor; the text counts creates,
+        // the JSON names them.
+        assert.match(
+            drifted.stdout,
+            /^ {4}update aws:ssm\/maintenanceWindowTask:MaintenanceWindowTask prod-backup-task: targets \(update\)$/m,
+        );
+        const summary = JSON.parse(fs.readFileSync(steps, "utf8")) as {
+            environments: { steps: { op: string; type: string; name: string }[] }[];
+        };
+        assert.deepStrictEqual(
+            summary.environments[0].steps.filter((s) => s.op === "create").map((s) => [s.type, s.name]),
+            [["aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget", "prod-backup-target"]],
+        );
         assert.deepStrictEqual(sandbox.takeSwaps(), [policies]);
     });
 
@@ -340,8 +362,10 @@ describe("engine tier: the whole path on what `vss-fleet apply` produced in the 
         assert.strictEqual(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
         assert.deepStrictEqual(sandbox.takeSwaps(), [], "destroy attaches no pack");
         const left = await fleetResources(clients, instance.instanceId);
+        // Backup=prod, the tag the stack wrote, is gone; Environment=prod was the instance's own.
         assert.deepStrictEqual(Object.fromEntries(Object.entries(left).filter(([, v]) => v.length > 0)), {
             "recycle bin rules": binRules,
+            "ec2 tags on the enrolled instance": ["Environment=prod"],
         });
         assert.deepStrictEqual(await describe(), before);
     });
