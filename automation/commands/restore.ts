@@ -37,7 +37,6 @@ export default defineCommand({
             "--accept-unproven",
             "also restore a set that verify cannot prove (its instance or volumes are gone), after you checked its snapshots; a set whose evidence contradicts it is never restored",
         ),
-        fleetTag,
         optionalText("at", "--at <time>", "the newest good set at or before this ISO 8601 time"),
         choice(
             "mode",
@@ -52,6 +51,7 @@ export default defineCommand({
         repeatable("inventory", "--inventory <file>", "'aws ec2 describe-instances --output json' (repeatable)"),
         repeatable("volumes", "--volumes <file>", "'aws ec2 describe-volumes --output json' (repeatable)"),
         repeatable("snapshots", "--snapshots <file>", "'aws ec2 describe-snapshots --owner-ids self --output json' (repeatable)"),
+        fleetTag,
         projectDir,
         json,
     ],
