@@ -32,6 +32,7 @@ import {
     GetDocumentCommand,
     GetMaintenanceWindowTaskCommand,
     SendCommandCommand,
+    UpdateMaintenanceWindowTaskCommand,
 } from "@aws-sdk/client-ssm";
 import { lifecycleFunctionBundle, HANDLER_FILE } from "../../components/lifecycle/functionBundle";
 import type { CommandDocument } from "../../components/document";
@@ -314,34 +315,48 @@ describe("engine tier: the whole path on what `vss-fleet apply` produced in the 
         assert.match(verified.stdout, /1 instance\(s\) in 1 environment\(s\): 1 ok, 0 breach/);
     });
 
-    it("vss-fleet drift: clean exits 0; the window target deleted behind Pulumi's back makes it exit 3, naming the target", async () => {
+    it("vss-fleet drift: clean exits 0; a task changed, then the window target deleted behind Pulumi's back make it exit 3, naming each", async () => {
         const clean = await sandbox.vssFleet(["drift", ...manifest]);
         assert.strictEqual(clean.code, 0, clean.stdout + clean.stderr);
         assert.deepStrictEqual(sandbox.takeSwaps(), [policies]);
 
-        const { windowId, target } = await deployedWindow();
+        // Someone raised the snapshot task's error budget in the console.
+        const { windowId, target, snapshotTask } = await deployedWindow();
+        await clients.ssm.send(
+            new UpdateMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: snapshotTask.WindowTaskId, MaxErrors: "50%" }),
+        );
+        const changed = await sandbox.vssFleet(["drift", ...manifest]);
+        assert.strictEqual(changed.code, 3, changed.stdout + changed.stderr);
+        assert.match(changed.stdout, /^ {2}prod +drift +update 1; /m);
+        assert.ok(
+            changed.stdout
+                .split("\n")
+                .includes("    update aws:ssm/maintenanceWindowTask:MaintenanceWindowTask prod-backup-task: maxErrors (update)"),
+            changed.stdout,
+        );
+        assert.deepStrictEqual(sandbox.takeSwaps(), [policies]);
+
+        // Then the window's target was deregistered.
         await clients.ssm.send(
             new DeregisterTargetFromMaintenanceWindowCommand({ WindowId: windowId, WindowTargetId: target.WindowTargetId }),
         );
-
         const steps = path.join(sandbox.dir, "drift.json");
         const drifted = await sandbox.vssFleet(["drift", ...manifest, "--json-file", steps]);
         assert.strictEqual(drifted.code, 3, drifted.stdout + drifted.stderr);
         assert.match(drifted.stdout, /^ {2}prod +drift +create 1, update 1; /m);
-        // The task that pointed at the target must point at its successor; the text counts creates,
-        // the JSON names them.
-        assert.match(
-            drifted.stdout,
-            /^ {4}update aws:ssm\/maintenanceWindowTask:MaintenanceWindowTask prod-backup-task: targets \(update\)$/m,
-        );
+        assert.deepStrictEqual(sandbox.takeSwaps(), [policies]);
+        // The text counts creates; the JSON names every step: the target to create, and the task,
+        // which must point at the new target and get its error budget back.
         const summary = JSON.parse(fs.readFileSync(steps, "utf8")) as {
-            environments: { steps: { op: string; type: string; name: string }[] }[];
+            environments: { steps: { op: string; type: string; name: string; properties: { path: string }[] }[] }[];
         };
         assert.deepStrictEqual(
-            summary.environments[0].steps.filter((s) => s.op === "create").map((s) => [s.type, s.name]),
-            [["aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget", "prod-backup-target"]],
+            summary.environments[0].steps.map((s) => [s.op, s.type, s.name, s.properties.map((p) => p.path).sort()]).sort(),
+            [
+                ["update", "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "prod-backup-task", ["maxErrors", "targets"]],
+                ["create", "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget", "prod-backup-target", []],
+            ].sort(),
         );
-        assert.deepStrictEqual(sandbox.takeSwaps(), [policies]);
     });
 
     it("vss-fleet destroy --yes removes the fleet's resources from every service; the snapshots and the retained Recycle Bin rule stay", async () => {
