@@ -317,6 +317,61 @@ for _action in (
 
 
 # ---------------------------------------------------------------------------------------------
+# PATCH 13 (ssm:DescribeInstanceInformation): moto 5.2.1 raises NotImplementedError for it. The
+# emulator's SSM already runs commands on any EC2 instance (SendCommand), so every instance of the
+# account and region counts as a managed node, as with the agent installed and an instance profile
+# that lets it register: running ones Online, stopped ones ConnectionLost, terminated ones not
+# listed. Fields as in the SSM API reference's InstanceInformation (InstanceId, PingStatus,
+# LastPingDateTime, AgentVersion, IsLatestVersion, PlatformType, PlatformName, ResourceType,
+# IPAddress, ComputerName). Filters: PlatformTypes, InstanceIds and PingStatus (others are
+# refused, rather than ignored); paginated by MaxResults/NextToken (an index).
+# ---------------------------------------------------------------------------------------------
+_INFORMATION_FILTERS = {"PlatformTypes", "InstanceIds", "PingStatus"}
+
+
+def describe_instance_information(self):
+    filters = {f["Key"]: f["Values"] for f in (self._get_param("Filters") or [])}
+    unknown = sorted(set(filters) - _INFORMATION_FILTERS)
+    if unknown:
+        raise NotImplementedError(f"DescribeInstanceInformation filter(s) {unknown}: not emulated (test/emulator/moto_server.py)")
+    ids = filters.get("InstanceIds")
+    rows = []
+    for instance in ec2_backends[self.current_account][self.region].all_instances():
+        state = instance._state.name
+        if state in ("terminated", "shutting-down"):
+            continue
+        platform = "Windows" if (instance.platform or "").lower() == "windows" else "Linux"
+        row = {
+            "InstanceId": instance.id,
+            "PingStatus": "Online" if state == "running" else "ConnectionLost",
+            "LastPingDateTime": harness_utcnow().replace(tzinfo=datetime.timezone.utc).isoformat(),
+            "AgentVersion": "3.3.1142.0",
+            "IsLatestVersion": True,
+            "PlatformType": platform,
+            "PlatformName": "Microsoft Windows Server 2022 Datacenter" if platform == "Windows" else "Amazon Linux",
+            "ResourceType": "EC2Instance",
+            "IPAddress": instance.private_ip,
+            "ComputerName": instance.id,
+        }
+        if filters.get("PlatformTypes") and platform not in filters["PlatformTypes"]:
+            continue
+        if ids and instance.id not in ids:
+            continue
+        if filters.get("PingStatus") and row["PingStatus"] not in filters["PingStatus"]:
+            continue
+        rows.append(row)
+    max_results = int(self._get_param("MaxResults") or 50)
+    start = int(self._get_param("NextToken") or 0)
+    result = {"InstanceInformationList": rows[start : start + max_results]}
+    if start + max_results < len(rows):
+        result["NextToken"] = str(start + max_results)
+    return ActionResult(result)
+
+
+SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
+
+
+# ---------------------------------------------------------------------------------------------
 # PATCH 10 (maintenance-window updates and GetMaintenanceWindowTask): moto 5.2.1 has Create/Get/
 # Describe/Delete for windows, targets and tasks, but no UpdateMaintenanceWindow,
 # UpdateMaintenanceWindowTarget, UpdateMaintenanceWindowTask or GetMaintenanceWindowTask, and it drops

@@ -1,20 +1,18 @@
 /**
- * The shipped prod stack through the real Pulumi CLI and engine into the AWS API emulator: the
- * provider installed as aws v7.48.0 is test/engine/aws-api-provider, which calls the AWS API at
- * AWS_ENDPOINT_URL (moto, started here as the emulator tier starts it). `up` creates every resource
- * in the emulator, `refresh` reads them back (a change made behind Pulumi's back shows), `destroy`
- * leaves no fleet resource in any service. Everything asserted is read from the emulator with the
- * SDK, not from Pulumi's state.
+ * The shipped prod stack through the real Pulumi CLI, engine and Node.js language host into the AWS
+ * API emulator: `pulumi up`/`refresh`/`preview`/`destroy` run literally on a copy of this repository
+ * (the program is Pulumi.yaml's `stacks/index.ts`), and the provider installed as aws v7.48.0 is
+ * test/engine/aws-api-provider, which calls the AWS API at AWS_ENDPOINT_URL (moto, started here as the
+ * emulator tier starts it). `up` creates every resource in the emulator, `refresh` reads them back (a
+ * change made behind Pulumi's back shows), `destroy` leaves no fleet resource in any service.
+ * Everything asserted is read from the emulator with the SDK, not from Pulumi's state. One stack is
+ * deployed once and carried through the steps: each command starts the host (tens of seconds).
  */
 import * as assert from "assert";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTagsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { EventBridgeClient, ListRulesCommand as ListEventRulesCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { IAMClient, ListInstanceProfilesCommand, ListPoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { GetFunctionCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import { ListRulesCommand as ListRecycleBinRulesCommand, RbinClient } from "@aws-sdk/client-rbin";
-import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DescribeTagsCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { GetFunctionCommand, GetPolicyCommand } from "@aws-sdk/client-lambda";
+import { ListRulesCommand as ListRecycleBinRulesCommand } from "@aws-sdk/client-rbin";
 import {
     DeregisterTargetFromMaintenanceWindowCommand,
     DescribeDocumentCommand,
@@ -22,105 +20,35 @@ import {
     DescribeMaintenanceWindowTargetsCommand,
     DescribeMaintenanceWindowTasksCommand,
     GetMaintenanceWindowTaskCommand,
-    ListDocumentsCommand,
-    SSMClient,
     UpdateMaintenanceWindowTaskCommand,
 } from "@aws-sdk/client-ssm";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { emulatorMissing, startEmulator, type Emulator } from "../emulator/server";
-import { stackOf } from "./program";
-import { requireEngine, Sandbox, urnsOf } from "./sandbox";
+import { emulatedAccount, PROD_ACCOUNT, REGION, type EmulatedAccount } from "./emulatedAccount";
+import { clientsOf, fleetResources, type Clients } from "./fleetResources";
+import { expectOk, requireEngine, Sandbox, urnsOf, type CliResult } from "./sandbox";
 
-/** The shipped prod stack's account (stacks/Pulumi.prod.yaml): the provider refuses any other. */
-const PROD_ACCOUNT = "111111111111";
-const REGION = "us-east-1";
 /** moto's Windows Server image (test/emulator/moto_server.py loads it). */
 const WINDOWS_AMI = "ami-12c6146b";
 
-interface Clients {
-    ssm: SSMClient;
-    lambda: LambdaClient;
-    ec2: EC2Client;
-    iam: IAMClient;
-    events: EventBridgeClient;
-    cloudWatch: CloudWatchClient;
-    logs: CloudWatchLogsClient;
-    sns: SNSClient;
-    rbin: RbinClient;
+/** `pulumi preview --json`'s digest: the steps it plans and their count per operation. */
+interface PreviewDigest {
+    steps?: { op: string; urn: string; diffReasons?: string[] }[];
+    changeSummary?: Record<string, number>;
 }
 
-/** Every fleet resource the emulator holds, per service (names and ids), for the "nothing left" check. */
-async function fleetResources(c: Clients, instanceId: string): Promise<Record<string, string[]>> {
-    const roles = (await c.iam.send(new ListRolesCommand({ PathPrefix: "/vss-fleet/" }))).Roles ?? [];
-    const policies = (await c.iam.send(new ListPoliciesCommand({ Scope: "Local", PathPrefix: "/vss-fleet/" }))).Policies ?? [];
-    const profiles = (await c.iam.send(new ListInstanceProfilesCommand({ PathPrefix: "/vss-fleet/" }))).InstanceProfiles ?? [];
-    const documents =
-        (await c.ssm.send(new ListDocumentsCommand({ Filters: [{ Key: "Owner", Values: ["Self"] }] }))).DocumentIdentifiers ?? [];
-    const windows = (await c.ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
-    const functions = (await c.lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
-    const rules = (await c.events.send(new ListEventRulesCommand({}))).Rules ?? [];
-    const alarms = (await c.cloudWatch.send(new DescribeAlarmsCommand({}))).MetricAlarms ?? [];
-    const logGroups = (await c.logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? [];
-    const topics = (await c.sns.send(new ListTopicsCommand({}))).Topics ?? [];
-    const subscriptions = (await c.sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? [];
-    const binRules = (await c.rbin.send(new ListRecycleBinRulesCommand({ ResourceType: "EBS_SNAPSHOT" }))).Rules ?? [];
-    const tags = (await c.ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [instanceId] }] }))).Tags ?? [];
-    return {
-        "iam roles": roles.map((r) => r.RoleName ?? ""),
-        "iam policies": policies.map((p) => p.PolicyName ?? ""),
-        "iam instance profiles": profiles.map((p) => p.InstanceProfileName ?? ""),
-        "ssm documents": documents.map((d) => d.Name ?? ""),
-        "ssm maintenance windows": windows.map((w) => w.WindowId ?? ""),
-        "lambda functions": functions.map((f) => f.FunctionName ?? ""),
-        "eventbridge rules": rules.map((r) => r.Name ?? ""),
-        "cloudwatch alarms": alarms.map((a) => a.AlarmName ?? ""),
-        "cloudwatch log groups": logGroups.map((g) => g.logGroupName ?? ""),
-        "sns topics": topics.map((t) => t.TopicArn ?? ""),
-        "sns subscriptions": subscriptions.map((s) => s.SubscriptionArn ?? ""),
-        "recycle bin rules": binRules.map((r) => r.Identifier ?? ""),
-        "ec2 tags on the enrolled instance": tags.filter((t) => t.Key !== "Name").map((t) => `${t.Key}=${t.Value}`),
-    };
-}
+const ok = (result: CliResult) => (expectOk(result), result.stdout);
 
-describe("engine tier: the prod stack into the AWS API emulator, through the real Pulumi engine and the AWS-API provider", function () {
-    this.timeout(600_000);
-    let emulator: Emulator;
+describe("engine tier: `pulumi` on the prod stack into the AWS API emulator, through the real CLI, host and the AWS-API provider", function () {
+    this.timeout(900_000);
+    let account: EmulatedAccount;
     let sandbox: Sandbox;
-    let stack: Stack;
     let clients: Clients;
     let instanceId: string;
     let outputs: Record<string, unknown>;
 
     before(async function () {
         requireEngine();
-        const missing = emulatorMissing();
-        if (missing) {
-            assert.fail(`the AWS-API engine tests need python3 with moto: ${missing}`);
-        }
-        emulator = await startEmulator();
-        // Credentials in the prod account: moto's STS makes keys that act in the assumed role's account.
-        const dummy = { region: REGION, endpoint: emulator.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
-        const assumed = await new STSClient(dummy).send(
-            new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD_ACCOUNT}:role/vss-fleet-deploy`, RoleSessionName: "engine-tier" }),
-        );
-        const credentials = {
-            accessKeyId: assumed.Credentials?.AccessKeyId ?? "",
-            secretAccessKey: assumed.Credentials?.SecretAccessKey ?? "",
-            sessionToken: assumed.Credentials?.SessionToken ?? "",
-        };
-        const config = { region: REGION, endpoint: emulator.endpoint, credentials };
-        clients = {
-            ssm: new SSMClient(config),
-            lambda: new LambdaClient(config),
-            ec2: new EC2Client(config),
-            iam: new IAMClient(config),
-            events: new EventBridgeClient(config),
-            cloudWatch: new CloudWatchClient(config),
-            logs: new CloudWatchLogsClient(config),
-            sns: new SNSClient(config),
-            rbin: new RbinClient(config),
-        };
+        account = await emulatedAccount();
+        clients = clientsOf(account.config);
         // The instance the stack enrolls by tagging it: a Windows instance that exists in the emulator.
         const run = await clients.ec2.send(
             new RunInstancesCommand({ ImageId: WINDOWS_AMI, MinCount: 1, MaxCount: 1, InstanceType: "t3.medium" }),
@@ -128,26 +56,22 @@ describe("engine tier: the prod stack into the AWS API emulator, through the rea
         instanceId = run.Instances?.[0]?.InstanceId ?? "";
 
         sandbox = await Sandbox.create("aws-api");
-        stack = await stackOf(sandbox, "prod", {
-            AWS_ENDPOINT_URL: emulator.endpoint,
-            AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-            AWS_SESSION_TOKEN: credentials.sessionToken,
-            AWS_REGION: REGION,
-            AWS_EC2_METADATA_DISABLED: "true",
-        });
-        await stack.setConfig("vss-fleet:instances[0]", { value: instanceId }, true);
+        // The CLI, and so the provider it starts, act in the emulated prod account.
+        Object.assign(sandbox.env, account.env);
+        ok(await sandbox.cli(["stack", "init", "prod"]));
+        // The stack file enrolls an instance of the example inventory; this account has the emulator's.
+        ok(await sandbox.cli(["config", "set", "--path", "vss-fleet:instances[0]", instanceId, "-s", "prod"]));
     });
 
     after(async () => {
         sandbox?.dispose();
-        await emulator?.stop();
+        await account?.emulator.stop();
     });
 
     it("up creates every resource of the stack in the emulator, with the ids and ARNs the API gave", async () => {
         sandbox.clearCalls();
-        const result = await stack.up();
-        outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
+        ok(await sandbox.cli(["up", "-s", "prod", "--yes"]));
+        outputs = JSON.parse(ok(await sandbox.cli(["stack", "output", "-s", "prod", "--json"]))) as Record<string, unknown>;
         const created = urnsOf(sandbox.calls(), "Create");
         assert.strictEqual(created.length, 45, created.join("\n"));
 
@@ -263,20 +187,11 @@ describe("engine tier: the prod stack into the AWS API emulator, through the rea
 
     it("refresh of the untouched stack reads every resource back unchanged: no drift", async () => {
         sandbox.clearCalls();
-        const events: EngineEvent[] = [];
-        const refreshed = await stack.refresh({ onEvent: (e) => events.push(e) });
-        const changed = events.flatMap((e) =>
-            e.resOutputsEvent && e.resOutputsEvent.metadata.op !== "same" ? [e.resOutputsEvent.metadata] : [],
-        );
-        assert.deepStrictEqual(
-            changed.map((m) => [m.type, m.diffs]),
-            [],
-            JSON.stringify(changed.map((m) => [m.old?.inputs, m.new?.inputs])),
-        );
-        assert.deepStrictEqual(refreshed.summary.resourceChanges, { same: 55 });
+        const refreshed = ok(await sandbox.cli(["refresh", "-s", "prod", "--yes", "--skip-preview"]));
+        assert.match(refreshed, /^ {4}55 unchanged$/m, refreshed);
         const reads = sandbox.calls().filter((c) => c.method === "Read");
         assert.strictEqual(reads.length, 45);
-        const preview = await stack.preview();
+        const preview = JSON.parse(ok(await sandbox.cli(["preview", "-s", "prod", "--json"]))) as PreviewDigest;
         assert.deepStrictEqual(preview.changeSummary, { same: 55 });
     });
 
@@ -288,17 +203,13 @@ describe("engine tier: the prod stack into the AWS API emulator, through the rea
             new UpdateMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: snapshot?.WindowTaskId, MaxErrors: "50%" }),
         );
 
-        const events: EngineEvent[] = [];
-        const refreshed = await stack.refresh({ onEvent: (e) => events.push(e) });
-        assert.strictEqual(refreshed.summary.resourceChanges?.update, 1, JSON.stringify(refreshed.summary.resourceChanges));
-        const preview: EngineEvent[] = [];
-        const planned = await stack.preview({ onEvent: (e) => preview.push(e) });
-        assert.strictEqual(planned.changeSummary.update, 1);
-        const steps = preview.flatMap((e) =>
-            e.resourcePreEvent && e.resourcePreEvent.metadata.op === "update" ? [e.resourcePreEvent.metadata] : [],
-        );
+        const refreshed = ok(await sandbox.cli(["refresh", "-s", "prod", "--yes", "--skip-preview"]));
+        assert.match(refreshed, /^ {4}~ 1 updated$/m, refreshed);
+        const planned = JSON.parse(ok(await sandbox.cli(["preview", "-s", "prod", "--json"]))) as PreviewDigest;
+        assert.strictEqual(planned.changeSummary?.update, 1, JSON.stringify(planned.changeSummary));
+        const steps = (planned.steps ?? []).filter((s) => s.op === "update");
         assert.deepStrictEqual(
-            steps.map((s) => [s.type, s.diffs]),
+            steps.map((s) => [s.urn.split("::").at(-2)?.split("$").at(-1), s.diffReasons]),
             [["aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", ["maxErrors"]]],
         );
 
@@ -306,11 +217,15 @@ describe("engine tier: the prod stack into the AWS API emulator, through the rea
         await clients.ssm.send(
             new DeregisterTargetFromMaintenanceWindowCommand({ WindowId: windowId, WindowTargetId: targets[0].WindowTargetId }),
         );
-        const gone = await stack.refresh();
-        assert.strictEqual(gone.summary.resourceChanges?.delete, 1, JSON.stringify(gone.summary.resourceChanges));
+        const gone = ok(await sandbox.cli(["refresh", "-s", "prod", "--yes", "--skip-preview"]));
+        assert.match(gone, /^ {4}- 1 deleted$/m, gone);
 
-        const restored = await stack.up();
-        assert.strictEqual(restored.summary.resourceChanges?.create, 1, JSON.stringify(restored.summary.resourceChanges));
+        sandbox.clearCalls();
+        ok(await sandbox.cli(["up", "-s", "prod", "--yes"]));
+        assert.deepStrictEqual(
+            urnsOf(sandbox.calls(), "Create").map((urn) => urn.split("::").at(-2)?.split("$").at(-1)),
+            ["aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget"],
+        );
         const after = (await clients.ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: windowId }))).Tasks ?? [];
         const newTargets = (await clients.ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: windowId }))).Targets ?? [];
         assert.strictEqual(newTargets.length, 1);
@@ -321,10 +236,17 @@ describe("engine tier: the prod stack into the AWS API emulator, through the rea
         );
     });
 
-    it("destroy leaves no fleet resource in any service of the emulator", async () => {
-        await stack.destroy();
+    it("destroy leaves no fleet resource in any service of the emulator but the retained Recycle Bin rule", async () => {
+        const binRules = (await fleetResources(clients, instanceId))["recycle bin rules"];
+        assert.strictEqual(binRules.length, 1);
+        ok(await sandbox.cli(["destroy", "-s", "prod", "--yes"]));
         const left = await fleetResources(clients, instanceId);
-        assert.deepStrictEqual(Object.fromEntries(Object.entries(left).filter(([, v]) => v.length > 0)), {});
-        assert.deepStrictEqual((await stack.exportStack()).deployment.resources ?? [], []);
+        // But the Recycle Bin rule: the stack retains it on delete (components/recycleBin.ts), so a destroy
+        // never makes the environment's deleted snapshots unrecoverable.
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(left).filter(([, v]) => v.length > 0)), {
+            "recycle bin rules": binRules,
+        });
+        const state = JSON.parse(ok(await sandbox.cli(["stack", "export", "-s", "prod"]))) as { deployment: { resources?: unknown[] } };
+        assert.deepStrictEqual(state.deployment.resources ?? [], []);
     });
 });
