@@ -16,6 +16,9 @@ import { runEnvironment, type EnvironmentRun, type Operation, type RunContext } 
 import { ENROLLED, prodPolicyConfig } from "./fixtures";
 import { expectOk, REPO, requireEngine, Sandbox, urnsOf } from "./sandbox";
 
+/** The one resource `destroy` leaves in AWS: the environment's Recycle Bin rule (components/recycleBin.ts). */
+const RETAINED_RECYCLE_BIN_RULE = "$aws:rbin/rule:Rule::prod-recycle-bin";
+
 const MANIFEST = ["examples/fleet.yaml", "--env", "prod", "--no-account-check", "--inventory", "examples/inventory.json"];
 const NEW_SERVER = ["--inventory", "examples/inventory-new-server.json"];
 
@@ -107,7 +110,11 @@ describe("engine tier: `vss-fleet` as a process, through the real Pulumi CLI and
         const destroyed = await sandbox.vssFleet(["destroy", "examples/fleet.yaml", "--env", "prod", "--no-account-check", "--yes"]);
         assert.strictEqual(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
         assert.deepStrictEqual(sandbox.takeSwaps(), [], "destroy attaches no pack");
-        assert.deepStrictEqual(urnsOf(sandbox.calls(), "Delete").sort(), [...created].sort());
+        // The Recycle Bin rule is retained on destroy (retainOnDelete): the engine forgets it, AWS keeps it.
+        assert.deepStrictEqual(
+            urnsOf(sandbox.calls(), "Delete").sort(),
+            created.filter((urn) => !urn.endsWith(RETAINED_RECYCLE_BIN_RULE)).sort(),
+        );
         assert.deepStrictEqual((await stateOf()).deployment.resources ?? [], []);
     });
 
