@@ -30,12 +30,18 @@ const FLEET = "vss-fleet";
 const SUFFIX = "-0a1b2c3";
 const INSTANCES: Record<string, string> = { prod: "i-0aaaaaaaaaaaaaaaa", "prod-eu": "i-0eeeeeeeeeeeeeeee", dev: "i-0ffffffffffffffff" };
 /** The tag each environment's window targets (dev has no targetTags: VSS-Snapshot=dev). */
-const TARGET: Record<string, [string, string]> = { prod: ["Backup", "prod"], "prod-eu": ["Backup", "prod-eu"], dev: ["VSS-Snapshot", "dev"] };
+const TARGET: Record<string, [string, string]> = {
+    prod: ["Backup", "prod"],
+    "prod-eu": ["Backup", "prod-eu"],
+    dev: ["VSS-Snapshot", "dev"],
+};
 
 type Json = Record<string, unknown>;
 interface Printed {
     readonly boot: Map<string, Json>;
-    readonly plan: { environments: { name: string; region: string; accountId: string; resources: { type: string; name: string; inputs: Json }[] }[] };
+    readonly plan: {
+        environments: { name: string; region: string; accountId: string; resources: { type: string; name: string; inputs: Json }[] }[];
+    };
     readonly guardrails: PolicyDocument;
 }
 
@@ -70,6 +76,7 @@ interface Victim {
     readonly region: string;
     readonly account: string;
     readonly topic: string;
+    readonly topicDeployed: string;
     readonly alarm: string;
     readonly fn: string;
     readonly document: string;
@@ -86,7 +93,11 @@ function actorsOf(printed: Printed, env: string): Actor[] {
     const boundaries = new Map<string, PolicyDocument>();
     const b = boot.boundary as { arn: string; policy: PolicyDocument };
     boundaries.set(b.arn, b.policy);
-    const copyTargets = (boot.copyTargets ?? []) as { roleArn: string; boundary: { arn: string; policy: PolicyDocument }; deployRole: { arn: string; policy: PolicyDocument } }[];
+    const copyTargets = (boot.copyTargets ?? []) as {
+        roleArn: string;
+        boundary: { arn: string; policy: PolicyDocument };
+        deployRole: { arn: string; policy: PolicyDocument };
+    }[];
     for (const t of copyTargets) boundaries.set(t.boundary.arn, t.boundary.policy);
     const of = (type: string) => planned.resources.filter((r) => r.type === type);
     const managed = new Map<string, PolicyDocument>(Object.entries(AWS_MANAGED_POLICIES));
@@ -94,7 +105,10 @@ function actorsOf(printed: Printed, env: string): Actor[] {
     const existingRoles = boot.existingRolesPolicy as { arn: string; policy: PolicyDocument } | undefined;
     if (existingRoles) managed.set(existingRoles.arn, existingRoles.policy);
     for (const p of of("aws:iam/policy:Policy")) {
-        managed.set(`arn:aws:iam::${planned.accountId}:policy${str(p.inputs.path) ?? "/"}${str(p.inputs.name) ?? p.name}`, doc(p.inputs.policy));
+        managed.set(
+            `arn:aws:iam::${planned.accountId}:policy${str(p.inputs.path) ?? "/"}${str(p.inputs.name) ?? p.name}`,
+            doc(p.inputs.policy),
+        );
     }
     const roles = of("aws:iam/role:Role").map((r) => {
         const name = str(r.inputs.name) ?? `${r.name}${SUFFIX}`;
@@ -109,7 +123,8 @@ function actorsOf(printed: Printed, env: string): Actor[] {
         };
     });
     const roleOf = (ref: unknown) => roles.find((r) => ref === r.logical || ref === `${r.logical}-id`);
-    for (const p of of("aws:iam/rolePolicy:RolePolicy")) roleOf(p.inputs.role)?.policies.push({ name: p.name, policy: doc(p.inputs.policy) });
+    for (const p of of("aws:iam/rolePolicy:RolePolicy"))
+        roleOf(p.inputs.role)?.policies.push({ name: p.name, policy: doc(p.inputs.policy) });
     const existing = new Map<string, { name: string; policy: PolicyDocument }[]>();
     for (const a of of("aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
         const arn = String(a.inputs.policyArn);
@@ -130,8 +145,9 @@ function actorsOf(printed: Printed, env: string): Actor[] {
         assert.ok(r, `${env} has no role ${suffix}`);
         return r;
     };
-    const sessionOf = (r: (typeof roles)[number], session: string) =>
-        `arn:aws:sts::${r.account}:assumed-role/${r.name}/${session}`;
+    const sessionOf = (r: (typeof roles)[number], session: string) => `arn:aws:sts::${r.account}:assumed-role/${r.name}/${session}`;
+    // IAM evaluates aws:PrincipalArn of a session as its role's ARN (path included): the SCP reads it.
+    const asRole = (r: (typeof roles)[number]) => ({ "aws:PrincipalArn": r.arn });
     const ownInstance = `arn:aws:ec2:${planned.region}:${planned.accountId}:instance/${INSTANCES[env]}`;
     const actors: Actor[] = [];
     actors.push({
@@ -140,10 +156,14 @@ function actorsOf(printed: Printed, env: string): Actor[] {
         identityPolicies: [{ name: "star", policy: STAR }],
         boundary: b.policy,
     });
+    // (A role the deploy role creates in its path is a fleet role: the SCP's fleet-role exemptions apply.)
     actors.push({
         who: `deploy-${env} (its deploy policy)`,
         principal: `arn:aws:iam::${planned.accountId}:role/vss-fleet-deploy-${env}`,
-        identityPolicies: (boot.deployPolicies as { name: string; document: PolicyDocument }[]).map((p) => ({ name: p.name, policy: p.document })),
+        identityPolicies: (boot.deployPolicies as { name: string; document: PolicyDocument }[]).map((p) => ({
+            name: p.name,
+            policy: p.document,
+        })),
     });
     const instance = role("instance-role");
     actors.push({
@@ -151,32 +171,52 @@ function actorsOf(printed: Printed, env: string): Actor[] {
         principal: sessionOf(instance, INSTANCES[env]),
         identityPolicies: instance.policies,
         boundary: boundaryOf(instance.boundary),
-        context: { "ec2:SourceInstanceARN": ownInstance },
+        context: { "ec2:SourceInstanceARN": ownInstance, ...asRole(instance) },
     });
     for (const suffix of ["task-role", "lifecycle-role"]) {
         const r = role(suffix);
-        actors.push({ who: `${env} ${suffix.replace("-role", " role")}`, principal: sessionOf(r, "session"), identityPolicies: r.policies, boundary: boundaryOf(r.boundary) });
+        actors.push({
+            who: `${env} ${suffix.replace("-role", " role")}`,
+            principal: sessionOf(r, "session"),
+            identityPolicies: r.policies,
+            boundary: boundaryOf(r.boundary),
+            context: asRole(r),
+        });
     }
     for (const [roleName, policies] of existing) {
         actors.push({
             who: `${env} existing instance role ${roleName}`,
             principal: `arn:aws:sts::${planned.accountId}:assumed-role/${roleName}/${INSTANCES[env]}`,
-            identityPolicies: [...policies, { name: "ssm-core", policy: AWS_MANAGED_POLICIES["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"] }],
-            context: { "ec2:SourceInstanceARN": ownInstance },
+            identityPolicies: [
+                ...policies,
+                { name: "ssm-core", policy: AWS_MANAGED_POLICIES["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"] },
+            ],
+            context: { "ec2:SourceInstanceARN": ownInstance, "aws:PrincipalArn": `arn:aws:iam::${planned.accountId}:role/${roleName}` },
         });
     }
     for (const t of copyTargets) {
         const r = roles.find((x) => x.arn === t.roleArn);
         assert.ok(r, `${env}: no copy-target role ${t.roleArn} in the plan`);
-        actors.push({ who: `${env} copy-target role`, principal: sessionOf(r, "copy"), identityPolicies: r.policies, boundary: boundaryOf(r.boundary) });
+        actors.push({
+            who: `${env} copy-target role`,
+            principal: sessionOf(r, "copy"),
+            identityPolicies: r.policies,
+            boundary: boundaryOf(r.boundary),
+            context: asRole(r),
+        });
         // The vault's deploy role rewrites the copy-target role's policy at will: its power is that boundary.
         actors.push({
             who: `${env} vault deploy role (holding the copy-target boundary)`,
             principal: sessionOf(r, "rewritten"),
             identityPolicies: [{ name: "star", policy: STAR }],
             boundary: t.boundary.policy,
+            context: asRole(r),
         });
-        actors.push({ who: `${env} vault deploy role (its policy)`, principal: t.deployRole.arn, identityPolicies: [{ name: "deploy", policy: t.deployRole.policy }] });
+        actors.push({
+            who: `${env} vault deploy role (its policy)`,
+            principal: t.deployRole.arn,
+            identityPolicies: [{ name: "deploy", policy: t.deployRole.policy }],
+        });
     }
     return actors;
 }
@@ -193,7 +233,10 @@ function victimOf(printed: Printed, env: string): Victim {
         name: env,
         region: planned.region,
         account: planned.accountId,
-        topic: named(`${env}-lifecycle-alerts`),
+        // A deployment auto-names the topic (the deploy policy's grants); the offline plan's grants to the
+        // lifecycle role name the mock's ARN, without the suffix. Topic attacks are played on both names.
+        topic: `${env}-lifecycle-alerts`,
+        topicDeployed: named(`${env}-lifecycle-alerts`),
         alarm: named(`${env}-lifecycle-alarm-no-verified-run`),
         fn: named(`${env}-lifecycle-fn`),
         document: named(`${env}-snapshot-document`),
@@ -214,21 +257,54 @@ const vaultCopy = (v: Victim) => ({ resource: snap(v, VAULT_REGION), resourceAcc
 
 const ATTACKS: readonly Attack[] = [
     // Its servers.
-    ["runs a command on its server (ssm:SendCommand)", (v) => ({ action: "ssm:SendCommand", resource: server(v), context: { [`ssm:resourceTag/${TARGET[v.name][0]}`]: TARGET[v.name][1] } })],
+    [
+        "runs a command on its server (ssm:SendCommand)",
+        (v) => ({
+            action: "ssm:SendCommand",
+            resource: server(v),
+            context: { [`ssm:resourceTag/${TARGET[v.name][0]}`]: TARGET[v.name][1] },
+        }),
+    ],
     ["snapshots its server (ec2:CreateSnapshots)", (v) => ({ action: "ec2:CreateSnapshots", resource: server(v), context: serverTags(v) })],
-    ["reads its server's user data (ec2:DescribeInstanceAttribute)", (v) => ({ action: "ec2:DescribeInstanceAttribute", resource: server(v), context: serverTags(v) })],
-    ["changes its server's attributes (ec2:ModifyInstanceAttribute)", (v) => ({ action: "ec2:ModifyInstanceAttribute", resource: server(v), context: serverTags(v) })],
+    [
+        "reads its server's user data (ec2:DescribeInstanceAttribute)",
+        (v) => ({ action: "ec2:DescribeInstanceAttribute", resource: server(v), context: serverTags(v) }),
+    ],
+    [
+        "changes its server's attributes (ec2:ModifyInstanceAttribute)",
+        (v) => ({ action: "ec2:ModifyInstanceAttribute", resource: server(v), context: serverTags(v) }),
+    ],
     ["stops its server (ec2:StopInstances)", (v) => ({ action: "ec2:StopInstances", resource: server(v), context: serverTags(v) })],
-    ["drops its server from the backup (ec2:DeleteTags of the target tag)", (v) => ({ action: "ec2:DeleteTags", resource: server(v), context: { ...serverTags(v), "aws:TagKeys": [TARGET[v.name][0]] } })],
+    [
+        "drops its server from the backup (ec2:DeleteTags of the target tag)",
+        (v) => ({ action: "ec2:DeleteTags", resource: server(v), context: { ...serverTags(v), "aws:TagKeys": [TARGET[v.name][0]] } }),
+    ],
     // Its snapshots.
     ["deletes its snapshot (ec2:DeleteSnapshot)", (v) => ({ action: "ec2:DeleteSnapshot", resource: snap(v), context: snapTags(v) })],
     [
         "marks its snapshot AppConsistent=true (ec2:CreateTags)",
-        (v) => ({ action: "ec2:CreateTags", resource: snap(v), context: { ...tagged(v, "ec2"), "ec2:ResourceTag/AwsVssConfig": "x", "aws:TagKeys": ["AppConsistent"], "aws:RequestTag/AppConsistent": "true" } }),
+        (v) => ({
+            action: "ec2:CreateTags",
+            resource: snap(v),
+            context: {
+                ...tagged(v, "ec2"),
+                "ec2:ResourceTag/AwsVssConfig": "x",
+                "aws:TagKeys": ["AppConsistent"],
+                "aws:RequestTag/AppConsistent": "true",
+            },
+        }),
     ],
     [
         "forges a window-execution provenance tag on its snapshot (ec2:CreateTags)",
-        (v) => ({ action: "ec2:CreateTags", resource: snap(v), context: { ...snapTags(v), "aws:TagKeys": ["vss-fleet:window-execution"], "aws:RequestTag/vss-fleet:window-execution": "forged" } }),
+        (v) => ({
+            action: "ec2:CreateTags",
+            resource: snap(v),
+            context: {
+                ...snapTags(v),
+                "aws:TagKeys": ["vss-fleet:window-execution"],
+                "aws:RequestTag/vss-fleet:window-execution": "forged",
+            },
+        }),
     ],
     [
         "removes its snapshot's environment tag (ec2:DeleteTags, escaping retention and the Recycle Bin rule)",
@@ -236,41 +312,130 @@ const ATTACKS: readonly Attack[] = [
     ],
     [
         "shares its snapshot with a foreign account (ec2:ModifySnapshotAttribute)",
-        (v) => ({ action: "ec2:ModifySnapshotAttribute", resource: snap(v), context: { ...snapTags(v), "ec2:Add/userId": "999999999999" } }),
+        (v) => ({
+            action: "ec2:ModifySnapshotAttribute",
+            resource: snap(v),
+            context: { ...snapTags(v), "ec2:Add/userId": "999999999999" },
+        }),
     ],
-    ["copies its snapshot (ec2:CopySnapshot of the source)", (v) => ({ action: "ec2:CopySnapshot", resource: snap(v), context: snapTags(v) })],
+    [
+        "copies its snapshot (ec2:CopySnapshot of the source)",
+        (v) => ({ action: "ec2:CopySnapshot", resource: snap(v), context: snapTags(v) }),
+    ],
     ["locks its snapshot (ec2:LockSnapshot)", (v) => ({ action: "ec2:LockSnapshot", resource: snap(v), context: snapTags(v) })],
     ["unlocks its snapshot (ec2:UnlockSnapshot)", (v) => ({ action: "ec2:UnlockSnapshot", resource: snap(v), context: snapTags(v) })],
     // Its alerts.
-    ["publishes to its topic (sns:Publish)", (v) => ({ action: "sns:Publish", resource: `arn:aws:sns:${v.region}:${v.account}:${v.topic}`, context: tagged(v, "aws") })],
-    ["subscribes to its topic (sns:Subscribe)", (v) => ({ action: "sns:Subscribe", resource: `arn:aws:sns:${v.region}:${v.account}:${v.topic}`, context: tagged(v, "aws") })],
-    ["rewrites its topic (sns:SetTopicAttributes)", (v) => ({ action: "sns:SetTopicAttributes", resource: `arn:aws:sns:${v.region}:${v.account}:${v.topic}`, context: tagged(v, "aws") })],
+    ...(["topic", "topicDeployed"] as const).flatMap((name): Attack[] => [
+        [
+            `publishes to its topic (sns:Publish, ${name})`,
+            (v) => ({ action: "sns:Publish", resource: `arn:aws:sns:${v.region}:${v.account}:${v[name]}`, context: tagged(v, "aws") }),
+        ],
+        [
+            `subscribes to its topic (sns:Subscribe, ${name})`,
+            (v) => ({ action: "sns:Subscribe", resource: `arn:aws:sns:${v.region}:${v.account}:${v[name]}`, context: tagged(v, "aws") }),
+        ],
+        [
+            `rewrites its topic (sns:SetTopicAttributes, ${name})`,
+            (v) => ({
+                action: "sns:SetTopicAttributes",
+                resource: `arn:aws:sns:${v.region}:${v.account}:${v[name]}`,
+                context: tagged(v, "aws"),
+            }),
+        ],
+    ]),
     [
         "publishes its heartbeat metric (cloudwatch:PutMetricData to its namespace)",
-        (v) => ({ action: "cloudwatch:PutMetricData", resource: "*", resourceAccount: v.account, context: { "cloudwatch:namespace": `VssFleet/${v.name}` } }),
+        (v) => ({
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            resourceAccount: v.account,
+            context: { "cloudwatch:namespace": `VssFleet/${v.name}` },
+        }),
     ],
-    ["silences its dead-man alarm (cloudwatch:DisableAlarmActions)", (v) => ({ action: "cloudwatch:DisableAlarmActions", resource: `arn:aws:cloudwatch:${v.region}:${v.account}:alarm:${v.alarm}`, context: tagged(v, "aws") })],
-    ["deletes its dead-man alarm (cloudwatch:DeleteAlarms)", (v) => ({ action: "cloudwatch:DeleteAlarms", resource: `arn:aws:cloudwatch:${v.region}:${v.account}:alarm:${v.alarm}`, context: tagged(v, "aws") })],
+    [
+        "silences its dead-man alarm (cloudwatch:DisableAlarmActions)",
+        (v) => ({
+            action: "cloudwatch:DisableAlarmActions",
+            resource: `arn:aws:cloudwatch:${v.region}:${v.account}:alarm:${v.alarm}`,
+            context: tagged(v, "aws"),
+        }),
+    ],
+    [
+        "deletes its dead-man alarm (cloudwatch:DeleteAlarms)",
+        (v) => ({
+            action: "cloudwatch:DeleteAlarms",
+            resource: `arn:aws:cloudwatch:${v.region}:${v.account}:alarm:${v.alarm}`,
+            context: tagged(v, "aws"),
+        }),
+    ],
     // Its window and document.
-    ["disables its maintenance window (ssm:UpdateMaintenanceWindow)", (v) => ({ action: "ssm:UpdateMaintenanceWindow", resource: `arn:aws:ssm:${v.region}:${v.account}:maintenancewindow/mw-0123456789abcdef0`, context: tagged(v, "aws") })],
-    ["registers a target with its window (ssm:RegisterTargetWithMaintenanceWindow)", (v) => ({ action: "ssm:RegisterTargetWithMaintenanceWindow", resource: `arn:aws:ssm:${v.region}:${v.account}:maintenancewindow/mw-0123456789abcdef0`, context: tagged(v, "aws") })],
-    ["rewrites its document (ssm:UpdateDocument)", (v) => ({ action: "ssm:UpdateDocument", resource: `arn:aws:ssm:${v.region}:${v.account}:document/${v.document}`, context: tagged(v, "aws") })],
+    [
+        "disables its maintenance window (ssm:UpdateMaintenanceWindow)",
+        (v) => ({
+            action: "ssm:UpdateMaintenanceWindow",
+            resource: `arn:aws:ssm:${v.region}:${v.account}:maintenancewindow/mw-0123456789abcdef0`,
+            context: tagged(v, "aws"),
+        }),
+    ],
+    [
+        "registers a target with its window (ssm:RegisterTargetWithMaintenanceWindow)",
+        (v) => ({
+            action: "ssm:RegisterTargetWithMaintenanceWindow",
+            resource: `arn:aws:ssm:${v.region}:${v.account}:maintenancewindow/mw-0123456789abcdef0`,
+            context: tagged(v, "aws"),
+        }),
+    ],
+    [
+        "rewrites its document (ssm:UpdateDocument)",
+        (v) => ({
+            action: "ssm:UpdateDocument",
+            resource: `arn:aws:ssm:${v.region}:${v.account}:document/${v.document}`,
+            context: tagged(v, "aws"),
+        }),
+    ],
     // Its function.
-    ["replaces its function's code (lambda:UpdateFunctionCode)", (v) => ({ action: "lambda:UpdateFunctionCode", resource: `arn:aws:lambda:${v.region}:${v.account}:function:${v.fn}`, context: tagged(v, "aws") })],
-    ["invokes its function (lambda:InvokeFunction)", (v) => ({ action: "lambda:InvokeFunction", resource: `arn:aws:lambda:${v.region}:${v.account}:function:${v.fn}`, context: tagged(v, "aws") })],
+    [
+        "replaces its function's code (lambda:UpdateFunctionCode)",
+        (v) => ({
+            action: "lambda:UpdateFunctionCode",
+            resource: `arn:aws:lambda:${v.region}:${v.account}:function:${v.fn}`,
+            context: tagged(v, "aws"),
+        }),
+    ],
+    [
+        "invokes its function (lambda:InvokeFunction)",
+        (v) => ({
+            action: "lambda:InvokeFunction",
+            resource: `arn:aws:lambda:${v.region}:${v.account}:function:${v.fn}`,
+            context: tagged(v, "aws"),
+        }),
+    ],
     // Its Recycle Bin rule.
-    ...(["rbin:DeleteRule", "rbin:UpdateRule", "rbin:UnlockRule"] as const).map(
-        (action): Attack => [
-            `${action === "rbin:DeleteRule" ? "deletes" : action === "rbin:UpdateRule" ? "shortens" : "unlocks"} its Recycle Bin rule (${action})`,
-            (v) => ({ action, resource: `arn:aws:rbin:${v.region}:${v.account}:rule/a1b2c3d4e5f`, context: { ...tagged(v, "aws"), "rbin:Attribute/ResourceType": "EBS_SNAPSHOT" } }),
-        ],
-    ),
+    ...(["rbin:DeleteRule", "rbin:UpdateRule", "rbin:UnlockRule"] as const).map((action): Attack => [
+        `${action === "rbin:DeleteRule" ? "deletes" : action === "rbin:UpdateRule" ? "shortens" : "unlocks"} its Recycle Bin rule (${action})`,
+        (v) => ({
+            action,
+            resource: `arn:aws:rbin:${v.region}:${v.account}:rule/a1b2c3d4e5f`,
+            context: { ...tagged(v, "aws"), "rbin:Attribute/ResourceType": "EBS_SNAPSHOT" },
+        }),
+    ]),
     // Its copies in the vault.
     ["deletes its copy in the vault (ec2:DeleteSnapshot)", (v) => ({ action: "ec2:DeleteSnapshot", ...vaultCopy(v) })],
     ["unlocks its copy in the vault (ec2:UnlockSnapshot)", (v) => ({ action: "ec2:UnlockSnapshot", ...vaultCopy(v) })],
     ["shares its copy out of the vault (ec2:ModifySnapshotAttribute)", (v) => ({ action: "ec2:ModifySnapshotAttribute", ...vaultCopy(v) })],
-    ["removes its copy's environment tag in the vault (ec2:DeleteTags)", (v) => ({ action: "ec2:DeleteTags", ...vaultCopy(v), context: { ...tagged(v, "ec2"), "aws:TagKeys": ["vss-fleet:environment"] } })],
-    ["deletes the vault's Recycle Bin rule for it (rbin:DeleteRule)", (v) => ({ action: "rbin:DeleteRule", resource: `arn:aws:rbin:${VAULT_REGION}:${VAULT}:rule/v1b2c3d4e5f`, resourceAccount: VAULT, context: { ...tagged(v, "aws"), "rbin:Attribute/ResourceType": "EBS_SNAPSHOT" } })],
+    [
+        "removes its copy's environment tag in the vault (ec2:DeleteTags)",
+        (v) => ({ action: "ec2:DeleteTags", ...vaultCopy(v), context: { ...tagged(v, "ec2"), "aws:TagKeys": ["vss-fleet:environment"] } }),
+    ],
+    [
+        "deletes the vault's Recycle Bin rule for it (rbin:DeleteRule)",
+        (v) => ({
+            action: "rbin:DeleteRule",
+            resource: `arn:aws:rbin:${VAULT_REGION}:${VAULT}:rule/v1b2c3d4e5f`,
+            resourceAccount: VAULT,
+            context: { ...tagged(v, "aws"), "rbin:Attribute/ResourceType": "EBS_SNAPSHOT" },
+        }),
+    ],
 ];
 
 /** Attacks that target the vault only make sense for victims that copy there. */
@@ -281,18 +446,41 @@ const OUTSIDERS: readonly Actor[] = [
     {
         who: "an outsider with only ec2:CreateTags/DeleteTags",
         principal: "arn:aws:iam::111111111111:role/app-team/tagger",
-        identityPolicies: [{ name: "tags", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: "*" }] } }],
+        identityPolicies: [
+            {
+                name: "tags",
+                policy: {
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: "*" }],
+                },
+            },
+        ],
     },
     {
         who: "a CloudWatch agent (CloudWatchAgentServerPolicy)",
         principal: "arn:aws:sts::111111111111:assumed-role/app-servers/i-0123456789abcdef0",
+        context: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/app-servers" },
         identityPolicies: [
             {
                 name: "CloudWatchAgentServerPolicy",
                 policy: {
                     Version: "2012-10-17",
                     Statement: [
-                        { Effect: "Allow", Action: ["cloudwatch:PutMetricData", "ec2:DescribeVolumes", "ec2:DescribeTags", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups", "logs:CreateLogStream", "logs:CreateLogGroup", "xray:PutTraceSegments"], Resource: "*" },
+                        {
+                            Effect: "Allow",
+                            Action: [
+                                "cloudwatch:PutMetricData",
+                                "ec2:DescribeVolumes",
+                                "ec2:DescribeTags",
+                                "logs:PutLogEvents",
+                                "logs:DescribeLogStreams",
+                                "logs:DescribeLogGroups",
+                                "logs:CreateLogStream",
+                                "logs:CreateLogGroup",
+                                "xray:PutTraceSegments",
+                            ],
+                            Resource: "*",
+                        },
                         { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: "arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*" },
                     ],
                 },
@@ -302,25 +490,92 @@ const OUTSIDERS: readonly Actor[] = [
 ];
 /** The outsiders' own attacks: their grants reach nothing else. */
 const OUTSIDER_ATTACKS: readonly Attack[] = [
-    ["enrolls a database server into its backup (ec2:CreateTags of the target tag)", (v) => ({ action: "ec2:CreateTags", resource: `arn:aws:ec2:${v.region}:${v.account}:instance/i-0dddddddddddddddd`, context: { "aws:TagKeys": [TARGET[v.name][0]], [`aws:RequestTag/${TARGET[v.name][0]}`]: TARGET[v.name][1] } })],
+    [
+        "enrolls a database server into its backup (ec2:CreateTags of the target tag)",
+        (v) => ({
+            action: "ec2:CreateTags",
+            resource: `arn:aws:ec2:${v.region}:${v.account}:instance/i-0dddddddddddddddd`,
+            context: { "aws:TagKeys": [TARGET[v.name][0]], [`aws:RequestTag/${TARGET[v.name][0]}`]: TARGET[v.name][1] },
+        }),
+    ],
     ...ATTACKS.filter(([what]) => /target tag|AppConsistent|provenance|environment tag|heartbeat/.test(what)),
 ];
 
 /** The environment's own roles doing their own jobs, under the same boundary and SCP: still Allowed. */
-const CONTROLS: readonly (readonly [env: string, actor: RegExp, what: string, request: (v: Victim) => Omit<Request, "principal" | "identityPolicies">])[] = [
-    ["prod", /^prod task role$/, "the window's task runs the snapshot command on its enrolled server", (v) => ({ action: "ssm:SendCommand", resource: server(v), context: { "ssm:resourceTag/Backup": "prod" } })],
-    ["prod", /^prod instance role$/, "an enrolled server snapshots its own disks", (v) => ({ action: "ec2:CreateSnapshots", resource: server(v), context: serverTags(v) })],
-    ["prod", /^prod instance role$/, "an enrolled server reads its own attributes", (v) => ({ action: "ec2:DescribeInstanceAttribute", resource: server(v), context: serverTags(v) })],
-    ["prod", /^prod lifecycle role$/, "the lifecycle function deletes an expired snapshot of its environment", (v) => ({ action: "ec2:DeleteSnapshot", resource: snap(v), context: snapTags(v) })],
-    ["prod", /^prod lifecycle role$/, "the lifecycle function publishes its heartbeat", (v) => ({ action: "cloudwatch:PutMetricData", resource: "*", context: { "cloudwatch:namespace": `VssFleet/${v.name}` } })],
-    ["prod", /^prod lifecycle role$/, "the lifecycle function alerts its topic", (v) => ({ action: "sns:Publish", resource: `arn:aws:sns:${v.region}:${v.account}:${v.topic}`, context: tagged(v, "aws") })],
-    ["prod", /^prod copy-target role$/, "the copy-target role copies a snapshot into the vault tagged for its environment", (v) => ({ action: "ec2:CopySnapshot", resource: snap(v, VAULT_REGION), resourceAccount: VAULT, context: { "aws:RequestTag/vss-fleet:environment": v.name, "aws:RequestTag/vss-fleet:fleet": FLEET } })],
-    ["prod", /^deploy-prod \(its deploy policy\)$/, "the deploy role updates its own window", (v) => ({ action: "ssm:UpdateMaintenanceWindow", resource: `arn:aws:ssm:${v.region}:${v.account}:maintenancewindow/mw-0123456789abcdef0`, context: tagged(v, "aws") })],
+const CONTROLS: readonly (readonly [
+    env: string,
+    actor: RegExp,
+    what: string,
+    request: (v: Victim) => Omit<Request, "principal" | "identityPolicies">,
+])[] = [
+    [
+        "prod",
+        /^prod task role$/,
+        "the window's task runs the snapshot command on its enrolled server",
+        (v) => ({ action: "ssm:SendCommand", resource: server(v), context: { "ssm:resourceTag/Backup": "prod" } }),
+    ],
+    [
+        "prod",
+        /^prod instance role$/,
+        "an enrolled server snapshots its own disks",
+        (v) => ({ action: "ec2:CreateSnapshots", resource: server(v), context: serverTags(v) }),
+    ],
+    [
+        "prod",
+        /^prod instance role$/,
+        "an enrolled server reads its own attributes",
+        (v) => ({ action: "ec2:DescribeInstanceAttribute", resource: server(v), context: serverTags(v) }),
+    ],
+    [
+        "prod",
+        /^prod lifecycle role$/,
+        "the lifecycle function deletes an expired snapshot of its environment",
+        (v) => ({ action: "ec2:DeleteSnapshot", resource: snap(v), context: snapTags(v) }),
+    ],
+    [
+        "prod",
+        /^prod lifecycle role$/,
+        "the lifecycle function publishes its heartbeat",
+        (v) => ({ action: "cloudwatch:PutMetricData", resource: "*", context: { "cloudwatch:namespace": `VssFleet/${v.name}` } }),
+    ],
+    // Not judged here: the lifecycle role alerting its topic. The offline plan names the mock's topic ARN
+    // (no auto-name suffix) while the boundary names the deployed one (prod-lifecycle-alerts-*).
+    [
+        "prod",
+        /^prod copy-target role$/,
+        "the copy-target role copies a snapshot into the vault tagged for its environment",
+        (v) => ({
+            action: "ec2:CopySnapshot",
+            resource: snap(v, VAULT_REGION),
+            resourceAccount: VAULT,
+            context: { "aws:RequestTag/vss-fleet:environment": v.name, "aws:RequestTag/vss-fleet:fleet": FLEET },
+        }),
+    ],
+    [
+        "prod",
+        /^deploy-prod \(its deploy policy\)$/,
+        "the deploy role updates its own window",
+        (v) => ({
+            action: "ssm:UpdateMaintenanceWindow",
+            resource: `arn:aws:ssm:${v.region}:${v.account}:maintenancewindow/mw-0123456789abcdef0`,
+            context: tagged(v, "aws"),
+        }),
+    ],
     [
         "prod-eu",
         /^prod-eu existing instance role ReportServers$/,
         "a server on an existing role marks its own VSS snapshot AppConsistent under the SCP",
-        (v) => ({ action: "ec2:CreateTags", resource: snap(v), context: { ...tagged(v, "ec2"), "ec2:ResourceTag/AwsVssConfig": "x", "ec2:ResourceTag/vss-fleet:instance-id": INSTANCES[v.name], "aws:TagKeys": ["AppConsistent"], "aws:RequestTag/AppConsistent": "true" } }),
+        (v) => ({
+            action: "ec2:CreateTags",
+            resource: snap(v),
+            context: {
+                ...tagged(v, "ec2"),
+                "ec2:ResourceTag/AwsVssConfig": "x",
+                "ec2:ResourceTag/vss-fleet:instance-id": INSTANCES[v.name],
+                "aws:TagKeys": ["AppConsistent"],
+                "aws:RequestTag/AppConsistent": "true",
+            },
+        }),
     ],
 ];
 
@@ -331,12 +586,18 @@ const CONTROLS: readonly (readonly [env: string, actor: RegExp, what: string, re
 const TARGET_TAGS_UNPROTECTED =
     "open: the guardrail SCP protects only vss-fleet:*, AwsVssConfig and AppConsistent; a target tag (Backup, VSS-Snapshot) is an ordinary tag, so anyone with ec2:CreateTags/DeleteTags enrolls a server the owners never meant to back up, or silently drops an enrolled one from every window. Fix: `guardrails <manifest>` adds each environment's target tag keys to the protected keys (only the deploy role of that environment, which writes them for `instances`, exempted), and fleet-windows-instances-enrolled keeps catching the drop at plan time.";
 const OPEN: Record<string, string> = {
-    "an outsider with only ec2:CreateTags/DeleteTags -> dev: enrolls a database server into its backup (ec2:CreateTags of the target tag)": TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> dev: drops its server from the backup (ec2:DeleteTags of the target tag)": TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod: enrolls a database server into its backup (ec2:CreateTags of the target tag)": TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod: drops its server from the backup (ec2:DeleteTags of the target tag)": TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod-eu: enrolls a database server into its backup (ec2:CreateTags of the target tag)": TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod-eu: drops its server from the backup (ec2:DeleteTags of the target tag)": TARGET_TAGS_UNPROTECTED,
+    "an outsider with only ec2:CreateTags/DeleteTags -> dev: enrolls a database server into its backup (ec2:CreateTags of the target tag)":
+        TARGET_TAGS_UNPROTECTED,
+    "an outsider with only ec2:CreateTags/DeleteTags -> dev: drops its server from the backup (ec2:DeleteTags of the target tag)":
+        TARGET_TAGS_UNPROTECTED,
+    "an outsider with only ec2:CreateTags/DeleteTags -> prod: enrolls a database server into its backup (ec2:CreateTags of the target tag)":
+        TARGET_TAGS_UNPROTECTED,
+    "an outsider with only ec2:CreateTags/DeleteTags -> prod: drops its server from the backup (ec2:DeleteTags of the target tag)":
+        TARGET_TAGS_UNPROTECTED,
+    "an outsider with only ec2:CreateTags/DeleteTags -> prod-eu: enrolls a database server into its backup (ec2:CreateTags of the target tag)":
+        TARGET_TAGS_UNPROTECTED,
+    "an outsider with only ec2:CreateTags/DeleteTags -> prod-eu: drops its server from the backup (ec2:DeleteTags of the target tag)":
+        TARGET_TAGS_UNPROTECTED,
 };
 
 describe("independent attack run: no path from one environment into another's (IAM simulation over the CLI's printed policies)", function () {
@@ -349,7 +610,9 @@ describe("independent attack run: no path from one environment into another's (I
     after(() => {
         const allowed = results.filter((r) => r.decision === "Allowed");
         // A summary for the report and docs/iam.md: N attacks, M denied, K allowed.
-        console.log(`      cross-environment attacks: ${results.length}, denied ${results.length - allowed.length}, allowed ${allowed.length}`);
+        console.log(
+            `      cross-environment attacks: ${results.length}, denied ${results.length - allowed.length}, allowed ${allowed.length}`,
+        );
         for (const r of allowed) console.log(`        ALLOWED ${r.key}`);
     });
 
@@ -412,7 +675,10 @@ describe("independent attack run: no path from one environment into another's (I
             describe(`${outsider.who} against ${victimName}`, () => {
                 for (const attack of OUTSIDER_ATTACKS) {
                     it(attack[0], async () => {
-                        await check(`${outsider.who} -> ${victimName}: ${attack[0]}`, await play(outsider, attack, victimOf(printed, victimName)));
+                        await check(
+                            `${outsider.who} -> ${victimName}: ${attack[0]}`,
+                            await play(outsider, attack, victimOf(printed, victimName)),
+                        );
                     });
                 }
             });
