@@ -80,6 +80,10 @@ interface Victim {
     readonly alarm: string;
     readonly fn: string;
     readonly document: string;
+    /** The victim's volume key and its key policy (the account's root statement and the copy grants printed by the bootstrap). */
+    readonly key?: { readonly arn: string; readonly policy: PolicyDocument };
+    /** The same key's policy had prod and prod-eu used one volume key (one CMK per account and region is common). */
+    readonly sharedKeyPolicy?: PolicyDocument;
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -240,10 +244,48 @@ function victimOf(printed: Printed, env: string): Victim {
         alarm: named(`${env}-lifecycle-alarm-no-verified-run`),
         fn: named(`${env}-lifecycle-fn`),
         document: named(`${env}-snapshot-document`),
+        key: KEYS[env] ? { arn: KEYS[env], policy: keyPolicyOf(printed, env) } : undefined,
+        sharedKeyPolicy: KEYS[env] ? keyPolicyOf(printed, ...Object.keys(KEYS)) : undefined,
     };
 }
 
-type Attack = readonly [what: string, request: (v: Victim) => Omit<Request, "principal" | "identityPolicies">];
+/** The volumes' customer-managed keys, as fleet.yaml sets volumeKmsKeyId. */
+const KEYS: Record<string, string | undefined> = {
+    prod: "arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111",
+    "prod-eu": "arn:aws:kms:us-east-1:111111111111:key/44444444-4444-4444-4444-444444444444",
+};
+/** Where each environment's command output goes, as fleet.yaml sets logging. */
+const OUTPUT: Record<string, { readonly s3?: string; readonly logGroup?: string }> = {
+    prod: { s3: "example-prod-ssm-output/vss-fleet/prod" },
+    "prod-eu": { s3: "example-prod-ssm-output/vss-fleet/prod-eu" },
+    dev: { logGroup: "/vss-fleet/dev" },
+};
+
+/** A key policy as an administrator keeps it: the account's root statement plus the bootstrap's copy grants. */
+function keyPolicyOf(printed: Printed, ...envs: string[]): PolicyDocument {
+    const account = (printed.plan.environments.find((e) => e.name === envs[0]) as { accountId: string }).accountId;
+    const grants = envs.flatMap((env) =>
+        (((printed.boot.get(env) as Json).copyTargets ?? []) as { sourceKeyPolicyStatement: PolicyDocument["Statement"][number] }[]).map(
+            (t) => t.sourceKeyPolicyStatement,
+        ),
+    );
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "EnableIamPolicies",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${account}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            } as PolicyDocument["Statement"][number],
+            ...grants,
+        ],
+    };
+}
+
+/** An attack on victim `v`, played by a principal of environment `attacker` (undefined for outsiders). */
+type Attack = readonly [what: string, request: (v: Victim, attacker?: string) => Omit<Request, "principal" | "identityPolicies">];
 const tagged = (v: Victim, prefix: "ec2" | "aws") => ({
     [`${prefix}:ResourceTag/vss-fleet:environment`]: v.name,
     [`${prefix}:ResourceTag/vss-fleet:fleet`]: FLEET,
@@ -315,14 +357,59 @@ const ATTACKS: readonly Attack[] = [
         (v) => ({
             action: "ec2:ModifySnapshotAttribute",
             resource: snap(v),
-            context: { ...snapTags(v), "ec2:Add/userId": "999999999999" },
+            context: { ...snapTags(v), "ec2:Attribute": "createVolumePermission", "ec2:Add/userId": "999999999999" },
         }),
     ],
     [
-        "copies its snapshot (ec2:CopySnapshot of the source)",
-        (v) => ({ action: "ec2:CopySnapshot", resource: snap(v), context: snapTags(v) }),
+        "shares its snapshot with the vault account (ec2:ModifySnapshotAttribute)",
+        (v) => ({
+            action: "ec2:ModifySnapshotAttribute",
+            resource: snap(v),
+            context: { ...snapTags(v), "ec2:Attribute": "createVolumePermission", "ec2:Add/userId": VAULT },
+        }),
     ],
-    ["locks its snapshot (ec2:LockSnapshot)", (v) => ({ action: "ec2:LockSnapshot", resource: snap(v), context: snapTags(v) })],
+    [
+        "copies its snapshot in its region, the copy tagged as the attacker's (ec2:CopySnapshot)",
+        (v, attacker) => ({
+            action: "ec2:CopySnapshot",
+            resource: snap(v),
+            context: {
+                ...snapTags(v),
+                "aws:RequestTag/vss-fleet:environment": attacker ?? "outsider",
+                "aws:RequestTag/vss-fleet:fleet": FLEET,
+            },
+        }),
+    ],
+    [
+        "copies its snapshot (shared with the vault) into the vault, the copy tagged as the attacker's (ec2:CopySnapshot)",
+        (v, attacker) => ({
+            action: "ec2:CopySnapshot",
+            resource: snap(v),
+            // The victim's lifecycle shares its snapshots with the vault account (createVolumePermission):
+            // for IAM that is a resource-side grant to that account.
+            resourcePolicy: {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "SharedWithTheVault",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${VAULT}:root` },
+                        Action: ["ec2:CopySnapshot", "ec2:DescribeSnapshots"],
+                        Resource: "*",
+                    } as PolicyDocument["Statement"][number],
+                ],
+            },
+            context: {
+                ...snapTags(v),
+                "aws:RequestTag/vss-fleet:environment": attacker ?? "outsider",
+                "aws:RequestTag/vss-fleet:fleet": FLEET,
+            },
+        }),
+    ],
+    [
+        "locks its snapshot for 30 days (ec2:LockSnapshot)",
+        (v) => ({ action: "ec2:LockSnapshot", resource: snap(v), context: { ...snapTags(v), "ec2:SnapshotLockDuration": "30" } }),
+    ],
     ["unlocks its snapshot (ec2:UnlockSnapshot)", (v) => ({ action: "ec2:UnlockSnapshot", resource: snap(v), context: snapTags(v) })],
     // Its alerts.
     ...(["topic", "topicDeployed"] as const).flatMap((name): Attack[] => [
@@ -420,6 +507,58 @@ const ATTACKS: readonly Attack[] = [
         }),
     ]),
     // Its copies in the vault.
+    // Its command output and logs.
+    [
+        "overwrites its servers' command output",
+        (v) =>
+            OUTPUT[v.name].s3
+                ? {
+                      action: "s3:PutObject",
+                      resource: `arn:aws:s3:::${OUTPUT[v.name].s3}/${INSTANCES[v.name]}/stdout`,
+                      context: { "s3:ResourceAccount": v.account },
+                  }
+                : {
+                      action: "logs:PutLogEvents",
+                      resource: `arn:aws:logs:${v.region}:${v.account}:log-group:${OUTPUT[v.name].logGroup}:log-stream:${INSTANCES[v.name]}`,
+                  },
+    ],
+    [
+        "forges its lifecycle function's log (logs:PutLogEvents)",
+        (v) => ({
+            action: "logs:PutLogEvents",
+            resource: `arn:aws:logs:${v.region}:${v.account}:log-group:/vss-fleet/${v.name}/lifecycle:log-stream:forged`,
+        }),
+    ],
+    // Its volume key (copies to another account are granted in the key policy).
+    [
+        "decrypts its volumes through EC2 (kms:Decrypt on its volume key)",
+        (v) => ({
+            action: "kms:Decrypt",
+            resource: v.key?.arn ?? "",
+            resourcePolicy: v.key?.policy,
+            context: { "kms:ViaService": `ec2.${v.region}.amazonaws.com` },
+        }),
+    ],
+    [
+        "decrypts its volumes through EC2 had the environments shared one volume key (kms:Decrypt on that key)",
+        // One key for both: the victim's snapshots are encrypted with the attacker's volume key, whose
+        // policy then holds both environments' copy grants.
+        (v, attacker) => ({
+            action: "kms:Decrypt",
+            resource: (attacker && KEYS[attacker]) || (v.key?.arn ?? ""),
+            resourcePolicy: v.sharedKeyPolicy,
+            context: { "kms:ViaService": `ec2.${v.region}.amazonaws.com` },
+        }),
+    ],
+    [
+        "grants itself its volume key through EC2 (kms:CreateGrant)",
+        (v) => ({
+            action: "kms:CreateGrant",
+            resource: v.key?.arn ?? "",
+            resourcePolicy: v.key?.policy,
+            context: { "kms:ViaService": `ec2.${v.region}.amazonaws.com` },
+        }),
+    ],
     ["deletes its copy in the vault (ec2:DeleteSnapshot)", (v) => ({ action: "ec2:DeleteSnapshot", ...vaultCopy(v) })],
     ["unlocks its copy in the vault (ec2:UnlockSnapshot)", (v) => ({ action: "ec2:UnlockSnapshot", ...vaultCopy(v) })],
     ["shares its copy out of the vault (ec2:ModifySnapshotAttribute)", (v) => ({ action: "ec2:ModifySnapshotAttribute", ...vaultCopy(v) })],
@@ -439,7 +578,7 @@ const ATTACKS: readonly Attack[] = [
 ];
 
 /** Attacks that target the vault only make sense for victims that copy there. */
-const VAULT_ATTACK = /vault/;
+const VAULT_ATTACK = /vault|volume key/;
 
 /** Outsiders in the fleet's account: no environment, a narrow grant each. */
 const OUTSIDERS: readonly Actor[] = [
@@ -451,7 +590,7 @@ const OUTSIDERS: readonly Actor[] = [
                 name: "tags",
                 policy: {
                     Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: "*" }],
+                    Statement: [{ Sid: "Tags", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: "*" }],
                 },
             },
         ],
@@ -467,6 +606,7 @@ const OUTSIDERS: readonly Actor[] = [
                     Version: "2012-10-17",
                     Statement: [
                         {
+                            Sid: "CWACloudWatchServerPermissions",
                             Effect: "Allow",
                             Action: [
                                 "cloudwatch:PutMetricData",
@@ -481,7 +621,12 @@ const OUTSIDERS: readonly Actor[] = [
                             ],
                             Resource: "*",
                         },
-                        { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: "arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*" },
+                        {
+                            Sid: "CWASSMServerPermissions",
+                            Effect: "Allow",
+                            Action: ["ssm:GetParameter"],
+                            Resource: "arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*",
+                        },
                     ],
                 },
             },
@@ -562,6 +707,28 @@ const CONTROLS: readonly (readonly [
         }),
     ],
     [
+        "prod",
+        /^prod instance role$/,
+        "an enrolled server writes its command output",
+        (v) => ({
+            action: "s3:PutObject",
+            resource: `arn:aws:s3:::${OUTPUT[v.name].s3}/${INSTANCES[v.name]}/stdout`,
+            context: { "s3:ResourceAccount": v.account },
+        }),
+    ],
+    [
+        "prod",
+        /^prod copy-target role$/,
+        "the copy-target role reads the source key through EC2 (cross-account, by the key policy)",
+        (v) => ({
+            action: "kms:Decrypt",
+            resource: v.key?.arn ?? "",
+            resourceAccount: v.account,
+            resourcePolicy: v.key?.policy,
+            context: { "kms:ViaService": `ec2.${v.region}.amazonaws.com` },
+        }),
+    ],
+    [
         "prod-eu",
         /^prod-eu existing instance role ReportServers$/,
         "a server on an existing role marks its own VSS snapshot AppConsistent under the SCP",
@@ -585,7 +752,36 @@ const CONTROLS: readonly (readonly [
  */
 const TARGET_TAGS_UNPROTECTED =
     "open: the guardrail SCP protects only vss-fleet:*, AwsVssConfig and AppConsistent; a target tag (Backup, VSS-Snapshot) is an ordinary tag, so anyone with ec2:CreateTags/DeleteTags enrolls a server the owners never meant to back up, or silently drops an enrolled one from every window. Fix: `guardrails <manifest>` adds each environment's target tag keys to the protected keys (only the deploy role of that environment, which writes them for `instances`, exempted), and fleet-windows-instances-enrolled keeps catching the drop at plan time.";
+const SOURCE_NOT_CONDITIONED =
+    "open: the copy-target role's CopySnapshot grant (CopyOnlyIntoEnvironmentTaggedSnapshots) conditions only the new copy's request tags, " +
+    "not the source: every snapshot shared with the vault account is copyable, and prod and prod-eu both share theirs with it. With distinct volume keys " +
+    "EC2 then fails on the source key (the key policy grants the vault only to the environment's own copy-target role: the kms attacks are denied); " +
+    "with one key for both (validate accepts it) the copy succeeds and another environment's disks land in the vault tagged as the attacker's, " +
+    "under its retention and its deletes. Fix: condition the source-region statement on ec2:ResourceTag/vss-fleet:environment = the environment " +
+    "(to verify that EC2 evaluates the owner's tags of a shared snapshot; otherwise refuse environments of one account that copy to one account " +
+    "from one volumeKmsKeyId, at validate).";
+const ONE_KEY_FOR_TWO =
+    "open: only when prod and prod-eu share one volume key (validate accepts it): the key policy then grants the vault account through " +
+    "both copy-target roles, and each role's boundary grants that key, so either decrypts the other's snapshots through EC2. Together with the " +
+    "CopySnapshot entry above this is a working path. Fix: validate refuses two environments copying to one account from one volumeKmsKeyId " +
+    "(or the key grant carries an encryption-context condition EBS cannot give, so: refuse).";
 const OPEN: Record<string, string> = {
+    "prod copy-target role -> prod-eu: copies its snapshot (shared with the vault) into the vault, the copy tagged as the attacker's (ec2:CopySnapshot)":
+        SOURCE_NOT_CONDITIONED,
+    "prod copy-target role -> prod-eu: decrypts its volumes through EC2 had the environments shared one volume key (kms:Decrypt on that key)":
+        ONE_KEY_FOR_TWO,
+    "prod vault deploy role (holding the copy-target boundary) -> prod-eu: copies its snapshot (shared with the vault) into the vault, the copy tagged as the attacker's (ec2:CopySnapshot)":
+        SOURCE_NOT_CONDITIONED,
+    "prod vault deploy role (holding the copy-target boundary) -> prod-eu: decrypts its volumes through EC2 had the environments shared one volume key (kms:Decrypt on that key)":
+        ONE_KEY_FOR_TWO,
+    "prod-eu copy-target role -> prod: copies its snapshot (shared with the vault) into the vault, the copy tagged as the attacker's (ec2:CopySnapshot)":
+        SOURCE_NOT_CONDITIONED,
+    "prod-eu copy-target role -> prod: decrypts its volumes through EC2 had the environments shared one volume key (kms:Decrypt on that key)":
+        ONE_KEY_FOR_TWO,
+    "prod-eu vault deploy role (holding the copy-target boundary) -> prod: copies its snapshot (shared with the vault) into the vault, the copy tagged as the attacker's (ec2:CopySnapshot)":
+        SOURCE_NOT_CONDITIONED,
+    "prod-eu vault deploy role (holding the copy-target boundary) -> prod: decrypts its volumes through EC2 had the environments shared one volume key (kms:Decrypt on that key)":
+        ONE_KEY_FOR_TWO,
     "an outsider with only ec2:CreateTags/DeleteTags -> dev: enrolls a database server into its backup (ec2:CreateTags of the target tag)":
         TARGET_TAGS_UNPROTECTED,
     "an outsider with only ec2:CreateTags/DeleteTags -> dev: drops its server from the backup (ec2:DeleteTags of the target tag)":
@@ -618,14 +814,16 @@ describe("independent attack run: no path from one environment into another's (I
 
     const ENVS = ["dev", "prod", "prod-eu"];
     const copiesToVault = (env: string) => env !== "dev";
-    const play = async (actor: Actor, attack: Attack, victim: Victim) => {
-        const request = attack[1](victim);
+    const play = async (actor: Actor, attack: Attack, victim: Victim, attacker?: string) => {
+        const request = attack[1](victim, attacker);
         return simulate({
             principal: actor.principal,
             identityPolicies: actor.identityPolicies,
             boundary: actor.boundary,
             scps: [printed.guardrails],
             ...request,
+            // The victim's account owns its resources, unless the attack names another (the vault).
+            resourceAccount: request.resourceAccount ?? victim.account,
             context: { ...(actor.context ?? {}), ...(request.context ?? {}) },
         });
     };
@@ -650,7 +848,7 @@ describe("independent attack run: no path from one environment into another's (I
                         for (const actor of actorsOf(printed, attacker)) {
                             const key = `${actor.who} -> ${victimName}: ${what}`;
                             try {
-                                await check(key, await play(actor, attack, victim));
+                                await check(key, await play(actor, attack, victim, attacker));
                             } catch (e) {
                                 failures.push((e as Error).message);
                             }
@@ -661,6 +859,14 @@ describe("independent attack run: no path from one environment into another's (I
             });
         }
     }
+    it("the harness sees an open path: the boundary printed before round 4 lets prod's deploy role run commands on prod-eu's server", async () => {
+        // test/security/before/boundary-prod.json was printed for fleet.yaml's prod: same name, account and region.
+        const before = JSON.parse(fs.readFileSync(path.join(__dirname, "before", "boundary-prod.json"), "utf8")) as PolicyDocument;
+        const prodDeploy = actorsOf(printed, "prod").find((a) => a.who === "deploy-prod (holding its boundary)") as Actor;
+        const sendCommand = ATTACKS.find(([w]) => w.startsWith("runs a command on its server")) as Attack;
+        assert.strictEqual(await play({ ...prodDeploy, boundary: before }, sendCommand, victimOf(printed, "prod-eu")), "Allowed");
+        assert.notStrictEqual(await play(prodDeploy, sendCommand, victimOf(printed, "prod-eu")), "Allowed");
+    });
     describe("must still work: each environment's own roles on their own jobs", () => {
         for (const [env, who, what, request] of CONTROLS) {
             it(`${env}: ${what}`, async () => {
