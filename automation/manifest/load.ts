@@ -20,6 +20,7 @@ import { UserInputError } from "../errors";
 import { readLimitedText } from "../io/readText";
 import { accountFor, InternalError } from "./accounting";
 import { prefixCollisions } from "./nameCollisions";
+import { sharedCopyKeys, sharedOutputPlaces } from "./sharedPlaces";
 import { overlappingTargets } from "./overlaps";
 import { EXTRA_KEYS, manifestExtrasSchema } from "./manifestSchema";
 
@@ -195,6 +196,7 @@ export function parseManifest(file: string, text: string): Fleet {
     }
     located.push(...overlappingTargets(environments, (path) => source.where(path)));
     located.push(...prefixCollisions(environments));
+    located.push(...sharedOutputPlaces(environments), ...sharedCopyKeys(environments));
     if (located.length > 0) {
         throw new UserInputError(render(source, located));
     }
