@@ -24,6 +24,9 @@ describe("the command table in README.md", function () {
         assert.match(rows[0], /^\| `init \[dir\]` \| Scaffold a fleet repository: .* \| \(none\) \|$/);
         assert.match(rows[1], /^\| `validate <manifest>` \| .* \| `--json` \|$/);
         const deployPolicy = rows.find((r) => r.startsWith("| `deploy-policy <manifest>`")) ?? assert.fail("no deploy-policy row");
-        assert.match(deployPolicy, /\| `--env <name>`, `--bootstrap`, `--role-name <name>`, `--out-dir <dir>`, `--fleet <name>`, `--project-dir <dir>`, `--json` \|$/);
+        assert.match(
+            deployPolicy,
+            /\| `--env <name>`, `--bootstrap`, `--role-name <name>`, `--out-dir <dir>`, `--fleet <name>`, `--project-dir <dir>`, `--json` \|$/,
+        );
     });
 });
