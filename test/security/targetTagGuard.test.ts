@@ -64,6 +64,13 @@ describe("guardrails with the manifest: the target tag keys (IAM simulation)", f
         assert.ok(targets.enrollers.includes("arn:aws:iam::333333333333:role/vss-fleet-deploy-prod-copies") === false);
     });
 
+    it("refuses an --enroller that is not a role ARN, naming it", async () => {
+        await assert.rejects(
+            targetTagGuard(FLEET_MANIFEST, ["server-onboarding"]),
+            /--enroller "server-onboarding": must be an IAM role ARN/,
+        );
+    });
+
     const attacks: [string, string, string, Record<string, string | string[]>][] = [
         [
             "an ops role enrolls the database team's server into prod's window (Backup=prod, Tier=gold)",
