@@ -40,6 +40,13 @@ export default defineCommand({
         const { guardrailPolicy } = await import("../../components/iam/guardrails");
         const roles = operand ? await existingInstanceRoleArns(operand, options.partition) : [];
         const targets = operand ? await targetTagGuard(operand, options.enroller) : undefined;
+        for (const name of targets?.withoutDeployRole ?? []) {
+            // Not an error: the role may be among --enroller, and an environment may enroll by people only.
+            io.err(
+                `note: environment '${name}' names no deployRoleArn: under this SCP its stack may write its target tags ` +
+                    "only if its deploy role is given as --enroller <role-arn> (or set deployRoleArn in the manifest)",
+            );
+        }
         if (!operand && options.enroller.length > 0) {
             throw new UserInputError(["--enroller needs the manifest: it names who may write the manifest's target tags"]);
         }
@@ -69,7 +76,10 @@ async function existingInstanceRoleArns(manifest: string, partition: string): Pr
 const ROLE_ARN = /^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /** Every environment's target tag keys, and who may write them: the deploy roles the manifest names, and --enroller. */
-export async function targetTagGuard(manifest: string, enrollers: readonly string[]): Promise<{ keys: string[]; enrollers: string[] }> {
+export async function targetTagGuard(
+    manifest: string,
+    enrollers: readonly string[],
+): Promise<{ keys: string[]; enrollers: string[]; withoutDeployRole: string[] }> {
     const bad = enrollers.filter((arn) => !ROLE_ARN.test(arn));
     if (bad.length > 0) {
         throw new UserInputError(
@@ -81,5 +91,9 @@ export async function targetTagGuard(manifest: string, enrollers: readonly strin
     const specs = loadManifest(manifest).environments.map(({ spec }) => spec);
     const keys = specs.flatMap((spec) => (spec.targetTags ? Object.keys(spec.targetTags) : [DEFAULT_TARGET_TAG_KEY]));
     const deployRoles = specs.flatMap((spec) => (spec.deployRoleArn ? [spec.deployRoleArn] : []));
-    return { keys: [...new Set(keys)].sort(), enrollers: [...new Set([...deployRoles, ...enrollers])] };
+    return {
+        keys: [...new Set(keys)].sort(),
+        enrollers: [...new Set([...deployRoles, ...enrollers])],
+        withoutDeployRole: specs.filter((spec) => !spec.deployRoleArn).map((spec) => spec.name),
+    };
 }

@@ -61,6 +61,7 @@ describe("guardrails with the manifest: the target tag keys (IAM simulation)", f
         const targets = await targetTagGuard(FLEET_MANIFEST, [ENROLLER]);
         assert.ok(targets.keys.includes("Backup") && targets.keys.includes("Tier"), targets.keys.join(","));
         assert.ok(targets.enrollers.includes(ENROLLER));
+        assert.ok(targets.withoutDeployRole.includes("prod"));
         assert.ok(targets.enrollers.includes("arn:aws:iam::333333333333:role/vss-fleet-deploy-prod-copies") === false);
     });
 
