@@ -41,8 +41,10 @@ export class CopyTargetAccess extends pulumi.ComponentResource {
                 ...rolePlacement(target.partition, target.destinationAccountId, target.environment),
                 tags: args.tags,
             },
-            // The deploy role may not rewrite a trust policy; a fixed name must go before its replacement comes.
-            { ...child, replaceOnChanges: ["assumeRolePolicy"], deleteBeforeReplace: true },
+            // The deploy role may neither rewrite a trust policy nor delete the role (only the vault's administrator
+            // does, so the vault never depends on the source account's roles): destroy leaves the role in place,
+            // and a new trust is the administrator's delete-role first (docs/copies.md).
+            { ...child, replaceOnChanges: ["assumeRolePolicy"], deleteBeforeReplace: true, retainOnDelete: true },
         );
         new aws.iam.RolePolicy(
             childName(name, "permissions"),

@@ -6,7 +6,8 @@
  */
 import { EXIT } from "../exitCodes";
 import { defineCommand } from "./command";
-import { choice, json } from "./options";
+import { UserInputError } from "../errors";
+import { choice, json, repeatable } from "./options";
 
 /** AWS refuses a service control policy of more than 5120 characters. */
 export const SCP_MAX_CHARACTERS = 5120;
@@ -27,13 +28,29 @@ export default defineCommand({
     },
     options: [
         choice("partition", "--partition <partition>", "the AWS partition of the organization", ["aws", "aws-cn", "aws-us-gov"], "aws"),
+        repeatable(
+            "enroller",
+            "--enroller <role-arn>",
+            "with the manifest: a role (besides the environments' deployRoleArn) that may write or remove target tags on instances, e.g. whoever runs `discover --write-enrollment create-tags` lines (repeatable)",
+        ),
         // The policy is one JSON document already: --json is accepted, as on every command that prints a result.
         json,
     ],
     async run({ operand, options, io }) {
         const { guardrailPolicy } = await import("../../components/iam/guardrails");
         const roles = operand ? await existingInstanceRoleArns(operand, options.partition) : [];
-        const text = JSON.stringify(guardrailPolicy(options.partition, roles), null, 2);
+        const targets = operand ? await targetTagGuard(operand, options.enroller) : undefined;
+        for (const name of targets?.withoutDeployRole ?? []) {
+            // Not an error: the role may be among --enroller, and an environment may enroll by people only.
+            io.err(
+                `note: environment '${name}' names no deployRoleArn: under this SCP its stack may write its target tags ` +
+                    "only if its deploy role is given as --enroller <role-arn> (or set deployRoleArn in the manifest)",
+            );
+        }
+        if (!operand && options.enroller.length > 0) {
+            throw new UserInputError(["--enroller needs the manifest: it names who may write the manifest's target tags"]);
+        }
+        const text = JSON.stringify(guardrailPolicy(options.partition, roles, targets), null, 2);
         if (text.length > SCP_MAX_CHARACTERS) {
             // A programming error, not the user's: the policy grew past what AWS accepts.
             throw new Error(`the guardrail SCP has ${text.length} characters, more than AWS's ${SCP_MAX_CHARACTERS}`);
@@ -54,4 +71,29 @@ async function existingInstanceRoleArns(manifest: string, partition: string): Pr
         }),
     );
     return [...new Set(arns)];
+}
+
+const ROLE_ARN = /^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** Every environment's target tag keys, and who may write them: the deploy roles the manifest names, and --enroller. */
+export async function targetTagGuard(
+    manifest: string,
+    enrollers: readonly string[],
+): Promise<{ keys: string[]; enrollers: string[]; withoutDeployRole: string[] }> {
+    const bad = enrollers.filter((arn) => !ROLE_ARN.test(arn));
+    if (bad.length > 0) {
+        throw new UserInputError(
+            bad.map((arn) => `--enroller ${JSON.stringify(arn)}: must be an IAM role ARN, arn:aws:iam::<account>:role/<name>`),
+        );
+    }
+    const { loadManifest } = await import("../manifest/load");
+    const { DEFAULT_TARGET_TAG_KEY } = await import("../../core/environment");
+    const specs = loadManifest(manifest).environments.map(({ spec }) => spec);
+    const keys = specs.flatMap((spec) => (spec.targetTags ? Object.keys(spec.targetTags) : [DEFAULT_TARGET_TAG_KEY]));
+    const deployRoles = specs.flatMap((spec) => (spec.deployRoleArn ? [spec.deployRoleArn] : []));
+    return {
+        keys: [...new Set(keys)].sort(),
+        enrollers: [...new Set([...deployRoles, ...enrollers])],
+        withoutDeployRole: specs.filter((spec) => !spec.deployRoleArn).map((spec) => spec.name),
+    };
 }

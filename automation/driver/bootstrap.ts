@@ -24,6 +24,7 @@ import { copyTargetBootstraps, type CopyTargetBootstrap } from "./copyTargetBoot
 import { deployPolicy } from "./deployRolePolicy";
 import { UserInputError } from "../errors";
 import { deployPolicyParts, policyChars, type DeployPolicyPart } from "./policyParts";
+import { tamperWatch, type TamperWatch } from "./tamperWatch";
 
 interface AdministratorPolicy {
     readonly path: string;
@@ -65,6 +66,8 @@ export interface Bootstrap {
     readonly recycleBin: { readonly lockedRule: string; readonly changeDays: string[] };
     /** Per destination account of a copy to another account: what its administrator and the source key's owner apply. */
     readonly copyTargets?: CopyTargetBootstrap[];
+    /** The administrator's rule that reports the deploy role disabling its alarms or its window (docs/iam.md). */
+    readonly tamperWatch: TamperWatch;
 }
 
 /** @param instances the instances the manifest enrolls, as for deployPolicy. */
@@ -104,6 +107,7 @@ export function bootstrap(spec: EnvironmentSpec, fleet: string, instances: reado
             changeDays: recycleBinDaysCommands(spec.region, spec.name, spec.recycleBinDays),
         },
         ...(copyTargets.length > 0 ? { copyTargets } : {}),
+        tamperWatch: tamperWatch(spec.name, spec.region, spec.deployRoleArn),
     };
 }
 

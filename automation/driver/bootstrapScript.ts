@@ -118,6 +118,8 @@ export function bootstrapFiles(spec: EnvironmentSpec, plan: Bootstrap, role: Dep
         `#   3. the deploy role ${role.arn}, trusted by this account's principals that IAM allows`,
         "#      (narrow the trust in the -trust.json file, e.g. to the pipeline's role, before running)",
         "#   4. the parts attached to it",
+        `# Not here: the tamper watch ${plan.tamperWatch.ruleName}.json, an EventBridge rule for a topic of your own`,
+        "# (deploy-policy --bootstrap prints its two calls under tamperWatch.apply; docs/iam.md).",
         "#",
         "# Run it from anywhere with the AWS CLI (v1 or v2) and the administrator's credentials:",
         `#   bash ${SCRIPT_NAME}`,
@@ -182,6 +184,8 @@ export function bootstrapFiles(spec: EnvironmentSpec, plan: Bootstrap, role: Dep
     ].join("\n");
     return [
         ...policies.map((p) => ({ name: `${p.name}.json`, content: json(p.document) })),
+        // Not applied by the script: its target is a topic of the administrator's own (docs/iam.md).
+        { name: `${plan.tamperWatch.ruleName}.json`, content: json(plan.tamperWatch.eventPattern) },
         { name: trustFile, content: json(trustPolicy(spec)) },
         { name: SCRIPT_NAME, content: script, executable: true },
     ];

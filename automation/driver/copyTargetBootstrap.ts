@@ -44,16 +44,19 @@ export interface CopyTargetBootstrap {
 }
 
 /**
- * What the deploy role of a destination account may do: the one copy-target role, with its boundary,
- * and the environment's Recycle Bin rule in each destination region of the account; nothing else.
+ * What the deploy role of a destination account may do: create the one copy-target role, with its
+ * boundary (never delete it), and the environment's Recycle Bin rule in each destination region of the
+ * account; nothing else.
  */
 export function copyTargetDeployPolicy(target: CopyTargetInput): PolicyDocument {
     const role = copyTargetRoleArn(target.partition, target.destinationAccountId, target.environment);
     const boundary = boundaryPolicyArn(target.partition, target.destinationAccountId, target.environment);
     const regions = [...new Set(target.destinations.map((d) => d.region))].sort();
     const bounded = [
+        // No iam:DeleteRole: CreateRole cannot be conditioned on the trust, so a deploy role that could delete
+        // the role could create it again trusting itself and delete the vault's copies. Only the vault's
+        // administrator removes it; the stack keeps it on delete.
         "iam:CreateRole",
-        "iam:DeleteRole",
         "iam:UpdateRole",
         "iam:UpdateRoleDescription",
         "iam:PutRolePolicy",

@@ -29,7 +29,23 @@ const IDENTITY_TAG_PATTERNS: readonly string[] = [
  * servers running with them snapshot themselves, so they write the snapshot's tags inside their
  * CreateSnapshots call and, with AWS's VSS provider, AppConsistent and Device after it; nothing else.
  */
-export function guardrailPolicy(partition: string, existingInstanceRoles: readonly string[] = []): PolicyDocument {
+export interface TargetTagGuard {
+    /** Every target tag key of the manifest's environments (their targetTags, or the default key). */
+    readonly keys: readonly string[];
+    /** Who may write or remove those keys on instances: the environments' deploy roles and named enrollers. */
+    readonly enrollers: readonly string[];
+}
+
+/**
+ * @param targets with the manifest: the target tag keys, which decide which servers the windows run the
+ * document on, so that tagging an instance with them (enrolling another team's server) or removing them
+ * (silently dropping an enrolled one) is left to the fleet's roles and the principals the manifest names.
+ */
+export function guardrailPolicy(
+    partition: string,
+    existingInstanceRoles: readonly string[] = [],
+    targets?: TargetTagGuard,
+): PolicyDocument {
     const fleetRoles = `arn:${partition}:iam::*:role/vss-fleet/*`;
     const protectedKeys = { "ForAnyValue:StringLike": { "aws:TagKeys": [...PROTECTED_TAG_PATTERNS] } };
     const listed = [...existingInstanceRoles];
@@ -55,6 +71,23 @@ export function guardrailPolicy(partition: string, existingInstanceRoles: readon
                           ArnLike: { "aws:PrincipalArn": listed },
                           StringNotEquals: { "ec2:CreateAction": "CreateSnapshots" },
                           "ForAnyValue:StringNotEquals": { "aws:TagKeys": ["AppConsistent", "Device"] },
+                      },
+                  },
+              ]
+            : []),
+        ...(targets && targets.keys.length > 0
+            ? [
+                  {
+                      // Outside a create call only: a team launching its own server already tagged enrolls
+                      // nothing of anyone else's. ec2:CreateAction is absent on CreateTags/DeleteTags calls.
+                      Sid: "OnlyNamedEnrollersWriteTargetTags",
+                      Effect: "Deny" as const,
+                      Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+                      Resource: `arn:${partition}:ec2:*:*:instance/*`,
+                      Condition: {
+                          "ForAnyValue:StringEquals": { "aws:TagKeys": [...targets.keys] },
+                          Null: { "ec2:CreateAction": "true" },
+                          ArnNotLike: { "aws:PrincipalArn": [fleetRoles, ...targets.enrollers] },
                       },
                   },
               ]

@@ -113,6 +113,7 @@ describe("emulator: the bootstrap script an administrator runs (deploy-policy --
             "vss-fleet-prod-boundary.json",
             "vss-fleet-prod-deploy-1.json",
             "vss-fleet-prod-deploy-2.json",
+            "vss-fleet-watch-prod.json",
         ]);
         const script = path.join(dir, "out", "bootstrap.sh");
         assert.strictEqual(fs.statSync(script).mode & 0o777, 0o755);

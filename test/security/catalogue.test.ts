@@ -129,7 +129,16 @@ describe("every resolved policy against the IAM catalogue (@cloud-copilot/iam-da
 
     it("names only real actions and condition keys the actions carry", async () => {
         const fleet = await resolvedFleet();
-        const policies: [string, PolicyDocument][] = [["guardrails", guardrailPolicy("aws")]];
+        const policies: [string, PolicyDocument][] = [
+            ["guardrails", guardrailPolicy("aws")],
+            [
+                "guardrails with the manifest",
+                guardrailPolicy("aws", ["arn:aws:iam::111111111111:role/WebServers"], {
+                    keys: ["Backup", "Tier"],
+                    enrollers: ["arn:aws:iam::111111111111:role/vss-fleet-deploy-prod"],
+                }),
+            ],
+        ];
         for (const env of fleet.values()) {
             const { boundary, deployPolicy } = bootstrap(env.spec, DEFAULT_FLEET, env.instances);
             policies.push([`${env.spec.name} boundary`, boundary.policy], [`${env.spec.name} deploy policy`, deployPolicy]);

@@ -71,6 +71,7 @@ describe("the bootstrap's files", () => {
                 "vss-fleet-prod-boundary.json",
                 ...plan.deployPolicies.map((p) => `${p.name}.json`),
                 "vss-fleet-prod-instance-snapshot.json",
+                "vss-fleet-watch-prod.json",
                 "vss-deploy-trust.json",
                 "bootstrap.sh",
             ],
