@@ -750,8 +750,6 @@ const CONTROLS: readonly (readonly [
  * Allowed today, by "<actor> -> <victim>: <attack>". Each says why and proposes a fix; the test asserts
  * Allowed so that closing one is noticed (move it out of here then).
  */
-const TARGET_TAGS_UNPROTECTED =
-    "open: the guardrail SCP protects only vss-fleet:*, AwsVssConfig and AppConsistent; a target tag (Backup, VSS-Snapshot) is an ordinary tag, so anyone with ec2:CreateTags/DeleteTags enrolls a server the owners never meant to back up, or silently drops an enrolled one from every window. Fix: `guardrails <manifest>` adds each environment's target tag keys to the protected keys (only the deploy role of that environment, which writes them for `instances`, exempted), and fleet-windows-instances-enrolled keeps catching the drop at plan time.";
 const SOURCE_NOT_CONDITIONED =
     "open: the copy-target role's CopySnapshot grant (CopyOnlyIntoEnvironmentTaggedSnapshots) conditions only the new copy's request tags, " +
     "not the source: every snapshot shared with the vault account is copyable, and prod and prod-eu both share theirs with it. With distinct volume keys " +
@@ -782,18 +780,6 @@ const OPEN: Record<string, string> = {
         SOURCE_NOT_CONDITIONED,
     "prod-eu vault deploy role (holding the copy-target boundary) -> prod: decrypts its volumes through EC2 had the environments shared one volume key (kms:Decrypt on that key)":
         ONE_KEY_FOR_TWO,
-    "an outsider with only ec2:CreateTags/DeleteTags -> dev: enrolls a database server into its backup (ec2:CreateTags of the target tag)":
-        TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> dev: drops its server from the backup (ec2:DeleteTags of the target tag)":
-        TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod: enrolls a database server into its backup (ec2:CreateTags of the target tag)":
-        TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod: drops its server from the backup (ec2:DeleteTags of the target tag)":
-        TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod-eu: enrolls a database server into its backup (ec2:CreateTags of the target tag)":
-        TARGET_TAGS_UNPROTECTED,
-    "an outsider with only ec2:CreateTags/DeleteTags -> prod-eu: drops its server from the backup (ec2:DeleteTags of the target tag)":
-        TARGET_TAGS_UNPROTECTED,
 };
 
 describe("independent attack run: no path from one environment into another's (IAM simulation over the CLI's printed policies)", function () {
