@@ -29,7 +29,8 @@ export default defineCommand({
                 io.err(`${path.relative(process.cwd(), problem.split(": ")[0])}: ${problem.split(": ").slice(1).join(": ")}`);
             }
             if (problems.length > 0) {
-                io.err(`run 'vss-fleet render ${shellQuote(manifest)}' and commit the result`);
+                // The command stands alone on its line, so a quoted path is pasted into a shell as it is.
+                io.err(`run this, then commit the result:\n  vss-fleet render ${shellQuote(manifest)}`);
             }
             io.out(problems.length === 0 ? `stack files match ${manifest}` : `${problems.length} difference(s)`);
             return problems.length === 0 ? EXIT.ok : EXIT.violations;
