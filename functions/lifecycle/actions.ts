@@ -144,7 +144,8 @@ export async function drill(clients: Clients, config: LifecycleConfig, timing: D
             subject: "drill clean-up",
             reasons: [
                 `volume(s) ${swept.unproven.join(", ")} carry the ${config.environment} drill tag, but no drill of this function ` +
-                    "recorded creating them: left alone; check who tagged them, and delete them by hand if they are leftovers",
+                    "recorded creating them: left alone, since nothing proves they are ours; check who created and tagged them (CloudTrail " +
+                    "CreateVolume and CreateTags for those ids), and leave them to their owner",
             ],
         });
     }

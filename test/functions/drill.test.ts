@@ -383,11 +383,16 @@ describe("lifecycle function: restore drill", () => {
         assert.ok(!deleted.includes("vol-0f000000000000001") && !deleted.includes("vol-0f000000000000002"), deleted.join());
         assert.strictEqual(summary.sweptVolumes, 0);
         assert.strictEqual(metricValue(mocks, "DrillSweepRefusedVolumes"), 2);
+        const message = mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "";
         assert.ok(
-            (mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Message ?? "").includes(
-                "  - volume(s) vol-0f000000000000001, vol-0f000000000000002 carry the prod drill tag, but no drill of this function recorded creating them: left alone",
+            message.includes(
+                "  - volume(s) vol-0f000000000000001, vol-0f000000000000002 carry the prod drill tag, but no drill of this function " +
+                    "recorded creating them: left alone, since nothing proves they are ours; check who created and tagged them",
             ),
+            message,
         );
+        // Never advice to delete what nothing proves ours.
+        assert.doesNotMatch(message, /delete (them|it) by hand/);
     });
 
     it("alerts when no targeted instance has a good set to restore", async () => {
