@@ -35,7 +35,9 @@ export default defineCommand({
         // A tarball install: the tarball goes into the repository, where the workflow's `npm ci` finds it.
         const copied = source.kind === "tarball" && vendorTarget !== undefined && fs.existsSync(source.tarball);
         if (copied) {
-            copyExclusively(source.tarball, vendorTarget);
+            const { writeFileAtomic } = await import("../io/atomicWrite");
+            fs.mkdirSync(path.dirname(vendorTarget), { recursive: true });
+            writeFileAtomic(vendorTarget, fs.readFileSync(source.tarball), { exclusive: true });
             written.push(vendorTarget);
         }
         io.out(written.map((f) => `created ${f}`).join("\n"));
@@ -66,25 +68,3 @@ export default defineCommand({
         return EXIT.ok;
     },
 });
-
-/**
- * Copies `from` to `to` whole or not at all, never over an existing file: into a temporary file beside
- * it, flushed, then linked into place (a link fails when the name exists). A small local helper: the
- * project's shared atomic write may replace it.
- */
-function copyExclusively(from: string, to: string): void {
-    const temp = path.join(path.dirname(to), `.${path.basename(to)}.${process.pid}.tmp`);
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(from, temp);
-    const fd = fs.openSync(temp, "r+");
-    try {
-        fs.fsyncSync(fd);
-    } finally {
-        fs.closeSync(fd);
-    }
-    try {
-        fs.linkSync(temp, to);
-    } finally {
-        fs.rmSync(temp, { force: true });
-    }
-}

@@ -5,6 +5,7 @@
  * attaches the parts. Nothing is applied here: the administrator runs the script with their own
  * credentials, which the deploy role cannot have (it may not write the boundary's path).
  */
+import { writeFileAtomic } from "../io/atomicWrite";
 import * as fs from "fs";
 import * as path from "path";
 import { partitionOf, type EnvironmentSpec } from "../../core/environment";
@@ -196,19 +197,6 @@ export function bootstrapFiles(spec: EnvironmentSpec, plan: Bootstrap, role: Dep
  * target (a rename within a folder is atomic). A small local helper: the project's shared atomic write
  * may replace it.
  */
-function writeAtomically(file: string, content: string, mode: number): void {
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    const fd = fs.openSync(temp, "w", mode);
-    try {
-        fs.writeFileSync(fd, content);
-        fs.fsyncSync(fd);
-    } finally {
-        fs.closeSync(fd);
-    }
-    fs.chmodSync(temp, mode);
-    fs.renameSync(temp, file);
-}
-
 /** Writes the files into `dir` (created when missing), replacing earlier ones; returns their paths. */
 export function writeBootstrapFiles(dir: string, files: readonly BootstrapFile[]): string[] {
     if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
@@ -217,7 +205,7 @@ export function writeBootstrapFiles(dir: string, files: readonly BootstrapFile[]
     fs.mkdirSync(dir, { recursive: true });
     return files.map((f) => {
         const target = path.join(dir, f.name);
-        writeAtomically(target, f.content, f.executable ? 0o755 : 0o644);
+        writeFileAtomic(target, f.content, { mode: f.executable ? 0o755 : 0o644 });
         return target;
     });
 }

@@ -17,6 +17,8 @@ export class WriteFailed extends UserInputError {}
 export interface AtomicWriteOptions {
     /** Refuse (EEXIST) when the target exists, instead of replacing it. */
     readonly exclusive?: boolean;
+    /** The file's mode, also over a replaced file's; without it a replaced file keeps its own, a new one 0o666 less the umask. */
+    readonly mode?: number;
 }
 
 /** Temporary files start with a dot and end in .tmp: no stack-file or manifest glob matches them. */
@@ -65,10 +67,11 @@ export function writeFileAtomic(file: string, content: string | Buffer, options:
         if (options.exclusive && existed) {
             throw Object.assign(new Error("exists"), { code: "EEXIST", syscall: "open" });
         }
-        fd = fs.openSync(tmp, "wx", mode ?? 0o666);
+        const wanted = options.mode ?? mode;
+        fd = fs.openSync(tmp, "wx", wanted ?? 0o666);
         created = true;
-        if (mode !== undefined) {
-            fs.fchmodSync(fd, mode); // the umask narrowed openSync's mode
+        if (wanted !== undefined) {
+            fs.fchmodSync(fd, wanted); // the umask narrowed openSync's mode
         }
         writeAll(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
         fs.fsyncSync(fd);
