@@ -33,3 +33,12 @@ export function resolveFleetName(projectDir: string, override: string | undefine
     }
     return name;
 }
+
+/**
+ * The fleet's name where a project or --fleet names it, else undefined: for `plan --offline`, which
+ * needs no project (it plans a manifest anywhere) but must tag as the project's stacks would.
+ */
+export function fleetNameIfKnown(projectDir: string, override: string | undefined): string | undefined {
+    const hasProject = ["Pulumi.yaml", "Pulumi.yml"].some((f) => fs.existsSync(path.join(projectDir, f)));
+    return hasProject || override !== undefined ? resolveFleetName(projectDir, override) : undefined;
+}

@@ -7,7 +7,7 @@
 import { EXIT } from "../exitCodes";
 import { UserInputError } from "../errors";
 import { defineCommand } from "./command";
-import { envFilter, flag, format, INSTANCES_JSON, jsonNotFormat, repeatable } from "./options";
+import { envFilter, fleetTag, flag, format, INSTANCES_JSON, jsonNotFormat, projectDir, repeatable } from "./options";
 import { chooseEnvironments, progressOf } from "./shared";
 
 export default defineCommand({
@@ -25,6 +25,8 @@ export default defineCommand({
         repeatable("ssm", "--ssm <file>", "preflight: 'aws ssm describe-instance-information --output json' (repeatable)"),
         repeatable("iam", "--iam <file>", "preflight: 'aws iam get-account-authorization-details --output json' (repeatable)"),
         envFilter,
+        projectDir,
+        fleetTag,
         flag("all", "--all", "text: list every finding of each policy (default: the first 10 per environment; --json has every one)"),
         jsonNotFormat,
         format("output format"),
@@ -39,6 +41,9 @@ export default defineCommand({
         const { loadInventoryFiles } = await import("../inventory/describeInstances");
         const { planFleet } = await import("../offline/engine");
         const { toJson, toMarkdown, toText } = await import("../output/formats");
+        const { fleetNameIfKnown } = await import("./fleetName");
+        // Tagged as the project's stacks would tag (its Pulumi.yaml name), when a project is at hand.
+        const project = fleetNameIfKnown(options.projectDir, options.fleet);
         const fleet = loadManifest(manifest);
         const environments = chooseEnvironments(fleet, options.env).map((e) => e.spec.name);
         // With SSM or IAM facts, the inventory also carries profiles, roles and agents for the preflight policy.
@@ -52,7 +57,11 @@ export default defineCommand({
               )
             : loadInventoryFiles(options.inventory);
         const done = progressOf(io, options.json, "planned");
-        const plan = await planFleet(fleet, inventory, { environments, onEnvironment: done && ((p, n, total) => done(p.name, n, total)) });
+        const plan = await planFleet(fleet, inventory, {
+            environments,
+            project,
+            onEnvironment: done && ((p, n, total) => done(p.name, n, total)),
+        });
         io.out(
             options.json
                 ? toJson(plan)

@@ -68,18 +68,19 @@ async function planEnvironment(
     today: Date,
     counted: Census,
     rateControl: ChosenRateControl,
+    project: string,
 ): Promise<EnvironmentPlan> {
     // The program deploys the chosen rate control, exactly as the driver's stack config would carry it.
     const spec = { ...env.spec, maxConcurrency: rateControl.maxConcurrency, maxErrors: rateControl.maxErrors };
-    const { resources } = await runUnderMocks(() => defineEnvironment(spec, PROJECT, env.instances), {
-        project: PROJECT,
+    const { resources } = await runUnderMocks(() => defineEnvironment(spec, project, env.instances), {
+        project,
         stack: spec.name,
     });
     const custom = resources.filter((r) => r.custom);
     const analyzed: AnalyzedResource[] = custom.map((r) => ({
         type: r.type,
         name: r.name,
-        urn: `urn:pulumi:${spec.name}::${PROJECT}::${r.type}::${r.name}`,
+        urn: `urn:pulumi:${spec.name}::${project}::${r.type}::${r.name}`,
         props: r.inputs,
     }));
     const evaluation = await evaluatePolicies(vssFleetPolicies({ today: () => today }), analyzed, {
@@ -114,6 +115,8 @@ export interface PlanOptions {
     /** Only these environments (all when empty). */
     readonly environments?: readonly string[];
     readonly today?: Date;
+    /** The fleet's name (the Pulumi project's), which the program writes on every snapshot; default vss-fleet. */
+    readonly project?: string;
     /** Called as each environment's plan is done (the CLI's progress on a terminal). */
     readonly onEnvironment?: (plan: EnvironmentPlan, done: number, total: number) => void;
 }
@@ -133,7 +136,7 @@ export async function planFleet(fleet: Fleet, inventory: readonly InventoryInsta
     const rates = chooseRateControls(chosen.map((env, i) => ({ spec: env.spec, enrolled: counts[i].windows.enrolled })));
     try {
         for (const [i, env] of chosen.entries()) {
-            const plan = await planEnvironment(fleet, env, inventory, today, counts[i], rates[i]);
+            const plan = await planEnvironment(fleet, env, inventory, today, counts[i], rates[i], options.project ?? PROJECT);
             plans.push(plan);
             options.onEnvironment?.(plan, plans.length, chosen.length);
         }

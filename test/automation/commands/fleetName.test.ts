@@ -19,7 +19,7 @@ describe("the fleet's name comes from the project's Pulumi.yaml", function () {
     let repo: string;
     before(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "vss-myfleet-"));
-        fs.writeFileSync(path.join(repo, "Pulumi.yaml"), "name: myfleet\nruntime: nodejs\nmain: stacks/\n");
+        fs.writeFileSync(path.join(repo, "Pulumi.yaml"), "name: myfleet\nruntime: nodejs\nmain: stacks/index.ts\n");
         fs.copyFileSync(path.join(ROOT, "examples", "fleet.yaml"), path.join(repo, "fleet.yaml"));
     });
     after(() => fs.rmSync(repo, { recursive: true, force: true }));
@@ -33,6 +33,17 @@ describe("the fleet's name comes from the project's Pulumi.yaml", function () {
         ).boundary.policy.Statement.find((s) => ([] as string[]).concat(s.Action).includes("ec2:DeleteSnapshot"))?.Condition?.StringEquals[
             "ec2:ResourceTag/vss-fleet:fleet"
         ];
+
+    it("plan --offline in the repository tags as its stacks would: every fleet tag says myfleet", () => {
+        const child = run(repo, "plan", "fleet.yaml", "--offline", "--json", "--inventory", "examples/inventory.json");
+        assert.strictEqual(child.status, 0, child.stderr);
+        const tags = [...child.stdout.matchAll(/"vss-fleet:fleet":"([^"]*)"/g)].map((m) => m[1]);
+        assert.ok(tags.length > 0, "the plan writes the fleet tag");
+        assert.deepStrictEqual([...new Set(tags)], ["myfleet"]);
+        const other = run(repo, "plan", "fleet.yaml", "--offline", "--json", "--inventory", "examples/inventory.json", "--fleet", "acme");
+        assert.strictEqual(other.status, 2);
+        assert.match(other.stderr, /^--fleet acme disagrees with the project's name 'myfleet'/m);
+    });
 
     it("deploy-policy --bootstrap in the repository: the boundary's conditions name myfleet", () => {
         const child = run(repo, "deploy-policy", "fleet.yaml", "--env", "prod", "--bootstrap");
