@@ -132,7 +132,7 @@ describe("lifecycle function: provenance before any deletion", () => {
         assert.match(message, /this run's snapshot set is not good: .*not trusted: snap-00000000000000f02 is of vol-0d00000000000d001/);
     });
 
-    it("records the window execution on the snapshots of each proven set, once", async () => {
+    it("records the window execution and the instance on the snapshots of each proven set, once", async () => {
         serve(mocks, world());
         await verifyRun(clients(), retention, WINDOW_EXECUTION, NOW);
         const tagged = mocks.ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input);
@@ -140,6 +140,16 @@ describe("lifecycle function: provenance before any deletion", () => {
             {
                 Resources: ["snap-00000000000000101", "snap-00000000000000102", "snap-00000000000000103"],
                 Tags: [{ Key: "vss-fleet:window-execution", Value: WINDOW_EXECUTION }],
+            },
+            {
+                Resources: [
+                    "snap-00000000000000101",
+                    "snap-00000000000000102",
+                    "snap-00000000000000103",
+                    "snap-00000000000000401",
+                    "snap-00000000000000402",
+                ],
+                Tags: [{ Key: "vss-fleet:instance-id", Value: "i-0a1b2c3d4e5f60001" }],
             },
             {
                 Resources: ["snap-00000000000000401", "snap-00000000000000402"],
