@@ -158,6 +158,30 @@ describe("lifecycle function: provenance before any deletion", () => {
         ]);
     });
 
+    it("does not record the instance again on snapshots that carry it", async () => {
+        const w = world();
+        const mine = { "vss-fleet:instance-id": SQL };
+        serve(mocks, {
+            ...w,
+            snapshots: [
+                snapshot(ROOT, "today", new Date(RUN_START.getTime() + 60_000), { ...id("101"), tags: mine }),
+                snapshot(DATA, "today", new Date(RUN_START.getTime() + 60_000), { ...id("102"), tags: mine }),
+                ...w.snapshots.slice(2),
+            ],
+        });
+        await verifyRun(clients(), retention, WINDOW_EXECUTION, NOW);
+        const recorded = mocks.ec2
+            .commandCalls(CreateTagsCommand)
+            .map((c) => c.args[0].input)
+            .filter((t) => t.Tags?.[0]?.Key === "vss-fleet:instance-id");
+        assert.deepStrictEqual(recorded, [
+            {
+                Resources: ["snap-00000000000000103", "snap-00000000000000401", "snap-00000000000000402"],
+                Tags: [{ Key: "vss-fleet:instance-id", Value: SQL }],
+            },
+        ]);
+    });
+
     it("trusts its own record once SSM's history no longer covers a set, and nothing else", async () => {
         const w = world();
         const recorded = { "vss-fleet:window-execution": "24bea65d-5ccc-462d-a2f3-000000000040" };
