@@ -164,17 +164,40 @@ export function writeScaffold(dir: string, files: readonly ScaffoldFile[]): stri
             ),
         ),
     ];
-    const blocked = folders.filter((f) => fs.existsSync(f) && !fs.statSync(f).isDirectory());
-    const taken = targets.filter((t) => fs.existsSync(t));
-    if (taken.length + blocked.length > 0) {
+    // lstat, not stat: a dangling symbolic link "does not exist" to stat, yet the exclusive write
+    // refuses it, which would stop init after it had written the files before it.
+    const links = [...folders, ...targets].filter((p) => entryOf(p)?.isSymbolicLink() && !isFolder(p));
+    const blocked = folders.filter((f) => entryOf(f) !== undefined && !isFolder(f) && !links.includes(f));
+    const taken = targets.filter((t) => entryOf(t) !== undefined && !links.includes(t));
+    const count = blocked.length + links.length + taken.length;
+    if (count > 0) {
         throw new UserInputError([
             ...blocked.map((f) => `${f}: is a file where vss-fleet init needs a folder`),
+            ...links.map((l) => `${l}: is a symbolic link (to ${fs.readlinkSync(l)}); vss-fleet init writes no file through a link`),
             ...taken.map((t) => `${t}: already exists`),
-            `vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move ${taken.length + blocked.length === 1 ? "that file" : "those files"} away`,
+            `vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move ${count === 1 ? "that file" : "those files"} away`,
         ]);
     }
     writeAllOrNothing(dir, files, targets);
     return targets;
+}
+
+/** The entry itself (a link is not followed), or undefined when there is none. */
+function entryOf(file: string): fs.Stats | undefined {
+    try {
+        return fs.lstatSync(file);
+    } catch {
+        return undefined;
+    }
+}
+
+/** A folder, or a link to one (a linked stacks/ folder is a choice the user may make). */
+function isFolder(file: string): boolean {
+    try {
+        return fs.statSync(file).isDirectory();
+    } catch {
+        return false;
+    }
 }
 
 /**

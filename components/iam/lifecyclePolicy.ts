@@ -15,7 +15,7 @@ import {
     metricsNamespace,
     type ProtectionConfig,
 } from "../../core/lifecycle/functionConfig";
-import { WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
+import { INSTANCE_ID_TAG_KEY, WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
 import { ENVIRONMENT_TAG_KEY, FLEET_TAG_KEY } from "../../core/environment/tags";
 import { protectionStatements } from "./protectionPolicy";
 import { arn, policyDocument, snapshotArns, type ArnScope, type PolicyDocument, type Statement } from "./policyDocument";
@@ -148,6 +148,18 @@ export function lifecyclePolicy(input: LifecyclePolicyInput): PolicyDocument {
             Condition: {
                 StringEquals: ownedSnapshot(input),
                 "ForAllValues:StringEquals": { "aws:TagKeys": [WINDOW_EXECUTION_TAG_KEY] },
+            },
+        },
+        {
+            // verify-run records the instance on each proven set's snapshots, so the set stays tied to it
+            // once the attachment evidence is gone; only this role may write that key (the guardrail SCP).
+            Sid: "RecordInstanceOnOwnSnapshots",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: snapshotArns(input),
+            Condition: {
+                StringEquals: ownedSnapshot(input),
+                "ForAllValues:StringEquals": { "aws:TagKeys": [INSTANCE_ID_TAG_KEY] },
             },
         },
         {

@@ -5,7 +5,7 @@
  * it after about 30 days, long before most retention periods end).
  */
 import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { untrustedSets, WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
+import { INSTANCE_ID_TAG_KEY, untrustedSets, WINDOW_EXECUTION_TAG_KEY } from "../../core/lifecycle/provenance";
 import type { SnapshotRecord, SnapshotSet } from "../../core/lifecycle/sets";
 import type { Failure, Metric } from "./report";
 
@@ -37,25 +37,40 @@ export function provenanceMetrics(sets: ReadonlyMap<string, readonly SnapshotSet
     ];
 }
 
-/** Records the execution on each snapshot of a proven set that does not carry it yet; returns what failed. */
+/**
+ * Records, on each snapshot of a proven set that does not carry them yet, the window execution and the
+ * instance: the attachment evidence that proved the set goes once a volume is detached or deleted, and
+ * the recorded instance keeps the set findable by it (verify, restore). Returns what failed.
+ */
 export async function recordExecutions(ec2: EC2Client, sets: ReadonlyMap<string, readonly SnapshotSet[]>): Promise<Failure[]> {
-    const byExecution = new Map<string, string[]>();
-    for (const set of [...sets.values()].flat()) {
-        const id = set.provenance?.verdict === "proven" ? set.provenance.windowExecutionId : undefined;
-        const unrecorded = set.snapshots.filter((s) => s.tags[WINDOW_EXECUTION_TAG_KEY] === undefined).map((s) => s.snapshotId);
-        if (id !== undefined && unrecorded.length > 0) {
-            byExecution.set(id, [...(byExecution.get(id) ?? []), ...unrecorded]);
+    const byTag = new Map<string, { key: string; value: string; what: string; snapshotIds: string[] }>();
+    const record = (key: string, value: string, what: string, snapshotIds: readonly string[]) => {
+        if (snapshotIds.length > 0) {
+            const entry = byTag.get(`${key}\u0000${value}`) ?? { key, value, what, snapshotIds: [] };
+            entry.snapshotIds.push(...snapshotIds);
+            byTag.set(`${key}\u0000${value}`, entry);
         }
+    };
+    for (const set of [...sets.values()].flat()) {
+        if (set.provenance?.verdict !== "proven") {
+            continue;
+        }
+        const missing = (key: string) => set.snapshots.filter((s) => s.tags[key] === undefined).map((s) => s.snapshotId);
+        const id = set.provenance.windowExecutionId;
+        if (id !== undefined) {
+            record(WINDOW_EXECUTION_TAG_KEY, id, `recording window execution ${id}`, missing(WINDOW_EXECUTION_TAG_KEY));
+        }
+        record(INSTANCE_ID_TAG_KEY, set.instanceId, `recording instance ${set.instanceId}`, missing(INSTANCE_ID_TAG_KEY));
     }
     const failures: Failure[] = [];
-    for (const [id, snapshotIds] of byExecution) {
+    for (const { key, value, what, snapshotIds } of byTag.values()) {
         for (let i = 0; i < snapshotIds.length; i += RESOURCES_PER_CALL) {
             const resources = snapshotIds.slice(i, i + RESOURCES_PER_CALL);
             try {
-                await ec2.send(new CreateTagsCommand({ Resources: resources, Tags: [{ Key: WINDOW_EXECUTION_TAG_KEY, Value: id }] }));
+                await ec2.send(new CreateTagsCommand({ Resources: resources, Tags: [{ Key: key, Value: value }] }));
             } catch (error) {
                 failures.push({
-                    subject: `recording window execution ${id}`,
+                    subject: what,
                     reasons: [
                         `tagging ${resources.length} snapshot(s) failed (${error instanceof Error ? error.name : String(error)}); the next run retries`,
                     ],

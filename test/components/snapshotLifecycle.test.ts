@@ -139,6 +139,7 @@ describe("the snapshot lifecycle in an environment", () => {
             assert.deepStrictEqual(sids(permissions), [
                 "ReadInstancesSnapshotsAndRuns",
                 "RecordProvenanceOnOwnSnapshots",
+                "RecordInstanceOnOwnSnapshots",
                 "PublishOnlyItsEnvironmentsMetrics",
                 "AlertOnlyTheEnvironmentsTopic",
                 "WriteOwnLogs",

@@ -5,7 +5,7 @@
  * alerts in SNS. Faults (throttling, eventual consistency) are injected at the emulator.
  */
 import * as assert from "assert";
-import { CreateSnapshotCommand, CreateTagsCommand } from "@aws-sdk/client-ec2";
+import { CreateSnapshotCommand, CreateTagsCommand, DescribeSnapshotsCommand } from "@aws-sdk/client-ec2";
 import { drill, verifyRun } from "../../functions/lifecycle/actions";
 import { DRILL_RESULT_TAG_KEY, DRILL_RUN_TAG_KEY, DRILLED_AT_TAG_KEY } from "../../core/lifecycle/functionConfig";
 import type { DrillTiming } from "../../functions/lifecycle/drill";
@@ -68,6 +68,27 @@ describe("emulator: the lifecycle function against a real AWS API", function () 
         const window = [NIGHT(1), new Date(NIGHT(2).getTime())] as const;
         assert.strictEqual(await metricSum(clients.cloudWatch, "prod", "GoodSets", ...window), 2);
         assert.strictEqual(await metricSum(clients.cloudWatch, "prod", "FailedInstances", ...window), 1);
+    });
+
+    it("verify-run records each proven aws-vss set's instance on its snapshots, once", async () => {
+        const run = await runWindow(clients, emulator(), prod.env, fleet, NIGHT(1));
+        const instanceOf = new Map(fleet.flatMap((i) => i.volumes.map((v) => [v.volumeId, i.instanceId] as const)));
+        const recorded = async () =>
+            ((await clients.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ["self"] }))).Snapshots ?? []).map((s) => [
+                instanceOf.get(s.VolumeId ?? ""),
+                s.Tags?.find((t) => t.Key === "vss-fleet:instance-id")?.Value,
+            ]);
+        assert.ok((await recorded()).every(([, tag]) => tag === undefined));
+        await verifyRun(clients, prod.config, run.windowExecutionId, new Date(NIGHT(1).getTime() + AFTER_RUN_MS));
+        const after = await recorded();
+        // The run's six snapshots (1 + 2 + 3 volumes) carry their instance; snapshots of no fleet volume nothing.
+        assert.strictEqual(after.filter(([instance]) => instance !== undefined).length, 6, JSON.stringify(after));
+        assert.ok(
+            after.every(([instance, tag]) => tag === instance),
+            JSON.stringify(after),
+        );
+        await verifyRun(clients, prod.config, run.windowExecutionId, new Date(NIGHT(1).getTime() + AFTER_RUN_MS + 60_000));
+        assert.deepStrictEqual(await recorded(), after);
     });
 
     it("verify-run: pending snapshots of a successful command are a set still completing, not a failure", async () => {

@@ -132,7 +132,7 @@ describe("lifecycle function: provenance before any deletion", () => {
         assert.match(message, /this run's snapshot set is not good: .*not trusted: snap-00000000000000f02 is of vol-0d00000000000d001/);
     });
 
-    it("records the window execution on the snapshots of each proven set, once", async () => {
+    it("records the window execution and the instance on the snapshots of each proven set, once", async () => {
         serve(mocks, world());
         await verifyRun(clients(), retention, WINDOW_EXECUTION, NOW);
         const tagged = mocks.ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input);
@@ -142,8 +142,42 @@ describe("lifecycle function: provenance before any deletion", () => {
                 Tags: [{ Key: "vss-fleet:window-execution", Value: WINDOW_EXECUTION }],
             },
             {
+                Resources: [
+                    "snap-00000000000000101",
+                    "snap-00000000000000102",
+                    "snap-00000000000000103",
+                    "snap-00000000000000401",
+                    "snap-00000000000000402",
+                ],
+                Tags: [{ Key: "vss-fleet:instance-id", Value: "i-0a1b2c3d4e5f60001" }],
+            },
+            {
                 Resources: ["snap-00000000000000401", "snap-00000000000000402"],
                 Tags: [{ Key: "vss-fleet:window-execution", Value: "24bea65d-5ccc-462d-a2f3-000000000040" }],
+            },
+        ]);
+    });
+
+    it("does not record the instance again on snapshots that carry it", async () => {
+        const w = world();
+        const mine = { "vss-fleet:instance-id": SQL };
+        serve(mocks, {
+            ...w,
+            snapshots: [
+                snapshot(ROOT, "today", new Date(RUN_START.getTime() + 60_000), { ...id("101"), tags: mine }),
+                snapshot(DATA, "today", new Date(RUN_START.getTime() + 60_000), { ...id("102"), tags: mine }),
+                ...w.snapshots.slice(2),
+            ],
+        });
+        await verifyRun(clients(), retention, WINDOW_EXECUTION, NOW);
+        const recorded = mocks.ec2
+            .commandCalls(CreateTagsCommand)
+            .map((c) => c.args[0].input)
+            .filter((t) => t.Tags?.[0]?.Key === "vss-fleet:instance-id");
+        assert.deepStrictEqual(recorded, [
+            {
+                Resources: ["snap-00000000000000103", "snap-00000000000000401", "snap-00000000000000402"],
+                Tags: [{ Key: "vss-fleet:instance-id", Value: SQL }],
             },
         ]);
     });

@@ -30,6 +30,17 @@ function ok(result: SpawnSyncReturns<string>, what: string): string {
     return result.stdout;
 }
 
+/** An `npm --offline` run that must succeed; a cache miss fails with its reason and the fix, never retried online. */
+function offline(result: SpawnSyncReturns<string>, what: string): string {
+    if (result.status !== 0 && /ENOTCACHED/.test(result.stderr)) {
+        assert.fail(
+            `${what} --offline: npm's cache lacks a package or its metadata (ENOTCACHED); run \`npm ci\` in the repository ` +
+                `to fill the cache, then run this test again\nstderr:\n${result.stderr}`,
+        );
+    }
+    return ok(result, `${what} --offline`);
+}
+
 describe("the packed package, installed into an empty folder", function () {
     this.timeout(120_000);
     let tmp: string;
@@ -48,13 +59,8 @@ describe("the packed package, installed into an empty folder", function () {
         fs.mkdirSync(app);
         seedApp(app, `../${tarball}`, ROOT);
         const install = ["install", "--no-audit", "--no-fund", `../${tarball}`];
-        let result = sh("npm", [...install, "--offline"], app);
-        if (result.status !== 0 && /ENOTCACHED/.test(result.stderr)) {
-            // A cache without some locked tarball (a machine that never ran `npm ci`): fetch just those.
-            console.log("    (npm's cache lacked a locked package: fetched it from the registry)");
-            result = sh("npm", [...install, "--prefer-offline"], app);
-        }
-        ok(result, "npm install");
+        // Offline only, and authoritative: a networked retry would pass a test whose offline install failed.
+        offline(sh("npm", [...install, "--offline"], app), "npm install of the tarball");
         initOut = ok(sh("npx", ["vss-fleet", "init", "myfleet"], app), "npx vss-fleet init myfleet");
         fleet = path.join(app, "myfleet");
     });
@@ -194,13 +200,7 @@ describe("the packed package, installed into an empty folder", function () {
 
     it("in myfleet, the printed `npm install` works, then the workflow's `npm ci` from the lockfile it wrote", function () {
         this.timeout(900_000);
-        let install = sh("npm", ["install", "--no-audit", "--no-fund", "--offline"], fleet);
-        if (install.status !== 0 && /ENOTCACHED/.test(install.stderr)) {
-            // A fresh package.json has no lockfile: npm needs the registry's metadata of its ranges once.
-            console.log("    (npm's cache lacked some metadata: npm install in myfleet asked the registry)");
-            install = sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], fleet);
-        }
-        ok(install, "npm install in myfleet");
+        offline(sh("npm", ["install", "--no-audit", "--no-fund", "--offline"], fleet), "npm install in myfleet");
         const lock = JSON.parse(fs.readFileSync(path.join(fleet, "package-lock.json"), "utf8")) as {
             packages: Record<string, { resolved?: string }>;
         };

@@ -4,6 +4,7 @@
  * overwrite anything. test/package/ runs the same from an installed tarball.
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -160,6 +161,21 @@ describe("vss-fleet init", function () {
             "vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move that file away",
         ]);
         assert.deepStrictEqual(filesUnder(tmp), ["stacks"]);
+    });
+
+    it("refuses, as a process and writing nothing, when a file it would write is a dangling symbolic link", () => {
+        fs.mkdirSync(path.join(tmp, "stacks"));
+        fs.symlinkSync(path.join(tmp, "nowhere.yaml"), path.join(tmp, "stacks", "Pulumi.prod.yaml"));
+        const bin = path.join(__dirname, "..", "..", "..", "bin", "vss-fleet.js");
+        const { status, stdout, stderr } = spawnSync(process.execPath, [bin, "init", tmp], { encoding: "utf8" });
+        assert.strictEqual(status, 2);
+        assert.strictEqual(stdout, "");
+        assert.deepStrictEqual(stderr.trim().split("\n"), [
+            `${path.join(tmp, "stacks", "Pulumi.prod.yaml")}: is a symbolic link (to ${path.join(tmp, "nowhere.yaml")}); vss-fleet init writes no file through a link`,
+            "vss-fleet init never overwrites a file, so it wrote nothing: init a new folder, or move that file away",
+        ]);
+        assert.deepStrictEqual(fs.readdirSync(tmp, { recursive: true }).sort(), ["stacks", path.join("stacks", "Pulumi.prod.yaml")]);
+        assert.ok(!fs.existsSync(path.join(tmp, "nowhere.yaml")));
     });
 
     it("refuses a path that is a file", async () => {
