@@ -75,6 +75,8 @@ export default defineCommand({
             const { credentialsFor } = await import("../driver/identity");
             const { IAMClient } = await import("@aws-sdk/client-iam");
             const { liveFacts, liveRoles } = await import("../discover/live");
+            // Each client names its call and endpoint in a failure, so the CLI prints one line (automation/awsFailure).
+            const { traced } = await import("../awsFailure");
             const instances = [];
             const ssm = [];
             const liveRoleMap = new Map<string, InventoryRole>();
@@ -90,14 +92,14 @@ export default defineCommand({
                 const client = { region: env.spec.region, credentials: credentialsFor(env.spec) };
                 const found = await liveFacts(
                     { environment: env.spec.name, accountId: env.spec.accountId, region: env.spec.region },
-                    new EC2Client(client),
-                    new SSMClient(client),
+                    traced(new EC2Client(client)),
+                    traced(new SSMClient(client)),
                 );
                 instances.push(...found.instances);
                 ssm.push(...found.ssm);
                 if (!roles && !accountsRead.has(env.spec.accountId)) {
                     accountsRead.add(env.spec.accountId);
-                    await readRolesLive(() => liveRoles(new IAMClient(client)), env.spec.name, liveRoleMap, io);
+                    await readRolesLive(() => liveRoles(traced(new IAMClient(client))), env.spec.name, liveRoleMap, io);
                 }
             }
             inventory = facts.withFacts(instances, ssm, roles ?? liveRoleMap, asked);

@@ -125,6 +125,25 @@ describe("an AWS call that fails: one line that says which, where, what came bac
         }
     });
 
+    it("discover --live against HTML: one line naming the call, the endpoint and what came back; exit 1", async () => {
+        const html = await server(false);
+        try {
+            const { code, out, err } = await cli({ ...KEYS, AWS_ENDPOINT_URL: html.url }, "discover", "examples/fleet.yaml", "--live");
+            assert.strictEqual(code, 1, out + err);
+            assert.strictEqual(out, "");
+            const lines = err.trim().split("\n");
+            assert.strictEqual(lines.length, 1, err);
+            assert.match(
+                lines[0],
+                /^vss-fleet: .*EC2 DescribeInstances.* to http:\/\/127\.0\.0\.1:\d+\/ answered HTTP 200 \(text\/html\) /,
+            );
+            assert.ok(lines[0].includes(`check AWS_ENDPOINT_URL (now ${html.url})`), lines[0]);
+            noSdkNoise(err);
+        } finally {
+            html.close();
+        }
+    });
+
     it("no credentials: the step and the fixes (AWS_PROFILE, aws sso login, --inventory)", async () => {
         const { code, err } = await cli({}, "verify", "examples/fleet.yaml", "--env", "prod");
         assert.strictEqual(code, 1);
