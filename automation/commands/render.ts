@@ -30,7 +30,9 @@ export default defineCommand({
             }
             if (problems.length > 0) {
                 // The command stands alone on its line, so a quoted path is pasted into a shell as it is.
-                io.err(`run this, then commit the result:\n  vss-fleet render ${shellQuote(manifest)}`);
+                // The same folder as checked: a fix that wrote into stacks/ would leave the checked one stale.
+                const into = path.normalize(options.stacksDir) === "stacks" ? "" : ` --stacks-dir ${shellQuote(options.stacksDir)}`;
+                io.err(`run this, then commit the result:\n  vss-fleet render ${shellQuote(manifest)}${into}`);
             }
             io.out(problems.length === 0 ? `stack files match ${manifest}` : `${problems.length} difference(s)`);
             return problems.length === 0 ? EXIT.ok : EXIT.violations;

@@ -37,4 +37,20 @@ describe("render --check's fix", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
+
+    it("names the stacks folder it checked when it is not stacks/", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vss-render-dir-"));
+        try {
+            fs.copyFileSync(path.join(ROOT, "examples", "fleet.yaml"), path.join(dir, "fleet.yaml"));
+            fs.mkdirSync(path.join(dir, "other stacks"));
+            const check = spawnSync(process.execPath, [BIN, "render", "fleet.yaml", "--check", "--stacks-dir", "other stacks"], {
+                cwd: dir,
+                encoding: "utf8",
+            });
+            assert.strictEqual(check.status, 1, check.stderr);
+            assert.ok(check.stderr.includes("\n  vss-fleet render fleet.yaml --stacks-dir 'other stacks'\n"), check.stderr);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 });

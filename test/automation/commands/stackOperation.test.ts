@@ -251,7 +251,7 @@ describe("vss-fleet preview/apply/drift/destroy/render (the CLI)", function () {
         assert.strictEqual(drifted.code, 1);
         assert.match(drifted.err, /Pulumi\.a\.yaml: missing; the manifest has environment 'a'/);
         assert.match(drifted.err, /Pulumi\.b\.yaml: vss-fleet:environment.durationHours: 3 → 1\n/);
-        assert.match(drifted.err, /run this, then commit the result:\n {2}vss-fleet render \S*fleet\.yaml$/m);
+        assert.match(drifted.err, /run this, then commit the result:\n {2}vss-fleet render \S*fleet\.yaml --stacks-dir \S*stacks$/m);
     });
 
     it("the shipped stacks/ match the shipped example manifest (render --check in CI)", async () => {
