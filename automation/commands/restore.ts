@@ -57,7 +57,7 @@ export default defineCommand({
     ],
     async run({ manifest, options, io }) {
         const { loadManifest } = await import("../manifest/load");
-        const { judgedSets, otherFleetSets } = await import("../verify/verdicts");
+        const { groupSets, judgedSets, otherFleetSets } = await import("../verify/verdicts");
         const { describeInstancesSchema, toInventory } = await import("../inventory/describeInstances");
         const shapes = await import("../../core/lifecycle/awsShapes");
         const inputs = await import("../restore/inputs");
@@ -165,10 +165,11 @@ export default defineCommand({
         // Judged exactly as verify judges them: restore never picks a set that verify would not count as good.
         const inventory = parse(describeInstancesSchema, raw.instances, "instances").flatMap(toInventory);
         const volumeIds = parse(shapes.describeVolumesSchema, raw.volumes, "volumes").flatMap(shapes.toVolumeIds);
-        const sets = judgedSets(env, { inventory, snapshots: records, attachments, volumeIds }, at, fleetName).get(options.instance) ?? [];
+        const grouping = groupSets(env, { inventory, snapshots: records, attachments }, at);
+        const sets = judgedSets(env, grouping, { attachments, volumeIds }, at, fleetName).get(options.instance) ?? [];
         if (sets.length === 0) {
             // Sets that exist only under another fleet's tag: the project is probably not the one that took them.
-            const others = otherFleetSets(env, { inventory, snapshots: records, attachments }, at, fleetName, options.instance);
+            const others = otherFleetSets(grouping, fleetName, options.instance);
             if (others.length > 0) {
                 throw new UserInputError([
                     `${options.instance}'s snapshots are tagged for fleet ${others.map((o) => `'${o.fleet}'`).join(", ")}, not '${fleetName}': ` +

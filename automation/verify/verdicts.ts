@@ -111,12 +111,17 @@ export function enrolledInstances(env: FleetEnvironment, inventory: readonly Inv
     return [...enrolled, ...listedElsewhere];
 }
 
-/** The environment's snapshots grouped into sets per instance, before any judgement. */
-function groupedSets(
+/** The environment's enrolled instances and its snapshots grouped into sets per instance, before any judgement. */
+export interface GroupedSets {
+    readonly instances: InventoryInstance[];
+    readonly grouped: Map<string, SnapshotSet[]>;
+}
+
+export function groupSets(
     env: FleetEnvironment,
     inputs: Pick<VerifyInputs, "inventory" | "attachments" | "snapshots">,
     now: Date,
-): { instances: InventoryInstance[]; grouped: Map<string, SnapshotSet[]> } {
+): GroupedSets {
     const instances = enrolledInstances(env, inputs.inventory, now);
     const rootDevice = new Map(instances.map((i) => [i.instanceId, i.rootDeviceName]));
     const grouped = snapshotSets(inputs.snapshots, inputs.attachments, {
@@ -131,14 +136,7 @@ function groupedSets(
  * Sets whose every snapshot is tagged for one other fleet, counted per fleet name: the sign of a
  * project whose name (Pulumi.yaml) is not the one that took them. `instanceId` narrows to one instance.
  */
-export function otherFleetSets(
-    env: FleetEnvironment,
-    inputs: Pick<VerifyInputs, "inventory" | "attachments" | "snapshots">,
-    now: Date,
-    fleet: string,
-    instanceId?: string,
-): { fleet: string; sets: number }[] {
-    const { grouped } = groupedSets(env, inputs, now);
+export function otherFleetSets({ grouped }: GroupedSets, fleet: string, instanceId?: string): { fleet: string; sets: number }[] {
     const others = new Map<string, number>();
     const sets = instanceId === undefined ? [...grouped.values()].flat() : (grouped.get(instanceId) ?? []);
     for (const set of sets) {
@@ -158,11 +156,11 @@ export function otherFleetSets(
  */
 export function judgedSets(
     env: FleetEnvironment,
-    inputs: Pick<VerifyInputs, "inventory" | "attachments" | "volumeIds" | "snapshots">,
+    { instances, grouped }: GroupedSets,
+    inputs: Pick<VerifyInputs, "attachments" | "volumeIds">,
     now: Date,
     fleet = DEFAULT_FLEET,
 ): Map<string, SnapshotSet[]> {
-    const { instances, grouped } = groupedSets(env, inputs, now);
     return judgeSets(grouped, {
         environment: env.spec.name,
         fleet,
@@ -174,8 +172,10 @@ export function judgedSets(
 }
 
 export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, now: Date, fleet = DEFAULT_FLEET): EnvironmentVerdict {
-    const instances = enrolledInstances(env, inputs.inventory, now);
-    const sets = judgedSets(env, inputs, now, fleet);
+    // Grouped once: the judgement and the other-fleet count read the same sets.
+    const grouping = groupSets(env, inputs, now);
+    const { instances } = grouping;
+    const sets = judgedSets(env, grouping, inputs, now, fleet);
     const untied = untiedSnapshots(inputs.snapshots, inputs.attachments, { environment: env.spec.name, fleet });
     const { retention } = env.spec;
     // The dry run: what the function would delete if the window's history (which verify does not read) also agrees.
@@ -186,7 +186,7 @@ export function verifyEnvironment(env: FleetEnvironment, inputs: VerifyInputs, n
         : undefined;
     const destinations = (env.spec.copies ?? []).map((d) => ({ d, label: destinationLabel(d, env.spec.accountId) }));
     const unread = destinations.filter(({ label }) => !inputs.copies?.has(label)).map(({ label }) => label);
-    const others = otherFleetSets(env, inputs, now, fleet);
+    const others = otherFleetSets(grouping, fleet);
     const where = `${env.spec.accountId}/${env.spec.region}`;
     const read = inputs.inventory.some((i) => i.accountId === env.spec.accountId && i.region === env.spec.region);
     return {
